@@ -1,0 +1,43 @@
+# HROps: `make run` (app with demo data) and `make test` (ruff + the whole pytest suite).
+# Python 3.12+ is picked by .python-version under pyenv; override with PYTHON=python3.12.
+PYTHON ?= python
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test install lint bench clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "HROps needs Python 3.12+ (found " + sys.version.split()[0] + "); set PYTHON=python3.12")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+# A local .env for the embedded mode: DEBUG on, a random secret key, SQLite, in-process tasks.
+.env:
+	@printf 'DEBUG=True\nSECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+	@echo "Wrote .env for local development (DEBUG=True, SQLite, Celery in-process)."
+
+run: install .env
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo "HROps is starting on http://$(HOST)/"
+	$(BIN)/python manage.py runserver $(HOST)
+
+lint: install
+	$(BIN)/ruff check .
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+bench: install
+	@echo "Benchmarks: see bench/README.md"
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

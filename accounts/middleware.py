@@ -1,0 +1,41 @@
+from collections.abc import Callable
+
+from allauth.mfa.models import Authenticator
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.roles import requires_second_factor
+
+# Paths a user who still has to set up a second factor may reach.
+_ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/i18n/")
+
+
+class RequireSecondFactorMiddleware:
+    """HR Admin and Payroll Admin must enrol a TOTP authenticator before using anything else,
+    the Django admin included. Anyone else may enrol voluntarily."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(_ALLOWED_PREFIXES)
+            and requires_second_factor(user)
+            and not request.session.get("hrops_mfa_enrolled")
+        ):
+            if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+                # Remember for this session; allauth itself asks for the code at login.
+                request.session["hrops_mfa_enrolled"] = True
+            else:
+                messages.warning(
+                    request,
+                    _("Your role requires two-factor authentication. Set up an authenticator app "
+                      "to continue."),
+                )
+                return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)

@@ -1,0 +1,84 @@
+from collections.abc import Iterable
+
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role
+from audit.services import audit_record
+
+User = get_user_model()
+
+
+def set_password_url(user) -> str:
+    """A one-time link where the user chooses a password (allauth's reset-from-key page)."""
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={"uidb36": user_pk_to_url_str(user),
+                "key": default_token_generator.make_token(user)},
+    )
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
+@transaction.atomic
+def user_create(
+    *,
+    acting_user,
+    email: str,
+    full_name: str,
+    roles: Iterable[str] = (Role.EMPLOYEE,),
+    password: str | None = None,
+    send_welcome: bool = True,
+):
+    """Create a login. Without a password, the user gets a welcome email to choose one."""
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("A user with this email address already exists.")})
+    user = User.objects.create_user(email=email, password=password, full_name=full_name)
+    user_set_roles(acting_user=acting_user, user=user, roles=roles)
+    audit_record(actor=acting_user, action="create", obj=user,
+                 changes={"email": [None, email], "roles": [[], sorted(roles)]})
+    if send_welcome:
+        from accounts.tasks import send_account_email_task
+
+        send_account_email_task.delay_on_commit(user.pk, "welcome")
+    return user
+
+
+@transaction.atomic
+def user_set_roles(*, acting_user, user, roles: Iterable[str]) -> None:
+    wanted = set(roles)
+    unknown = wanted - {r.value for r in Role}
+    if unknown:
+        raise ValidationError(_("Unknown role(s): %s") % ", ".join(sorted(unknown)))
+    before = sorted(user.groups.values_list("name", flat=True))
+    user.groups.set(Group.objects.filter(name__in=wanted))
+    # Only HR Admin may use the Django admin; it is still behind the same login and 2FA.
+    is_staff = Role.HR_ADMIN in wanted or user.is_superuser
+    if user.is_staff != is_staff:
+        user.is_staff = is_staff
+        user.save(update_fields=["is_staff"])
+    user.__dict__.pop("_hrops_roles", None)
+    if before != sorted(wanted):
+        audit_record(actor=acting_user, action="update", obj=user,
+                     changes={"roles": [before, sorted(wanted)]})
+
+
+@transaction.atomic
+def user_deactivate(*, acting_user, user, note: str = "") -> None:
+    """Disable a login and end every session it has (e.g. the day after a leaver's last day)."""
+    from allauth.usersessions.models import UserSession
+
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        audit_record(actor=acting_user, action="update", obj=user,
+                     changes={"is_active": [True, False]}, note=note)
+    for session in UserSession.objects.filter(user=user):
+        session.end()

@@ -1,0 +1,83 @@
+"""Recording audit events. Every service that writes people, pay or compliance data calls
+`audit_record` inside its transaction, so the event exists exactly when the change does."""
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from audit.context import current
+from audit.models import AuditEvent
+
+MASK = "••••"
+
+
+def mask_secret(value: object) -> str:
+    """Last four characters only: enough to recognise, useless to steal."""
+    text = "" if value is None else str(value)
+    if not text:
+        return ""
+    return f"{MASK}{text[-4:]}" if len(text) > 4 else MASK
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, (date, datetime, Decimal)):
+        return str(value)
+    if isinstance(value, (list, tuple, set)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, object]:
+    """Field values of `instance` as JSON-ready values (foreign keys as their labels)."""
+    return {name: _plain(getattr(instance, name)) for name in fields}
+
+
+def diff(
+    before: Mapping[str, object],
+    after: Mapping[str, object],
+    *,
+    secret_fields: Iterable[str] = (),
+) -> dict[str, list[object]]:
+    """{field: [before, after]} for the fields whose value changed; secrets masked."""
+    secrets = set(secret_fields)
+    changes: dict[str, list[object]] = {}
+    for name in sorted(set(before) | set(after)):
+        old, new = _plain(before.get(name)), _plain(after.get(name))
+        if old == new:
+            continue
+        if name in secrets:
+            old, new = mask_secret(old), mask_secret(new)
+        changes[name] = [old, new]
+    return changes
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    changes: Mapping[str, list[object]] | None = None,
+    employee_id: int | None = None,
+    note: str = "",
+    source: str | None = None,
+) -> AuditEvent:
+    ctx = current()
+    actor_user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        actor=actor_user,
+        actor_label=(actor_user.email if actor_user else "system"),
+        ip_address=ctx.ip_address,
+        source=source or ctx.source,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_label=str(obj)[:255],
+        employee_id=employee_id,
+        changes=dict(changes or {}),
+        note=note,
+    )

@@ -1,0 +1,188 @@
+"""Benchmark: render N payslip PDFs (default 1,000) with 2 Celery workers, Redis and PostgreSQL.
+
+Run from the repository root (PostgreSQL and Redis running):
+
+    python bench/payslip_pdfs.py [--count 1000] [--workers 2]
+
+Uses its own database (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/
+hrops_bench_pdf, created and migrated if missing), its own Redis db (BENCH_REDIS_URL, default
+redis://127.0.0.1:6379/11) and a temporary MEDIA_ROOT. It builds one finalised run of N payslips
+(8 lines each, YTD, a bank account each), starts the workers as subprocesses (`celery worker`,
+prefork, one process each), waits until they answer, then times from
+`payslips_render_for_run` until every payslip is "ready" (the ready-emails run too, to a dummy
+mail backend). Prints seconds and PDFs/s. Target: under 60 s for 1,000 on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DATABASE_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hrops_bench_pdf"
+)
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")
+MEDIA_ROOT = tempfile.mkdtemp(prefix="hrops-bench-pdf-")
+ENV = {
+    "DATABASE_URL": DATABASE_URL,
+    "CELERY_BROKER_URL": REDIS_URL,
+    "MEDIA_ROOT": MEDIA_ROOT,
+    "EMAIL_URL": "dummymail://",
+    "SECRET_KEY": "bench-only-secret-key-0123456789abcdef0123456789",
+    "DEBUG": "True",
+    "LOG_LEVEL": "WARNING",
+    "DJANGO_SETTINGS_MODULE": "hrops.settings",
+}
+os.environ.update(ENV)
+
+
+def ensure_database() -> None:
+    import psycopg
+
+    name = DATABASE_URL.rsplit("/", 1)[1]
+    admin = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def build_run(count: int) -> int:
+    """One finalised run with `count` payslips, built in bulk (the calculation is benchmarked
+    separately); returns the run id."""
+    from datetime import UTC, date, datetime
+    from decimal import Decimal
+
+    from employees.models import BankAccount, Department, Employee
+    from payroll.models import PayPeriod, PayRun, PaySchedule, Payslip, PayslipLine
+
+    PayRun.objects.filter(schedule__name="Bench PDFs").update(status=PayRun.Status.DRAFT)
+    PayslipLine.objects.filter(payslip__run__schedule__name="Bench PDFs").delete()
+    Payslip.objects.filter(run__schedule__name="Bench PDFs").delete()
+    PayRun.objects.filter(schedule__name="Bench PDFs").delete()
+    schedule, _ = PaySchedule.objects.get_or_create(
+        name="Bench PDFs", defaults={"frequency": "monthly", "country": "GB", "currency": "GBP",
+                                     "first_period_start": date(2026, 4, 1)})
+    period, _ = PayPeriod.objects.get_or_create(
+        schedule=schedule, start_date=date(2026, 11, 1),
+        defaults={"number": 8, "end_date": date(2026, 11, 30), "pay_date": date(2026, 11, 27)})
+    departments = [Department.objects.get_or_create(name=f"Bench {n}", code=f"BN{n}")[0]
+                   for n in range(5)]
+    existing = Employee.objects.filter(employee_number__startswith="BENCH").count()
+    Employee.objects.bulk_create([
+        Employee(employee_number=f"BENCH{n:05d}", legal_first_name=f"First{n}",
+                 legal_last_name=f"Last{n}", work_email=f"bench{n}@bench.example.test",
+                 hire_date=date(2024, 1, 8), department=departments[n % 5])
+        for n in range(existing, count)
+    ])
+    employees = list(Employee.objects.filter(employee_number__startswith="BENCH")
+                     .order_by("employee_number")[:count])
+    have_bank = set(BankAccount.objects.filter(employee__in=employees)
+                    .values_list("employee_id", flat=True))
+    BankAccount.objects.bulk_create([
+        BankAccount(employee=e, holder_name=e.legal_first_name, country="GB", scheme="uk",
+                    sort_code="200000", account_number=f"{e.pk:08d}", last4=f"{e.pk:08d}"[-4:],
+                    is_primary=True, is_active=True)
+        for e in employees if e.pk not in have_bank
+    ])
+    run = PayRun.objects.create(schedule=schedule, period=period, pay_date=period.pay_date,
+                                currency="GBP", status=PayRun.Status.APPROVED)
+    base = 10_000_000 + run.pk * 100_000
+    lines = (("BASIC", "Basic pay", "earning", "160", "20.5", "3280.00"),
+             ("OVERTIME", "Overtime", "earning", "6", "30.75", "184.50"),
+             ("PENSION", "Pension", "pre_tax_deduction", None, None, "173.23"),
+             ("PAYE", "Income tax", "employee_tax", None, None, "441.20"),
+             ("NI_EE", "Employee NI", "employee_tax", None, None, "146.51"),
+             ("LOAN", "Loan", "post_tax_deduction", None, None, "50.00"),
+             ("NI_ER", "Employer NI", "employer_tax", None, None, "443.61"),
+             ("PENSION_ER", "Employer pension", "employer_contribution", None, None, "103.94"))
+    slips = Payslip.objects.bulk_create([
+        Payslip(run=run, employee=e, number=base + i, currency="GBP", tax_year="2026-27",
+                gross=Decimal("3464.50"), total_pre_tax=Decimal("173.23"),
+                total_employee_tax=Decimal("587.71"), total_post_tax=Decimal("50.00"),
+                net=Decimal("2653.56"), employer_cost=Decimal("4012.05"),
+                ytd={"gross": "27716.00", "net": "21228.48", "uk_tax_paid": "3529.60",
+                     "uk_employee_ni": "1172.08"}, inputs_hash="bench")
+        for i, e in enumerate(employees)
+    ], batch_size=500)
+    PayslipLine.objects.bulk_create([
+        PayslipLine(payslip=s, sort_order=i, code=code, description=desc, category=cat,
+                    quantity=Decimal(q) if q else None, rate=Decimal(r) if r else None,
+                    amount=Decimal(a))
+        for s in slips for i, (code, desc, cat, q, r, a) in enumerate(lines)
+    ], batch_size=2000)
+    PayRun.objects.filter(pk=run.pk).update(
+        status=PayRun.Status.FINALISED, finalised_at=datetime(2026, 11, 20, tzinfo=UTC))
+    return run.pk
+
+
+def start_workers(n: int) -> list[subprocess.Popen]:
+    celery = str(Path(sys.executable).with_name("celery"))
+    env = {**os.environ, **ENV}
+    return [
+        subprocess.Popen(
+            [celery, "-A", "hrops", "worker", "--pool=prefork", "--concurrency=1",
+             "--loglevel=WARNING", "--without-gossip", "--without-mingle",
+             "--without-heartbeat", "-n", f"benchpdf{i}@%h"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        for i in range(n)
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+
+    ensure_database()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from hrops.celery import app
+    from payroll.models import Payslip
+    from payroll.services.payslips import payslips_render_for_run
+
+    run_id = build_run(args.count)
+    app.control.purge()
+    workers = start_workers(args.workers)
+    try:
+        deadline = time.monotonic() + 60
+        while len(app.control.ping(timeout=0.5) or []) < args.workers:
+            if time.monotonic() > deadline:
+                raise SystemExit("the workers did not start")
+        started = time.perf_counter()
+        queued = payslips_render_for_run(run_id)
+        pending = Payslip.objects.filter(run_id=run_id).exclude(pdf_status="ready")
+        while pending.exists():
+            if pending.filter(pdf_status="failed").exists():
+                error = pending.filter(pdf_status="failed").values_list("pdf_error", flat=True)[0]
+                raise SystemExit(f"a payslip failed: {error}")
+            time.sleep(0.2)
+        elapsed = time.perf_counter() - started
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait(timeout=30)
+        app.control.purge()  # ready-emails still queued for this throwaway run
+    size = sum(f.stat().st_size for f in Path(MEDIA_ROOT).rglob("*.pdf"))
+    print(f"payslip PDFs: {queued} rendered by {args.workers} workers in {elapsed:.1f} s "
+          f"({queued / elapsed:.1f} PDFs/s), {size / queued / 1024:.1f} KiB each; "
+          f"target < 60 s for 1,000")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Compliance writes: records, policies, reminders, exports, retention."""

@@ -1,0 +1,279 @@
+"""Exports: any list as CSV/XLSX, the compliance audit trail as CSV, the per-employee evidence
+pack (PDF) and the subject-access export (ZIP). The slow ones run in Celery tasks with a status
+row (pending -> rendering -> ready/failed); files are written to a temp file and moved into place
+atomically, so a half-written file is never served."""
+
+import csv
+import io
+import json
+import logging
+import os
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime, time
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.forms.models import model_to_dict
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from audit.services import audit_record
+from compliance.models import (
+    Acknowledgement,
+    ComplianceRecord,
+    EvidencePack,
+    JobStatus,
+    LegalHold,
+    PolicyOpen,
+    SubjectAccessExport,
+)
+from compliance.selectors import employee_compliance
+from employees.models import Employee
+
+log = logging.getLogger(__name__)
+
+
+# --- tabular lists -----------------------------------------------------------------------------
+
+def _cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, (int, float, date, datetime)):
+        return value
+    text = str(value)
+    # CSV/formula injection: a cell starting with = + - @ is run by spreadsheets.
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def table_csv(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def table_xlsx(headers: Sequence[str], rows: Iterable[Sequence[object]], title: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=False)
+    sheet = workbook.active
+    sheet.title = title[:31] or "Export"
+    sheet.append(list(headers))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([
+            v.replace(tzinfo=None) if isinstance(v, datetime) else _cell(v) for v in row
+        ])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def audit_rows(start: date, end: date) -> tuple[list[str], Iterable[list[object]]]:
+    """Every compliance action between start and end (inclusive), oldest first."""
+    tz = timezone.get_current_timezone()
+    events = AuditEvent.objects.filter(
+        object_type__startswith="compliance.",
+        at__gte=datetime.combine(start, time.min, tzinfo=tz),
+        at__lt=datetime.combine(end, time.max, tzinfo=tz),
+    ).order_by("at", "id")
+    headers = ["When", "Who", "Source", "Action", "Object type", "Object id", "Object",
+               "Employee id", "Before", "After", "Note"]
+
+    def rows() -> Iterable[list[object]]:
+        for e in events.iterator():
+            before = {k: v[0] for k, v in e.changes.items() if isinstance(v, list) and v}
+            after = {k: v[-1] for k, v in e.changes.items() if isinstance(v, list) and v}
+            yield [e.at.astimezone(tz).isoformat(), e.actor_label, e.source, e.action,
+                   e.object_type, e.object_id, e.object_label, e.employee_id or "",
+                   json.dumps(before, default=str) if before else "",
+                   json.dumps(after, default=str) if after else "", e.note]
+
+    return headers, rows()
+
+
+def audit_export_csv(*, acting_user, start: date, end: date) -> bytes:
+    headers, rows = audit_rows(start, end)
+    data = table_csv(headers, rows)
+    audit_record(actor=acting_user, action=AuditEvent.Action.EXPORT, obj=acting_user,
+                 note=f"Compliance audit export {start}..{end}")
+    return data
+
+
+# --- files written atomically ----------------------------------------------------------------
+
+def _write_atomically(name: str, write: Callable[[str], None]) -> str:
+    """Write via `write(tmp_path)` into a temp file next to the target, then os.replace()."""
+    final = default_storage.path(name)
+    os.makedirs(os.path.dirname(final), exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(final), suffix=".part")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, final)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return name
+
+
+def _claim(model, pk: int) -> bool:
+    # Only one worker renders: the conditional UPDATE is the claim (healthchecks-style).
+    return model.objects.filter(pk=pk, status=JobStatus.PENDING).update(
+        status=JobStatus.RENDERING
+    ) == 1
+
+
+def _finish(model, pk: int, *, name: str = "", error: str = "") -> None:
+    model.objects.filter(pk=pk).update(
+        status=JobStatus.FAILED if error else JobStatus.READY, file=name, error=error[:2000],
+        finished_at=timezone.now(),
+    )
+
+
+# --- evidence pack -------------------------------------------------------------------------------
+
+@transaction.atomic
+def evidence_pack_request(*, acting_user, employee: Employee) -> EvidencePack:
+    from compliance.tasks import evidence_pack_render_task
+
+    pack = EvidencePack.objects.create(employee=employee, requested_by=acting_user)
+    audit_record(actor=acting_user, action=AuditEvent.Action.EXPORT, obj=pack,
+                 employee_id=employee.pk, note="Evidence pack requested")
+    evidence_pack_render_task.delay_on_commit(pack.pk)
+    return pack
+
+
+def evidence_pack_html(employee: Employee) -> str:
+    return render_to_string("compliance/evidence_pack.html", {
+        "employee": employee,
+        "company_name": settings.COMPANY_NAME,
+        "generated_at": timezone.now(),
+        **employee_compliance(employee),
+        "acknowledgements": Acknowledgement.objects.filter(employee=employee)
+        .select_related("version__policy").order_by("-acknowledged_at"),
+    })
+
+
+def evidence_pack_render(*, pack_id: int) -> None:
+    if not _claim(EvidencePack, pack_id):
+        log.info("Evidence pack %s already claimed or gone", pack_id)
+        return
+    pack = EvidencePack.objects.select_related("employee").get(pk=pack_id)
+    try:
+        from weasyprint import HTML
+
+        html = evidence_pack_html(pack.employee)
+        name = f"compliance/packs/evidence-pack-{pack.employee_id}-{pack.pk}.pdf"
+        _write_atomically(name, lambda tmp: HTML(string=html).write_pdf(tmp))
+    except Exception as exc:
+        log.exception("Evidence pack %s failed", pack_id)
+        _finish(EvidencePack, pack_id, error=f"{type(exc).__name__}: {exc}")
+        return
+    _finish(EvidencePack, pack_id, name=name)
+
+
+# --- subject-access export -----------------------------------------------------------------------
+
+@transaction.atomic
+def subject_access_request(*, acting_user, employee: Employee) -> SubjectAccessExport:
+    from compliance.tasks import subject_access_render_task
+
+    export = SubjectAccessExport.objects.create(employee=employee, requested_by=acting_user)
+    audit_record(actor=acting_user, action=AuditEvent.Action.EXPORT, obj=export,
+                 employee_id=employee.pk, note="Subject-access export requested")
+    subject_access_render_task.delay_on_commit(export.pk)
+    return export
+
+
+def _rows(qs) -> list[dict]:
+    return [model_to_dict(obj) | {"id": obj.pk} for obj in qs]
+
+
+def subject_access_data(employee: Employee) -> dict:
+    """Everything held about one person. Pay records are the employee record's compensation
+    history; payslips belong to the payroll app and are added by its `subject_access_data`
+    hook (payroll.privacy.subject_access_data(employee) -> dict) when that app provides one."""
+    from importlib import import_module
+
+    data = {
+        "generated_at": timezone.now().isoformat(),
+        "employee": model_to_dict(employee) | {"id": employee.pk},
+        "employments": _rows(employee.employments.all()),
+        "jobs": _rows(employee.job_records.all()),
+        "pay_records": _rows(employee.compensation_records.all()),
+        "compliance_records": [
+            model_to_dict(r, exclude=["evidence"]) | {
+                "id": r.pk, "requirement": r.requirement_type.name,
+                "evidence_file": f"files/{r.pk}-{r.evidence_name}" if r.evidence else "",
+            }
+            for r in ComplianceRecord.objects.filter(employee=employee)
+            .select_related("requirement_type")
+        ],
+        "policy_acknowledgements": [
+            {"policy": a.version.policy.title, "version": a.version.label,
+             "version_hash": a.version_hash, "opened_at": a.opened_at.isoformat(),
+             "acknowledged_at": a.acknowledged_at.isoformat()}
+            for a in Acknowledgement.objects.filter(employee=employee)
+            .select_related("version__policy")
+        ],
+        "policy_opens": _rows(PolicyOpen.objects.filter(employee=employee)),
+        "legal_holds": _rows(LegalHold.objects.filter(employee=employee)),
+        "audit_events": [
+            {"at": e.at.isoformat(), "actor": e.actor_label, "action": e.action,
+             "object_type": e.object_type, "object": e.object_label, "changes": e.changes,
+             "note": e.note}
+            for e in AuditEvent.objects.filter(employee_id=employee.pk).order_by("at", "id")
+        ],
+    }
+    for app in ("payroll", "lifecycle"):
+        try:
+            hook = import_module(f"{app}.privacy")
+        except ModuleNotFoundError:
+            continue
+        data[app] = hook.subject_access_data(employee)
+    return data
+
+
+def _write_zip(employee: Employee, tmp: str) -> None:
+    data = subject_access_data(employee)
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("data.json", json.dumps(data, cls=DjangoJSONEncoder, indent=2))
+        for record in ComplianceRecord.objects.filter(employee=employee).exclude(evidence=""):
+            try:
+                with record.evidence.open("rb") as fh:
+                    archive.writestr(f"files/{record.pk}-{record.evidence_name}", fh.read())
+            except FileNotFoundError:
+                log.warning("Evidence file of record %s is missing", record.pk)
+
+
+def subject_access_render(*, export_id: int) -> None:
+    if not _claim(SubjectAccessExport, export_id):
+        log.info("Subject-access export %s already claimed or gone", export_id)
+        return
+    export = SubjectAccessExport.objects.select_related("employee").get(pk=export_id)
+    name = f"compliance/sar/subject-access-{export.employee_id}-{export.pk}.zip"
+    try:
+        _write_atomically(name, lambda tmp: _write_zip(export.employee, tmp))
+    except Exception as exc:
+        log.exception("Subject-access export %s failed", export_id)
+        _finish(SubjectAccessExport, export_id, error=f"{type(exc).__name__}: {exc}")
+        return
+    _finish(SubjectAccessExport, export_id, name=name)
+
+
+def file_downloaded(*, acting_user, obj, employee_id: int, note: str) -> None:
+    audit_record(actor=acting_user, action=AuditEvent.Action.DOWNLOAD, obj=obj,
+                 employee_id=employee_id, note=note)

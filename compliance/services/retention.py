@@ -1,0 +1,200 @@
+"""Data retention: what is due for deletion, a dry-run report, and an HR-Admin-approved purge.
+
+Scope (honest): this purges COMPLIANCE data only (records and their evidence files). Other apps'
+data (payroll records: US 4 years, UK 3 years after the tax year; the employee record itself) is
+listed in the report by a hook when that app provides `<app>.retention.retention_due(today)`
+returning [{"kind", "label", "employee_id", "due_on"}]; purging it stays with that app, because no
+employees/payroll anonymisation service exists yet. Nothing under an active LegalHold is removed.
+"""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.roles import is_hr_admin
+from audit.models import AuditEvent
+from audit.services import audit_record
+from compliance.models import ComplianceRecord, LegalHold, PurgeRun, RetentionRule
+from compliance.status import add_years
+from employees.models import Employee
+
+EXTERNAL_PROVIDERS = ["payroll", "employees", "lifecycle"]
+
+
+def due_date(rule: RetentionRule, employee: Employee) -> date | None:
+    """Pure: the first day the records may be destroyed, or None (not yet knowable).
+
+    The later of hire + years_after_hire and end + years_after_end; a rule that counts from the
+    end of employment never makes a current employee's records due.
+    """
+    candidates: list[date] = []
+    if rule.years_after_hire is not None:
+        candidates.append(add_years(employee.hire_date, rule.years_after_hire))
+    if rule.years_after_end is not None:
+        ended = employee.termination_date if (
+            employee.status == Employee.Status.TERMINATED) else None
+        if ended is None:
+            return None
+        candidates.append(add_years(ended, rule.years_after_end))
+    if not candidates:
+        return None
+    return max(candidates)
+
+
+def _held(today: date) -> tuple[set[int], set[int]]:
+    holds = LegalHold.objects.filter(Q(released_at__isnull=True))
+    employees = set(holds.filter(record__isnull=True).values_list("employee_id", flat=True))
+    records = set(holds.filter(record__isnull=False).values_list("record_id", flat=True))
+    return employees, records
+
+
+def retention_report(*, today: date) -> dict:
+    """The dry run: {"due": [...], "held": [...], "external": [...]} (nothing is changed)."""
+    held_employees, held_records = _held(today)
+    due: list[dict] = []
+    held: list[dict] = []
+    for rule in RetentionRule.objects.filter(active=True).select_related("requirement_type"):
+        records = (
+            ComplianceRecord.objects.filter(requirement_type=rule.requirement_type,
+                                            anonymised_at__isnull=True)
+            .select_related("employee").order_by("employee_id", "id")
+        )
+        for record in records:
+            when = due_date(rule, record.employee)
+            if when is None or when > today:
+                continue
+            item = {
+                "record_id": record.pk, "employee_id": record.employee_id,
+                "employee": str(record.employee), "requirement": rule.requirement_type.name,
+                "rule": rule.name, "action": rule.action, "due_on": when.isoformat(),
+                "file": record.evidence_name,
+            }
+            if record.employee_id in held_employees or record.pk in held_records:
+                held.append(item)
+            else:
+                due.append(item)
+    return {"due": due, "held": held, "external": _external_due(today)}
+
+
+def _external_due(today: date) -> list[dict]:
+    from importlib import import_module
+
+    items: list[dict] = []
+    for app in EXTERNAL_PROVIDERS:
+        try:
+            module = import_module(f"{app}.retention")
+        except ModuleNotFoundError:
+            continue
+        items.extend(module.retention_due(today))
+    return items
+
+
+@transaction.atomic
+def purge_propose(*, acting_user, today: date | None = None) -> PurgeRun:
+    """Scheduled (or on demand): store a dry-run report for HR Admin to approve."""
+    today = today or timezone.localdate()
+    report = retention_report(today=today)
+    run = PurgeRun.objects.create(as_of=today, report=report,
+                                  created_by=acting_user if acting_user else None)
+    audit_record(actor=acting_user, action=AuditEvent.Action.CREATE, obj=run,
+                 note=f"Retention dry run: {len(report['due'])} due, {len(report['held'])} held")
+    return run
+
+
+@transaction.atomic
+def purge_execute(*, acting_user, run: PurgeRun, today: date | None = None) -> PurgeRun:
+    """HR Admin approves a proposed run: items in its report that are STILL due and not held
+    (holds placed after the dry run win) are deleted or anonymised. Idempotent on the run."""
+    if not is_hr_admin(acting_user):
+        raise PermissionDenied("Only an HR Admin may approve a purge.")
+    run = PurgeRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != PurgeRun.Status.PROPOSED:
+        raise ValidationError("This purge run has already been decided.")
+    today = today or timezone.localdate()
+    still_due = {item["record_id"]: item for item in retention_report(today=today)["due"]}
+    approved = [i["record_id"] for i in run.report.get("due", []) if i["record_id"] in still_due]
+    deleted, anonymised = [], []
+    records = ComplianceRecord.objects.select_for_update().filter(pk__in=approved).order_by("pk")
+    for record in records:
+        item = still_due[record.pk]
+        file_name = record.evidence.name
+        if item["action"] == RetentionRule.Action.DELETE:
+            audit_record(actor=acting_user, action=AuditEvent.Action.DELETE, obj=record,
+                         employee_id=record.employee_id, note=f"Retention purge: {item['rule']}")
+            record.delete()
+            deleted.append(item["record_id"])
+        else:
+            record.document_number = ""
+            record.document_kind = ""
+            record.issuer = ""
+            record.notes = ""
+            record.evidence = ""
+            record.evidence_name = ""
+            record.anonymised_at = timezone.now()
+            record.save()
+            audit_record(actor=acting_user, action=AuditEvent.Action.UPDATE, obj=record,
+                         employee_id=record.employee_id,
+                         note=f"Retention purge (anonymised): {item['rule']}")
+            anonymised.append(item["record_id"])
+        if file_name:
+            # Delete the file only once the database change is committed.
+            transaction.on_commit(lambda n=file_name: _delete_file(n))
+    run.status = PurgeRun.Status.EXECUTED
+    run.approved_by = acting_user
+    run.executed_at = timezone.now()
+    run.result = {"deleted": deleted, "anonymised": anonymised,
+                  "skipped": [i for i in [x["record_id"] for x in run.report.get("due", [])]
+                              if i not in deleted and i not in anonymised]}
+    run.save()
+    audit_record(actor=acting_user, action=AuditEvent.Action.STATUS, obj=run,
+                 changes={"status": ["proposed", "executed"]},
+                 note=f"Purged: {len(deleted)} deleted, {len(anonymised)} anonymised")
+    return run
+
+
+def _delete_file(name: str) -> None:
+    from django.core.files.storage import default_storage
+
+    if default_storage.exists(name):
+        default_storage.delete(name)
+
+
+@transaction.atomic
+def purge_discard(*, acting_user, run: PurgeRun) -> PurgeRun:
+    run = PurgeRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != PurgeRun.Status.PROPOSED:
+        raise ValidationError("This purge run has already been decided.")
+    run.status = PurgeRun.Status.DISCARDED
+    run.save(update_fields=["status"])
+    audit_record(actor=acting_user, action=AuditEvent.Action.STATUS, obj=run,
+                 changes={"status": ["proposed", "discarded"]})
+    return run
+
+
+@transaction.atomic
+def legal_hold_place(
+    *, acting_user, employee: Employee, reason: str, record: ComplianceRecord | None = None
+) -> LegalHold:
+    if record is not None and record.employee_id != employee.pk:
+        raise ValidationError("That record belongs to someone else.")
+    hold = LegalHold.objects.create(employee=employee, record=record, reason=reason,
+                                    placed_by=acting_user)
+    audit_record(actor=acting_user, action=AuditEvent.Action.CREATE, obj=hold,
+                 employee_id=employee.pk, note=reason)
+    return hold
+
+
+@transaction.atomic
+def legal_hold_release(*, acting_user, hold: LegalHold) -> LegalHold:
+    hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
+    if hold.released_at is not None:
+        return hold
+    hold.released_at = timezone.now()
+    hold.save(update_fields=["released_at"])
+    audit_record(actor=acting_user, action=AuditEvent.Action.UPDATE, obj=hold,
+                 employee_id=hold.employee_id, changes={"released_at": [None,
+                                                                        str(hold.released_at)]})
+    return hold

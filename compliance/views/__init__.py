@@ -1,0 +1,1 @@
+"""Compliance views: staff (HR), employee tab, policies and retention, portal."""

@@ -1,0 +1,201 @@
+"""Reads for the directory, the org chart and the profile overview. Every list here is one query
+for its rows (select_related), whatever the page size."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet, TextField, Value
+from django.db.models.functions import Coalesce, Concat, Upper
+from django.utils import timezone
+
+from accounts.roles import is_hr
+from employees.access import employees_visible_to, sees_everyone
+from employees.models import CompensationRecord, Department, Employee, JobRecord, Location
+from employees.selectors import employee_for_user
+
+SORTS = {
+    "name": ("legal_last_name", "legal_first_name", "id"),
+    "-name": ("-legal_last_name", "-legal_first_name", "-id"),
+    "number": ("employee_number",),
+    "-number": ("-employee_number",),
+    "hire_date": ("hire_date", "id"),
+    "-hire_date": ("-hire_date", "-id"),
+    "department": ("department__name", "legal_last_name", "legal_first_name", "id"),
+    "-department": ("-department__name", "legal_last_name", "legal_first_name", "id"),
+}
+SEARCH_FIELDS = ("legal_first_name", "legal_last_name", "preferred_name", "work_email",
+                 "employee_number")
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    q: str = ""
+    department: Department | None = None
+    location: Location | None = None
+    status: str = ""
+    employment_type: str = ""
+    manager_number: str = ""
+    sort: str = "name"
+    include_leavers: bool = False
+
+
+def search_document():
+    """UPPER(first || ' ' || last || ' ' || preferred || ' ' || email || ' ' || number): the
+    expression the trigram GIN index of migration 0002 is built on (keep the two identical)."""
+    parts: list = []
+    for name in SEARCH_FIELDS:
+        parts += [Coalesce(F(name), Value("")), Value(" ")]
+    return Upper(Concat(*parts[:-1], output_field=TextField()))
+
+
+def search_condition(q: str) -> Q:
+    """Every word must appear in the name, preferred name, email or number ("jane smi").
+    One LIKE per word on the indexed search document (served by the trigram index on
+    PostgreSQL)."""
+    condition = Q()
+    for term in q.split()[:5]:
+        condition &= Q(search_doc__contains=term.upper())
+    return condition
+
+
+def directory_queryset(viewer, filters: DirectoryFilters) -> QuerySet[Employee]:
+    qs = employees_visible_to(viewer).select_related(
+        "department", "location", "job_title", "manager"
+    )
+    if filters.q.strip():
+        qs = qs.alias(search_doc=search_document()).filter(search_condition(filters.q))
+    if filters.department is not None:
+        qs = qs.filter(department=filters.department)
+    if filters.location is not None:
+        qs = qs.filter(location=filters.location)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    elif not filters.include_leavers:
+        qs = qs.exclude(status=Employee.Status.TERMINATED)
+    if filters.employment_type:
+        qs = qs.filter(employment_type=filters.employment_type)
+    if filters.manager_number.strip():
+        qs = qs.filter(manager__employee_number__iexact=filters.manager_number.strip())
+    return qs.order_by(*SORTS.get(filters.sort, SORTS["name"]))
+
+
+def sees_compensation_of_all(viewer) -> bool:
+    """True when every employee the viewer can list may have their pay shown to them: HR and
+    payroll; a manager granted team compensation (they see their own pay anyway)."""
+    return sees_everyone(viewer) or viewer.has_perm("employees.view_team_compensation")
+
+
+def with_compensation_history(qs: QuerySet[Employee], on: date) -> QuerySet[Employee]:
+    """Prefetch each employee's pay records in force by `on`, newest first, as `pay_history`
+    (one extra query per chunk of rows when iterated with a chunk size)."""
+    return qs.prefetch_related(Prefetch(
+        "compensation_records",
+        queryset=CompensationRecord.objects.filter(effective_date__lte=on)
+        .select_related("pay_schedule").order_by("-effective_date"),
+        to_attr="pay_history",
+    ))
+
+
+# Org chart ---------------------------------------------------------------------------------
+
+def org_reports(manager: Employee) -> list[Employee]:
+    """Current direct reports of `manager`, with how many reports each has in turn."""
+    live = ~Q(direct_reports__status=Employee.Status.TERMINATED)
+    return list(
+        Employee.objects.filter(manager=manager)
+        .exclude(status=Employee.Status.TERMINATED)
+        .select_related("job_title", "department")
+        .annotate(report_count=Count("direct_reports", filter=live))
+        .order_by("legal_last_name", "legal_first_name", "id")
+    )
+
+
+def org_roots() -> list[Employee]:
+    """People at the top: nobody above them."""
+    live = ~Q(direct_reports__status=Employee.Status.TERMINATED)
+    return list(
+        Employee.objects.filter(manager__isnull=True)
+        .exclude(status=Employee.Status.TERMINATED)
+        .select_related("job_title", "department")
+        .annotate(report_count=Count("direct_reports", filter=live))
+        .order_by("-report_count", "legal_last_name")[:50]
+    )
+
+
+def org_chain(employee: Employee) -> list[Employee]:
+    """Managers of `employee`, top first (one query per level; org charts are shallow)."""
+    chain: list[Employee] = []
+    seen = {employee.pk}
+    manager_id = employee.manager_id
+    while manager_id is not None and manager_id not in seen:
+        manager = (Employee.objects.select_related("job_title", "department")
+                   .filter(pk=manager_id).first())
+        if manager is None:
+            break
+        chain.append(manager)
+        seen.add(manager.pk)
+        manager_id = manager.manager_id
+    return list(reversed(chain))
+
+
+# Profile overview --------------------------------------------------------------------------
+
+def upcoming_job_changes(employee: Employee, today: date | None = None) -> list[JobRecord]:
+    today = today or timezone.localdate()
+    return list(
+        JobRecord.objects.filter(employee=employee, effective_date__gt=today)
+        .select_related("job_title", "department", "location", "manager")
+        .order_by("effective_date")
+    )
+
+
+def upcoming_compensation_changes(
+    employee: Employee, today: date | None = None
+) -> list[CompensationRecord]:
+    today = today or timezone.localdate()
+    return list(
+        CompensationRecord.objects.filter(employee=employee, effective_date__gt=today)
+        .select_related("pay_schedule").order_by("effective_date")
+    )
+
+
+def job_timeline(employee: Employee) -> list[JobRecord]:
+    return list(
+        JobRecord.objects.filter(employee=employee)
+        .select_related("job_title", "department", "location", "manager", "created_by")
+        .order_by("-effective_date")
+    )
+
+
+def compensation_timeline(employee: Employee) -> list[CompensationRecord]:
+    return list(
+        CompensationRecord.objects.filter(employee=employee)
+        .select_related("pay_schedule", "created_by").order_by("-effective_date")
+    )
+
+
+# Staff home --------------------------------------------------------------------------------
+
+def starting_soon(days: int = 30, today: date | None = None) -> list[Employee]:
+    today = today or timezone.localdate()
+    return list(
+        Employee.objects.filter(status=Employee.Status.PRE_HIRE,
+                                hire_date__range=(today, today + timedelta(days=days)))
+        .select_related("job_title", "department").order_by("hire_date")[:10]
+    )
+
+
+def upcoming_changes_count(days: int = 30, today: date | None = None) -> int:
+    today = today or timezone.localdate()
+    return JobRecord.objects.filter(
+        effective_date__gt=today, effective_date__lte=today + timedelta(days=days)
+    ).exclude(reason__in=["hire", "rehire"]).count()
+
+
+def can_use_directory(viewer) -> bool:
+    """HR, payroll, and anyone with reports. Cheap (one EXISTS) because the navigation asks on
+    every page; the directory itself then loads the whole reporting tree."""
+    if is_hr(viewer) or sees_everyone(viewer):
+        return True
+    me = employee_for_user(viewer)
+    return me is not None and Employee.objects.filter(manager=me).exists()

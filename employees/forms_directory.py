@@ -1,0 +1,246 @@
+"""Forms of the directory, job/pay changes, reference data and import pages."""
+
+import zoneinfo
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from employees.directory import SORTS, DirectoryFilters
+from employees.models import (
+    ChangeReason,
+    CompensationRecord,
+    Department,
+    Employee,
+    EmploymentType,
+    JobTitle,
+    Location,
+)
+from employees.services.core import JobData, PayData
+from payroll.models import PaySchedule
+
+SORT_LABELS = {
+    "name": _("Name A–Z"), "-name": _("Name Z–A"), "number": _("Number"),
+    "-number": _("Number (descending)"), "hire_date": _("Hire date (oldest)"),
+    "-hire_date": _("Hire date (newest)"), "department": _("Department"),
+    "-department": _("Department (Z–A)"),
+}
+
+
+class DirectoryForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100,
+                        widget=forms.SearchInput(attrs={
+                            "placeholder": _("Name, email or number"), "autocomplete": "off"}))
+    department = forms.ModelChoiceField(Department.objects.all(), required=False,
+                                        empty_label=_("All departments"))
+    location = forms.ModelChoiceField(Location.objects.all(), required=False,
+                                      empty_label=_("All locations"))
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("", _("Current staff")), *Employee.Status.choices, ("all", _("Everyone"))],
+    )
+    employment_type = forms.ChoiceField(
+        label=_("Type"), required=False,
+        choices=[("", _("All types")), *EmploymentType.choices],
+    )
+    manager = forms.CharField(label=_("Manager no."), required=False, max_length=20,
+                              widget=forms.TextInput(attrs={"size": 8}))
+    sort = forms.ChoiceField(required=False, choices=list(SORT_LABELS.items()))
+
+    def filters(self) -> DirectoryFilters:
+        self.is_valid()  # a bad value drops only that filter; the valid ones still apply
+        data = self.cleaned_data
+        status = data.get("status") or ""
+        return DirectoryFilters(
+            q=data.get("q") or "",
+            department=data.get("department"),
+            location=data.get("location"),
+            status="" if status == "all" else status,
+            include_leavers=status == "all",
+            employment_type=data.get("employment_type") or "",
+            manager_number=data.get("manager") or "",
+            sort=data.get("sort") if data.get("sort") in SORTS else "name",
+        )
+
+
+class AsOfForm(forms.Form):
+    as_of = forms.DateField(label=_("Values in force on"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ManagerNumberField(forms.CharField):
+    """A manager chosen by employee number (a 20,000-option select would be unusable)."""
+
+    def clean(self, value: str) -> Employee | None:
+        value = super().clean(value).strip()
+        if not value:
+            return None
+        manager = Employee.objects.filter(employee_number__iexact=value).first()
+        if manager is None:
+            raise ValidationError(_("No employee has the number %(number)s."),
+                                  params={"number": value})
+        return manager
+
+
+class JobChangeForm(forms.Form):
+    effective_date = forms.DateField(label=_("Effective date"),
+                                     widget=forms.DateInput(attrs={"type": "date"}))
+    job_title = forms.ModelChoiceField(JobTitle.objects.all(), label=_("Job title"))
+    department = forms.ModelChoiceField(Department.objects.all(), label=_("Department"))
+    location = forms.ModelChoiceField(Location.objects.all(), label=_("Location"))
+    manager = ManagerNumberField(label=_("Manager (employee number)"), required=False,
+                                 max_length=20)
+    employment_type = forms.ChoiceField(label=_("Employment type"),
+                                        choices=EmploymentType.choices)
+    fte = forms.DecimalField(label=_("FTE"), max_digits=4, decimal_places=3,
+                             min_value=Decimal("0.01"), max_value=Decimal("1.5"))
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=[c for c in ChangeReason.choices if c[0] not in ("hire", "rehire")],
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=255)
+
+    @classmethod
+    def for_employee(cls, employee: Employee, data=None) -> "JobChangeForm":
+        initial = {
+            "effective_date": timezone.localdate(), "job_title": employee.job_title_id,
+            "department": employee.department_id, "location": employee.location_id,
+            "manager": employee.manager.employee_number if employee.manager else "",
+            "employment_type": employee.employment_type, "fte": employee.fte,
+        }
+        return cls(data=data, initial=initial, prefix="job")
+
+    def job(self) -> JobData:
+        d = self.cleaned_data
+        return JobData(job_title=d["job_title"], department=d["department"],
+                       location=d["location"], manager=d["manager"],
+                       employment_type=d["employment_type"], fte=d["fte"])
+
+
+class PayFieldsMixin(forms.Form):
+    basis = forms.ChoiceField(label=_("Pay basis"), choices=CompensationRecord.Basis.choices)
+    amount = forms.DecimalField(label=_("Annual salary or hourly rate"), max_digits=12,
+                                decimal_places=4, min_value=Decimal("0.0001"))
+    currency = forms.CharField(label=_("Currency"), max_length=3, min_length=3, initial="GBP")
+    pay_schedule = forms.ModelChoiceField(PaySchedule.objects.all(), label=_("Pay schedule"),
+                                          required=False)
+
+    def clean_currency(self) -> str:
+        value = self.cleaned_data["currency"].upper()
+        if not value.isalpha():
+            raise ValidationError(_("Use a three-letter currency code, e.g. GBP."))
+        return value
+
+    def pay(self) -> PayData:
+        d = self.cleaned_data
+        salary = d["basis"] == CompensationRecord.Basis.SALARY
+        return PayData(basis=d["basis"], currency=d["currency"], pay_schedule=d["pay_schedule"],
+                       annual_salary=d["amount"] if salary else None,
+                       hourly_rate=None if salary else d["amount"])
+
+
+class CompensationChangeForm(PayFieldsMixin):
+    effective_date = forms.DateField(label=_("Effective date"),
+                                     widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=[c for c in ChangeReason.choices if c[0] not in ("hire", "rehire")],
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=255)
+    field_order = ["effective_date", "basis", "amount", "currency", "pay_schedule", "reason",
+                   "note"]
+
+    @classmethod
+    def for_record(cls, current: CompensationRecord | None, data=None):
+        initial: dict[str, object] = {"effective_date": timezone.localdate()}
+        if current is not None:
+            initial.update(basis=current.basis, currency=current.currency,
+                           pay_schedule=current.pay_schedule_id,
+                           amount=current.annual_salary or current.hourly_rate)
+        return cls(data=data, initial=initial, prefix="pay")
+
+
+class StatusForm(forms.Form):
+    ACTIONS = {"leave": Employee.Status.ON_LEAVE, "return": Employee.Status.ACTIVE}
+    action = forms.ChoiceField(choices=[("leave", _("Put on leave")),
+                                        ("return", _("Return from leave"))])
+    note = forms.CharField(required=False, max_length=255)
+
+
+class RehireForm(JobChangeForm, PayFieldsMixin):
+    field_order = ["effective_date", "job_title", "department", "location", "manager",
+                   "employment_type", "fte", "basis", "amount", "currency", "pay_schedule"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["effective_date"].label = _("Start date")
+        for name in ("reason", "note"):
+            del self.fields[name]
+
+
+# Reference data ----------------------------------------------------------------------------
+
+class _UniqueNameMixin:
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        clash = type(self.instance).objects.filter(name__iexact=name).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise ValidationError(_("“%(name)s” already exists."), params={"name": name})
+        return name
+
+
+class DepartmentForm(_UniqueNameMixin, forms.ModelForm):
+    class Meta:
+        model = Department
+        fields = ["name", "code", "parent", "cost_centre"]
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip().upper()
+        if Department.objects.filter(code__iexact=code).exclude(pk=self.instance.pk).exists():
+            raise ValidationError(_("The code %(code)s is already used."), params={"code": code})
+        return code
+
+    def clean_parent(self) -> Department | None:
+        parent = self.cleaned_data.get("parent")
+        seen: set[int] = set()
+        node = parent
+        while node is not None and node.pk not in seen:
+            if self.instance.pk and node.pk == self.instance.pk:
+                raise ValidationError(_("A department cannot sit under itself."))
+            seen.add(node.pk)
+            node = node.parent
+        return parent
+
+
+class LocationForm(_UniqueNameMixin, forms.ModelForm):
+    class Meta:
+        model = Location
+        fields = ["name", "city", "country", "timezone"]
+
+    def clean_country(self) -> str:
+        country = self.cleaned_data["country"].strip().upper()
+        if len(country) != 2 or not country.isalpha():
+            raise ValidationError(_("Use a two-letter ISO country code, e.g. GB or US."))
+        return country
+
+    def clean_timezone(self) -> str:
+        tz = self.cleaned_data["timezone"].strip()
+        if tz not in zoneinfo.available_timezones():
+            raise ValidationError(_("Unknown time zone; use e.g. Europe/London."))
+        return tz
+
+
+class JobTitleForm(_UniqueNameMixin, forms.ModelForm):
+    class Meta:
+        model = JobTitle
+        fields = ["name", "job_family"]
+
+
+# Import ------------------------------------------------------------------------------------
+
+class ImportForm(forms.Form):
+    KINDS = [("employees", _("New employees")), ("changes", _("Job and pay changes"))]
+    kind = forms.ChoiceField(label=_("What the file contains"), choices=KINDS)
+    file = forms.FileField(label=_("CSV or Excel (.xlsx) file"))

@@ -1,0 +1,472 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from employees.crypto import EncryptedTextField
+
+
+class Department(models.Model):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    cost_centre = models.CharField(_("cost centre"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Location(models.Model):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    country = models.CharField(
+        _("country"), max_length=2, help_text=_("ISO 3166 code, e.g. US, GB")
+    )
+    timezone = models.CharField(_("time zone"), max_length=60, default="UTC")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class JobTitle(models.Model):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    job_family = models.CharField(_("job family"), max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EmploymentType(models.TextChoices):
+    FULL_TIME = "full_time", _("Full-time")
+    PART_TIME = "part_time", _("Part-time")
+    TEMPORARY = "temporary", _("Temporary")
+    CONTRACTOR = "contractor", _("Contractor")
+    INTERN = "intern", _("Intern")
+
+
+class Employee(models.Model):
+    """One person. The job fields below mirror the JobRecord in effect today (kept in step by
+    employees.services), so lists and permission checks need no effective-date query."""
+
+    class Status(models.TextChoices):
+        PRE_HIRE = "pre_hire", _("Pre-hire")
+        ACTIVE = "active", _("Active")
+        ON_LEAVE = "on_leave", _("On leave")
+        TERMINATED = "terminated", _("Terminated")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="employee",
+    )
+    employee_number = models.CharField(_("employee number"), max_length=20, unique=True)
+    legal_first_name = models.CharField(_("legal first name"), max_length=100)
+    legal_last_name = models.CharField(_("legal last name"), max_length=100)
+    preferred_name = models.CharField(_("preferred name"), max_length=100, blank=True)
+    work_email = models.EmailField(_("work email"), unique=True, null=True, blank=True)
+    personal_email = models.EmailField(_("personal email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    address_line1 = models.CharField(_("address line 1"), max_length=200, blank=True)
+    address_line2 = models.CharField(_("address line 2"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    region = models.CharField(_("state / county"), max_length=120, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    work_country = models.CharField(_("work country"), max_length=2, default="GB")
+    # Encrypted at rest (employees.crypto); never searchable, shown as its last 4 only.
+    national_id = EncryptedTextField(_("national ID"), blank=True, default="")
+    national_id_last4 = models.CharField(_("national ID (last 4)"), max_length=4, blank=True)
+    national_id_country = models.CharField(_("national ID country"), max_length=2, blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PRE_HIRE
+    )
+    hire_date = models.DateField(_("hire date"))
+    termination_date = models.DateField(_("termination date"), null=True, blank=True)
+
+    # Current job (mirror of the JobRecord in effect today).
+    job_title = models.ForeignKey(
+        JobTitle, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="employees"
+    )
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.PROTECT, related_name="employees"
+    )
+    manager = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="direct_reports"
+    )
+    employment_type = models.CharField(
+        _("employment type"), max_length=12, choices=EmploymentType.choices,
+        default=EmploymentType.FULL_TIME,
+    )
+    fte = models.DecimalField(
+        _("FTE"), max_digits=4, decimal_places=3, default=Decimal("1.000"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1.5"))],
+    )
+
+    # Optimistic concurrency: a form carries the version it was loaded at; a save from an older
+    # version is refused instead of silently overwriting someone else's change.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["legal_last_name", "legal_first_name", "id"]
+        indexes = [
+            models.Index(fields=["status"], name="employee_status"),
+            models.Index(fields=["legal_last_name", "legal_first_name"], name="employee_name"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(manager=models.F("id")), name="employee_not_own_manager"
+            ),
+        ]
+        permissions = [
+            ("view_team_compensation", "Manager may see reports' pay"),
+            ("view_team_sensitive", "Manager may see reports' bank and national ID (masked)"),
+            ("view_team_documents", "Manager may see reports' documents"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.employee_number})"
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.preferred_name or self.legal_first_name} {self.legal_last_name}"
+
+    @property
+    def legal_name(self) -> str:
+        return f"{self.legal_first_name} {self.legal_last_name}"
+
+
+class Employment(models.Model):
+    """One period of employment. A rehire opens a new one; history is kept."""
+
+    class TerminationReason(models.TextChoices):
+        RESIGNATION = "resignation", _("Resignation")
+        DISMISSAL = "dismissal", _("Dismissal")
+        REDUNDANCY = "redundancy", _("Redundancy")
+        END_OF_CONTRACT = "end_of_contract", _("End of contract")
+        RETIREMENT = "retirement", _("Retirement")
+        MUTUAL = "mutual", _("Mutual agreement")
+        DEATH = "death", _("Death in service")
+        OTHER = "other", _("Other")
+
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="employments")
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("last working day"), null=True, blank=True)
+    termination_reason = models.CharField(
+        _("termination reason"), max_length=20, choices=TerminationReason.choices, blank=True
+    )
+    rehire_eligible = models.BooleanField(_("eligible for rehire"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["employee", "-start_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee", "start_date"], name="employment_unique_start"
+            ),
+            models.UniqueConstraint(
+                fields=["employee"], condition=Q(end_date__isnull=True),
+                name="employment_one_open_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="employment_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee} {self.start_date}–{self.end_date or ''}"
+
+
+class ChangeReason(models.TextChoices):
+    HIRE = "hire", _("Hire")
+    REHIRE = "rehire", _("Rehire")
+    PROMOTION = "promotion", _("Promotion")
+    TRANSFER = "transfer", _("Transfer")
+    REORGANISATION = "reorganisation", _("Reorganisation")
+    MERIT_INCREASE = "merit_increase", _("Merit increase")
+    MARKET_ADJUSTMENT = "market_adjustment", _("Market adjustment")
+    HOURS_CHANGE = "hours_change", _("Change of hours")
+    CORRECTION = "correction", _("Correction")
+    OTHER = "other", _("Other")
+
+
+class JobRecord(models.Model):
+    """Effective-dated job: in force from `effective_date` until the next record's date."""
+
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="job_records")
+    effective_date = models.DateField(_("effective date"))
+    job_title = models.ForeignKey(JobTitle, on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    manager = models.ForeignKey(
+        Employee, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    employment_type = models.CharField(
+        _("employment type"), max_length=12, choices=EmploymentType.choices,
+        default=EmploymentType.FULL_TIME,
+    )
+    fte = models.DecimalField(_("FTE"), max_digits=4, decimal_places=3, default=Decimal("1.000"))
+    reason = models.CharField(_("reason"), max_length=20, choices=ChangeReason.choices)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["employee", "-effective_date"]
+        constraints = [
+            # Effective-dated records of one kind never overlap: one per person per date.
+            models.UniqueConstraint(
+                fields=["employee", "effective_date"], name="jobrecord_one_per_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job_title} from {self.effective_date}"
+
+
+class CompensationRecord(models.Model):
+    """Effective-dated pay. Payroll reads it only through
+    employees.selectors.compensation_as_of(employee, date)."""
+
+    class Basis(models.TextChoices):
+        SALARY = "salary", _("Annual salary")
+        HOURLY = "hourly", _("Hourly rate")
+
+    employee = models.ForeignKey(
+        Employee, on_delete=models.CASCADE, related_name="compensation_records"
+    )
+    effective_date = models.DateField(_("effective date"))
+    basis = models.CharField(_("pay basis"), max_length=6, choices=Basis.choices)
+    annual_salary = models.DecimalField(
+        _("annual salary"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    hourly_rate = models.DecimalField(
+        _("hourly rate"), max_digits=12, decimal_places=4, null=True, blank=True
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="GBP")
+    pay_schedule = models.ForeignKey(
+        "payroll.PaySchedule", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=ChangeReason.choices)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["employee", "-effective_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee", "effective_date"], name="comprecord_one_per_date"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(basis="salary", annual_salary__gt=0, hourly_rate__isnull=True)
+                    | Q(basis="hourly", hourly_rate__gt=0, annual_salary__isnull=True)
+                ),
+                name="comprecord_amount_matches_basis",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        amount = self.annual_salary if self.basis == self.Basis.SALARY else self.hourly_rate
+        return f"{self.currency} {amount} ({self.get_basis_display()}) from {self.effective_date}"
+
+
+class BankScheme(models.TextChoices):
+    IBAN = "iban", _("IBAN + BIC")
+    US_ACH = "us_ach", _("US routing + account number")
+    UK = "uk", _("UK sort code + account number")
+
+
+class AccountType(models.TextChoices):
+    CHECKING = "checking", _("Checking / current")
+    SAVINGS = "savings", _("Savings")
+
+
+class BankDetailsFields(models.Model):
+    """The account itself, shared by a held account and a proposed change. Account numbers and
+    IBANs are encrypted; bank identifiers (BIC, routing number, sort code) are not secret."""
+
+    holder_name = models.CharField(_("account holder"), max_length=140)
+    country = models.CharField(_("bank country"), max_length=2)
+    scheme = models.CharField(_("account format"), max_length=8, choices=BankScheme.choices)
+    account_type = models.CharField(
+        _("account type"), max_length=8, choices=AccountType.choices, default=AccountType.CHECKING
+    )
+    iban = EncryptedTextField(_("IBAN"), blank=True, default="")
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    routing_number = models.CharField(_("routing number"), max_length=9, blank=True)
+    sort_code = models.CharField(_("sort code"), max_length=6, blank=True)
+    account_number = EncryptedTextField(_("account number"), blank=True, default="")
+    last4 = models.CharField(_("last 4"), max_length=4, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def masked(self) -> str:
+        return f"•••• {self.last4}" if self.last4 else ""
+
+    @property
+    def bank_label(self) -> str:
+        """The non-secret part, e.g. "Sort code 20-00-00" or "BIC NWBKGB2L"."""
+        if self.scheme == BankScheme.UK and self.sort_code:
+            sc = self.sort_code
+            return f"{_('Sort code')} {sc[:2]}-{sc[2:4]}-{sc[4:]}"
+        if self.scheme == BankScheme.US_ACH:
+            return f"{_('Routing')} {self.routing_number}"
+        return f"BIC {self.bic}" if self.bic else str(BankScheme.IBAN.label)
+
+
+class BankAccount(BankDetailsFields):
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="bank_accounts")
+    is_primary = models.BooleanField(_("primary (salary paid here)"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["employee", "-is_primary", "-is_active", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee"], condition=Q(is_primary=True), name="bankaccount_one_primary"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_primary=False) | Q(is_active=True),
+                name="bankaccount_primary_is_active",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.holder_name} {self.masked}"
+
+
+class BankChangeRequest(BankDetailsFields):
+    """An employee's request to be paid into another account; HR Admin or Payroll Admin decides."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    employee = models.ForeignKey(
+        Employee, on_delete=models.CASCADE, related_name="bank_change_requests"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    resulting_account = models.ForeignKey(
+        BankAccount, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee"], condition=Q(status="pending"),
+                name="bankchangerequest_one_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee} → {self.masked} ({self.get_status_display()})"
+
+
+class EmergencyContact(models.Model):
+    employee = models.ForeignKey(
+        Employee, on_delete=models.CASCADE, related_name="emergency_contacts"
+    )
+    name = models.CharField(_("name"), max_length=140)
+    relationship = models.CharField(_("relationship"), max_length=60)
+    phone = models.CharField(_("phone"), max_length=40)
+    email = models.EmailField(_("email"), blank=True)
+    is_primary = models.BooleanField(_("primary contact"), default=False)
+
+    class Meta:
+        ordering = ["employee", "-is_primary", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee"], condition=Q(is_primary=True),
+                name="emergencycontact_one_primary",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.relationship})"
+
+
+def document_upload_to(instance: "Document", filename: str) -> str:
+    import uuid
+    from pathlib import Path
+
+    # A random name: the original is kept in the row, never trusted as a path.
+    suffix = Path(filename).suffix.lower()
+    return f"private/employees/{instance.employee_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class Document(models.Model):
+    """A file on a profile. Stored outside any public URL; downloads go through
+    employees.views.documents.download, which checks access and audits."""
+
+    class Type(models.TextChoices):
+        CONTRACT = "contract", _("Contract of employment")
+        IDENTITY = "identity", _("Identity document")
+        RIGHT_TO_WORK = "right_to_work", _("Right to work")
+        OFFER = "offer", _("Offer letter")
+        CERTIFICATE = "certificate", _("Certificate / qualification")
+        TAX = "tax", _("Tax form")
+        OTHER = "other", _("Other")
+
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="documents")
+    doc_type = models.CharField(_("document type"), max_length=16, choices=Type.choices)
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=document_upload_to, max_length=255)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["employee", "-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_doc_type_display()})"

@@ -1,0 +1,19 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.navigation import NavItem
+from accounts.roles import is_hr
+from employees.access import sees_everyone
+from employees.directory import can_use_directory
+from employees.selectors import employee_for_user
+
+
+def nav_items(user) -> list[NavItem]:
+    items: list[NavItem] = []
+    if can_use_directory(user):
+        items.append(NavItem(_("People"), reverse("employees:directory"), "employees"))
+    if sees_everyone(user) or employee_for_user(user) is not None:
+        items.append(NavItem(_("Org chart"), reverse("employees:org_chart"), "employees-org"))
+    if is_hr(user):
+        items.append(NavItem(_("Import"), reverse("employees:import"), "employees-import"))
+    return items

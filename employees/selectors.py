@@ -1,0 +1,131 @@
+"""Reads of the employee record. Effective-dated questions ("as of D") are answered here only."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import QuerySet
+
+from employees.models import CompensationRecord, Employee, JobRecord
+
+
+def compensation_as_of(employee: Employee | int, on: date) -> CompensationRecord | None:
+    """The compensation record in force on `on` (the latest effective on or before it).
+
+    This is the only way payroll reads pay: a future-dated record changes nothing before its date.
+    """
+    employee_id = employee if isinstance(employee, int) else employee.pk
+    return (
+        CompensationRecord.objects.filter(employee_id=employee_id, effective_date__lte=on)
+        .select_related("pay_schedule")
+        .order_by("-effective_date")
+        .first()
+    )
+
+
+def compensation_segments(
+    employee: Employee | int, start: date, end: date
+) -> list[CompensationRecord]:
+    """Every compensation record in force at some point between start and end, oldest first."""
+    employee_id = employee if isinstance(employee, int) else employee.pk
+    in_force_at_start = compensation_as_of(employee_id, start)
+    later = list(
+        CompensationRecord.objects.filter(
+            employee_id=employee_id, effective_date__gt=start, effective_date__lte=end
+        ).order_by("effective_date")
+    )
+    return ([in_force_at_start] if in_force_at_start else []) + later
+
+
+def job_as_of(employee: Employee | int, on: date) -> JobRecord | None:
+    employee_id = employee if isinstance(employee, int) else employee.pk
+    return (
+        JobRecord.objects.filter(employee_id=employee_id, effective_date__lte=on)
+        .select_related("job_title", "department", "location", "manager")
+        .order_by("-effective_date")
+        .first()
+    )
+
+
+def employee_for_user(user) -> Employee | None:
+    """The employee record linked to a login, or None (e.g. an admin with no HR record)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    cached = getattr(user, "_hrops_employee", False)
+    if cached is False:
+        cached = (
+            Employee.objects.filter(user=user)
+            .select_related("job_title", "department", "location", "manager")
+            .first()
+        )
+        user._hrops_employee = cached
+    return cached
+
+
+def report_ids(manager: Employee) -> set[int]:
+    """Ids of everyone reporting to `manager`, directly or indirectly.
+
+    One query per level of the hierarchy (org charts are shallow); the set also stops a corrupt
+    cycle from looping forever.
+    """
+    found: set[int] = set()
+    frontier = {manager.pk}
+    while frontier:
+        level = set(
+            Employee.objects.filter(manager_id__in=frontier).values_list("id", flat=True)
+        ) - found - {manager.pk}
+        found |= level
+        frontier = level
+    return found
+
+
+def manager_chain(employee: Employee) -> list[Employee]:
+    """The employee's managers, nearest first, up to the top."""
+    chain: list[Employee] = []
+    seen = {employee.pk}
+    current = employee.manager
+    while current is not None and current.pk not in seen:
+        chain.append(current)
+        seen.add(current.pk)
+        current = current.manager
+    return chain
+
+
+def employees_active_on(on: date) -> QuerySet[Employee]:
+    return Employee.objects.filter(hire_date__lte=on).exclude(
+        status=Employee.Status.TERMINATED, termination_date__lt=on
+    )
+
+
+@dataclass(frozen=True)
+class BankDetails:
+    """Decrypted payment details of an employee's primary account, for payroll payment files."""
+
+    holder_name: str
+    country: str
+    iban: str
+    bic: str
+    routing_number: str
+    account_number: str
+    sort_code: str
+    account_type: str
+    last4: str
+
+
+def bank_details_for_payment(employee_ids: Iterable[int]) -> dict[int, BankDetails]:
+    """employee id -> BankDetails of their primary active account (employees with none are
+    absent). One query; decryption happens as the rows load."""
+    from employees.models import BankAccount
+
+    accounts = BankAccount.objects.filter(
+        employee_id__in=list(employee_ids), is_primary=True, is_active=True
+    )
+    return {
+        account.employee_id: BankDetails(
+            holder_name=account.holder_name, country=account.country, iban=account.iban,
+            bic=account.bic, routing_number=account.routing_number,
+            account_number=account.account_number, sort_code=account.sort_code,
+            account_type=account.account_type, last4=account.last4,
+        )
+        for account in accounts
+    }

@@ -1,0 +1,598 @@
+"""Bulk import of new employees and of job/pay changes from CSV or XLSX.
+
+The whole file is checked first (columns, values, look-ups, duplicates); then every row is applied
+through the normal services inside ONE transaction, each row in a savepoint so every failing row is
+reported. A dry run, or any error, rolls the whole transaction back: nothing is written unless the
+entire file is valid. Audit events carry source "import".
+"""
+
+import csv
+import io
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.context import audit_context
+from employees.models import (
+    ChangeReason,
+    CompensationRecord,
+    Department,
+    Employee,
+    EmploymentType,
+    JobTitle,
+    Location,
+)
+from employees.selectors import compensation_as_of, job_as_of
+from employees.services.changes import (
+    compensation_change,
+    job_change,
+    pay_validate,
+    quantize_pay,
+)
+from employees.services.core import JobData, PayData, employee_create
+from payroll.models import PaySchedule
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 5000
+ALLOWED_EXTENSIONS = (".csv", ".xlsx")
+
+EMPLOYEE_REQUIRED = ("employee_number", "legal_first_name", "legal_last_name", "work_email",
+                     "hire_date", "department", "location", "job_title", "work_country",
+                     "pay_basis", "amount", "currency")
+EMPLOYEE_OPTIONAL = ("preferred_name", "manager_number", "employment_type", "fte",
+                     "pay_schedule")
+CHANGE_REQUIRED = ("employee_number", "effective_date", "reason")
+CHANGE_OPTIONAL = ("job_title", "department", "location", "manager_number", "employment_type",
+                   "fte", "pay_basis", "amount", "currency", "pay_schedule", "note")
+JOB_COLUMNS = ("job_title", "department", "location", "manager_number", "employment_type", "fte")
+PAY_COLUMNS = ("pay_basis", "amount", "currency", "pay_schedule")
+
+TEMPLATES = {
+    "employees": (
+        [*EMPLOYEE_REQUIRED[:4], "preferred_name", *EMPLOYEE_REQUIRED[4:8], "manager_number",
+         "employment_type", "fte", "work_country", "pay_basis", "amount", "currency",
+         "pay_schedule"],
+        ["E1001", "Jane", "Doe", "jane.doe@example.com", "Janie", "2026-01-05", "Engineering",
+         "London", "Software Engineer", "E0001", "full_time", "1.000", "GB", "salary",
+         "52000.00", "GBP", "UK monthly"],
+    ),
+    "changes": (
+        [*CHANGE_REQUIRED, *CHANGE_OPTIONAL],
+        ["E1001", "2026-04-01", "promotion", "Senior Software Engineer", "", "", "", "", "",
+         "salary", "61000.00", "", "", "Annual review"],
+    ),
+}
+
+# Where a service's field error belongs in the file.
+FIELD_TO_COLUMN = {
+    "manager": "manager_number", "basis": "pay_basis", "annual_salary": "amount",
+    "hourly_rate": "amount", "start_date": "hire_date",
+}
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class PlannedRow:
+    row: int
+    summary: str
+    apply: Callable[[object], None]
+    depends_on: str = ""  # employee number created by another row of this file
+    key: str = ""
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    rows: int = 0
+    planned: list[PlannedRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    committed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (type, size, encoding)."""
+
+
+# Reading -----------------------------------------------------------------------------------
+
+def _cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, float):
+        return repr(value)  # shortest exact decimal form of what Excel stored
+    return str(value).strip()
+
+
+def read_table(name: str, content: bytes) -> list[list[object]]:
+    """Rows of the first sheet (XLSX) or the CSV, header first."""
+    lower = name.lower()
+    if not lower.endswith(ALLOWED_EXTENSIONS):
+        raise ImportFileError(_("Upload a .csv or .xlsx file."))
+    if len(content) > MAX_BYTES:
+        raise ImportFileError(_("The file is larger than %(mb)s MB; split it into smaller files.")
+                              % {"mb": MAX_BYTES // (1024 * 1024)})
+    if lower.endswith(".xlsx"):
+        return _read_xlsx(content)
+    if content[:2] == b"PK" or b"\x00" in content[:1024]:
+        raise ImportFileError(_("This is not a text CSV file; save it as CSV (UTF-8) or .xlsx."))
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(_("The CSV is not UTF-8 encoded; save it as “CSV UTF-8”.")) from exc
+    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+
+
+def _read_xlsx(content: bytes) -> list[list[object]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ImportFileError(_("The file is not a valid Excel .xlsx workbook.")) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        rows = []
+        for row in sheet.iter_rows(values_only=True):
+            rows.append([_cell(v) for v in row])
+            if len(rows) > MAX_ROWS + 1:
+                break
+        return rows
+    finally:
+        workbook.close()
+
+
+def _normalise_header(value: object) -> str:
+    return str(value).strip().lower().replace(" ", "_").replace("-", "_")
+
+
+# Parsing values ----------------------------------------------------------------------------
+
+class _Cell(ValueError):
+    pass
+
+
+def _date(value: object) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise _Cell(_("“%(v)s” is not a date; use YYYY-MM-DD, e.g. 2026-03-31.")
+                    % {"v": value}) from None
+
+
+def _decimal(value: object) -> Decimal:
+    text = str(value).replace(",", "").replace(" ", "")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise _Cell(_("“%(v)s” is not a number.") % {"v": value}) from None
+    if not number.is_finite():
+        raise _Cell(_("“%(v)s” is not a number.") % {"v": value})
+    return number
+
+
+def _choice(value: object, choices: Iterable[tuple[str, str]]) -> str:
+    text = str(value).strip().lower()
+    for key, label in choices:
+        if text in (key, str(label).lower()):
+            return key
+    raise _Cell(_("“%(v)s” is not one of: %(options)s.")
+                % {"v": value, "options": ", ".join(k for k, _label in choices)})
+
+
+class _Lookups:
+    """Reference data loaded once per file (a few queries, whatever the row count)."""
+
+    def __init__(self, numbers: set[str]) -> None:
+        self.departments: dict[str, Department] = {}
+        for d in Department.objects.all():
+            self.departments[d.name.lower()] = d
+            self.departments[d.code.lower()] = d
+        self.locations = {loc.name.lower(): loc for loc in Location.objects.all()}
+        self.titles = {t.name.lower(): t for t in JobTitle.objects.all()}
+        self.schedules = {s.name.lower(): s for s in PaySchedule.objects.all()}
+        self.employees = {
+            e.employee_number.lower(): e
+            for e in Employee.objects.filter(employee_number__in=numbers)
+        }
+
+    def get(self, table: dict, value: object, what: str):
+        found = table.get(str(value).strip().lower())
+        if found is None:
+            raise _Cell(_("Unknown %(what)s “%(v)s”.") % {"what": what, "v": value})
+        return found
+
+
+# Building the plan -------------------------------------------------------------------------
+
+def _check_columns(header: list[str], required: tuple, optional: tuple) -> list[RowError]:
+    errors = []
+    known = set(required) | set(optional)
+    for name in header:
+        if name and name not in known:
+            errors.append(RowError(1, name, _("Unknown column “%(c)s”.") % {"c": name}))
+    seen: set[str] = set()
+    for name in header:
+        if name in seen and name:
+            errors.append(RowError(1, name, _("Column “%(c)s” appears twice.") % {"c": name}))
+        seen.add(name)
+    for name in required:
+        if name not in header:
+            errors.append(RowError(1, name, _("Missing required column “%(c)s”.") % {"c": name}))
+    return errors
+
+
+class _RowReader:
+    def __init__(self, row_no: int, values: dict[str, object], errors: list[RowError]) -> None:
+        self.row_no, self.values, self.errors = row_no, values, errors
+        self.failed = False
+
+    def raw(self, column: str) -> object:
+        return self.values.get(column, "")
+
+    def get(self, column: str, parse: Callable[[object], object] = str, required: bool = False):
+        value = self.raw(column)
+        if value in ("", None):
+            if required:
+                self.error(column, _("This column is required."))
+            return None
+        try:
+            return parse(value)
+        except _Cell as exc:
+            self.error(column, str(exc))
+            return None
+
+    def error(self, column: str, message: str) -> None:
+        self.failed = True
+        self.errors.append(RowError(self.row_no, column, message))
+
+
+def _plan_employees(rows: list[tuple[int, dict]], errors: list[RowError]) -> list[PlannedRow]:
+    numbers = {str(v.get("employee_number", "")).strip() for _n, v in rows}
+    numbers |= {str(v.get("manager_number", "")).strip() for _n, v in rows}
+    look = _Lookups({n for n in numbers if n})
+    existing_emails = {
+        e.lower() for e in Employee.objects.filter(
+            work_email__in=[str(v.get("work_email", "")).strip() for _n, v in rows]
+        ).values_list("work_email", flat=True)
+    }
+    in_file_numbers = {str(v.get("employee_number", "")).strip().lower() for _n, v in rows}
+    seen_numbers: dict[str, int] = {}
+    seen_emails: dict[str, int] = {}
+    today = timezone.localdate()
+    planned: list[PlannedRow] = []
+    for row_no, values in rows:
+        r = _RowReader(row_no, values, errors)
+        number = r.get("employee_number", required=True)
+        first = r.get("legal_first_name", required=True)
+        last = r.get("legal_last_name", required=True)
+        email = r.get("work_email", required=True)
+        hire_date = r.get("hire_date", _date, required=True)
+        department = r.get("department", lambda v: look.get(look.departments, v, _("department")),
+                           required=True)
+        location = r.get("location", lambda v: look.get(look.locations, v, _("location")),
+                         required=True)
+        title = r.get("job_title", lambda v: look.get(look.titles, v, _("job title")),
+                      required=True)
+        etype = r.get("employment_type", lambda v: _choice(v, EmploymentType.choices))
+        fte = r.get("fte", _decimal)
+        country = r.get("work_country", required=True)
+        basis = r.get("pay_basis", lambda v: _choice(v, CompensationRecord.Basis.choices),
+                      required=True)
+        amount = r.get("amount", _decimal, required=True)
+        currency = r.get("currency", required=True)
+        schedule = r.get("pay_schedule",
+                         lambda v: look.get(look.schedules, v, _("pay schedule")))
+        manager_number = r.get("manager_number")
+        if number:
+            key = number.lower()
+            if key in seen_numbers:
+                r.error("employee_number", _("Duplicate of row %(row)s.")
+                        % {"row": seen_numbers[key]})
+            elif key in look.employees:
+                r.error("employee_number", _("Employee %(n)s already exists.") % {"n": number})
+            seen_numbers.setdefault(key, row_no)
+        if email:
+            key = email.lower()
+            if key in seen_emails:
+                r.error("work_email", _("Duplicate of row %(row)s.") % {"row": seen_emails[key]})
+            elif key in existing_emails:
+                r.error("work_email", _("%(e)s is already someone's work email.") % {"e": email})
+            seen_emails.setdefault(key, row_no)
+        if country and (len(country) != 2 or not country.isalpha()):
+            r.error("work_country", _("Use a two-letter ISO country code, e.g. GB."))
+        manager: Employee | None = None
+        depends_on = ""
+        if manager_number:
+            if manager_number.lower() == (number or "").lower():
+                r.error("manager_number", _("Nobody can be their own manager."))
+            elif manager_number.lower() in in_file_numbers:
+                depends_on = manager_number.lower()
+            elif manager_number.lower() in look.employees:
+                manager = look.employees[manager_number.lower()]
+            else:
+                r.error("manager_number", _("Unknown manager “%(v)s”.") % {"v": manager_number})
+        if r.failed:
+            continue
+        try:
+            pay = pay_validate(PayData(
+                basis=basis, currency=currency, pay_schedule=schedule,
+                annual_salary=amount if basis == "salary" else None,
+                hourly_rate=amount if basis == "hourly" else None,
+            ))
+        except ValidationError as exc:
+            _add_validation_errors(errors, row_no, exc)
+            continue
+        planned.append(_hire_row(
+            row_no, number=number, first=first, last=last, email=email,
+            preferred=r.get("preferred_name") or "", hire_date=hire_date, country=country.upper(),
+            job=dict(job_title=title, department=department, location=location,
+                     manager=manager, employment_type=etype or EmploymentType.FULL_TIME,
+                     fte=fte if fte is not None else Decimal("1.000")),
+            pay=pay, depends_on=depends_on, today=today,
+        ))
+    return _order_by_dependency(planned, errors)
+
+
+def _hire_row(row_no: int, *, number, first, last, email, preferred, hire_date, country, job,
+              pay, depends_on, today) -> PlannedRow:
+    status = Employee.Status.ACTIVE if hire_date <= today else Employee.Status.PRE_HIRE
+    amount = pay.annual_salary or pay.hourly_rate
+    summary = _("New employee %(n)s %(name)s: %(title)s, %(dept)s, from %(d)s; %(cur)s %(amt)s "
+                "(%(basis)s)") % {
+        "n": number, "name": f"{first} {last}", "title": job["job_title"],
+        "dept": job["department"], "d": hire_date, "cur": pay.currency, "amt": amount,
+        "basis": CompensationRecord.Basis(pay.basis).label.lower(),
+    }
+
+    def apply(acting_user, created: dict[str, Employee]) -> None:
+        job_fields = dict(job)
+        if depends_on:
+            manager = created.get(depends_on)
+            if manager is None:
+                raise ValidationError({"manager": _("The manager's own row could not be "
+                                                    "imported.")})
+            job_fields["manager"] = manager
+        created[number.lower()] = employee_create(
+            acting_user=acting_user, employee_number=number, legal_first_name=first,
+            legal_last_name=last, preferred_name=preferred, work_email=email,
+            hire_date=hire_date, work_country=country, job=JobData(**job_fields), pay=pay,
+            status=status,
+        )
+
+    return PlannedRow(row_no, summary, apply, depends_on=depends_on, key=number.lower())
+
+
+def _order_by_dependency(planned: list[PlannedRow], errors: list[RowError]) -> list[PlannedRow]:
+    """Managers created in the same file go before their reports."""
+    ordered: list[PlannedRow] = []
+    done: set[str] = set()
+    pending = list(planned)
+    keys = {p.key for p in planned}
+    while pending:
+        ready = [p for p in pending
+                 if not p.depends_on or p.depends_on in done or p.depends_on not in keys]
+        if not ready:
+            for p in pending:
+                errors.append(RowError(p.row, "manager_number",
+                                       _("Managers in this file report to each other in a "
+                                         "circle.")))
+            break
+        for p in ready:
+            ordered.append(p)
+            done.add(p.key)
+        pending = [p for p in pending if p not in ready]
+    return ordered
+
+
+def _plan_changes(rows: list[tuple[int, dict]], errors: list[RowError]) -> list[PlannedRow]:
+    numbers = {str(v.get("employee_number", "")).strip() for _n, v in rows}
+    numbers |= {str(v.get("manager_number", "")).strip() for _n, v in rows}
+    look = _Lookups({n for n in numbers if n})
+    seen: dict[tuple[str, date], int] = {}
+    planned: list[PlannedRow] = []
+    for row_no, values in rows:
+        r = _RowReader(row_no, values, errors)
+        employee = r.get("employee_number",
+                         lambda v: look.get(look.employees, v, _("employee")), required=True)
+        effective = r.get("effective_date", _date, required=True)
+        reason = r.get("reason", lambda v: _choice(v, ChangeReason.choices), required=True)
+        job = {
+            "job_title": r.get("job_title", lambda v: look.get(look.titles, v, _("job title"))),
+            "department": r.get("department",
+                                lambda v: look.get(look.departments, v, _("department"))),
+            "location": r.get("location", lambda v: look.get(look.locations, v, _("location"))),
+            "manager": r.get("manager_number",
+                             lambda v: look.get(look.employees, v, _("manager"))),
+            "employment_type": r.get("employment_type",
+                                     lambda v: _choice(v, EmploymentType.choices)),
+            "fte": r.get("fte", _decimal),
+        }
+        pay = {
+            "basis": r.get("pay_basis", lambda v: _choice(v, CompensationRecord.Basis.choices)),
+            "amount": r.get("amount", _decimal),
+            "currency": r.get("currency"),
+            "pay_schedule": r.get("pay_schedule",
+                                  lambda v: look.get(look.schedules, v, _("pay schedule"))),
+        }
+        has_job = any(r.raw(c) not in ("", None) for c in JOB_COLUMNS)
+        has_pay = any(r.raw(c) not in ("", None) for c in PAY_COLUMNS)
+        if not (has_job or has_pay) and not r.failed:
+            r.error("", _("The row changes nothing: fill in at least one job or pay column."))
+        if has_pay and pay["amount"] is None and r.raw("amount") in ("", None):
+            r.error("amount", _("A pay change needs the new amount."))
+        if employee and effective:
+            key = (employee.employee_number.lower(), effective)
+            if key in seen:
+                r.error("effective_date", _("Duplicate of row %(row)s (same employee and date).")
+                        % {"row": seen[key]})
+            seen.setdefault(key, row_no)
+        if r.failed:
+            continue
+        planned.append(_change_row(row_no, employee, effective, reason,
+                                   r.get("note") or "", job if has_job else None,
+                                   pay if has_pay else None))
+    return planned
+
+
+def _change_row(row_no: int, employee: Employee, effective: date, reason: str, note: str,
+                job: dict | None, pay: dict | None) -> PlannedRow:
+    parts = []
+    if job:
+        parts.append(_("job: %(fields)s") % {"fields": ", ".join(
+            f"{k.replace('_', ' ')} → {v}" for k, v in job.items() if v is not None)})
+    if pay:
+        parts.append(_("pay: %(cur)s %(amt)s") % {"cur": pay["currency"] or "", "amt":
+                                                    pay["amount"]})
+    summary = _("%(n)s %(name)s from %(d)s (%(reason)s): %(parts)s") % {
+        "n": employee.employee_number, "name": employee.display_name, "d": effective,
+        "reason": ChangeReason(reason).label.lower(), "parts": "; ".join(parts),
+    }
+
+    def apply(acting_user, created: dict) -> None:
+        if job:
+            _apply_job(acting_user, employee, effective, reason, note, job)
+        if pay:
+            _apply_pay(acting_user, employee, effective, reason, note, pay)
+
+    return PlannedRow(row_no, summary, apply)
+
+
+def _apply_job(acting_user, employee, effective, reason, note, job: dict) -> None:
+    previous = job_as_of(employee, effective)
+    merged = {}
+    for name in ("job_title", "department", "location", "manager", "employment_type", "fte"):
+        value = job[name]
+        if value is None and previous is not None:
+            value = getattr(previous, name)
+        merged[name] = value
+    missing = [n for n in ("job_title", "department", "location") if merged[n] is None]
+    if missing:
+        raise ValidationError({n: _("No earlier job to carry this over from; fill it in.")
+                               for n in missing})
+    merged["employment_type"] = merged["employment_type"] or EmploymentType.FULL_TIME
+    merged["fte"] = merged["fte"] if merged["fte"] is not None else Decimal("1.000")
+    job_change(acting_user=acting_user, employee=employee, effective_date=effective,
+               job=JobData(**merged), reason=reason, note=note)
+
+
+def _apply_pay(acting_user, employee, effective, reason, note, pay: dict) -> None:
+    previous = compensation_as_of(employee, effective)
+    basis = pay["basis"] or (previous.basis if previous else None)
+    if basis is None:
+        raise ValidationError({"basis": _("No earlier pay to carry the basis over from.")})
+    currency = pay["currency"] or (previous.currency if previous else "")
+    schedule = pay["pay_schedule"] or (previous.pay_schedule if previous else None)
+    amount = quantize_pay(pay["amount"], basis) if pay["amount"] > 0 else pay["amount"]
+    compensation_change(
+        acting_user=acting_user, employee=employee, effective_date=effective, reason=reason,
+        note=note,
+        pay=PayData(basis=basis, currency=currency, pay_schedule=schedule,
+                    annual_salary=amount if basis == "salary" else None,
+                    hourly_rate=amount if basis == "hourly" else None),
+    )
+
+
+def _add_validation_errors(errors: list[RowError], row_no: int, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, messages in exc.message_dict.items():
+            column = FIELD_TO_COLUMN.get(name, "" if name == "__all__" else name)
+            errors.extend(RowError(row_no, column, m) for m in messages)
+    else:
+        errors.extend(RowError(row_no, "", m) for m in exc.messages)
+
+
+# Running -----------------------------------------------------------------------------------
+
+class _Rollback(Exception):
+    pass
+
+
+def import_run(*, acting_user, kind: str, name: str, content: bytes,
+               commit: bool) -> ImportResult:
+    """Check (and, when `commit` and the whole file is valid, write) an import file."""
+    result = ImportResult(kind=kind)
+    try:
+        table = read_table(name, content)
+    except ImportFileError as exc:
+        result.errors.append(RowError(0, "", str(exc)))
+        return result
+    if not table or not any(table[0]):
+        result.errors.append(RowError(1, "", _("The file is empty.")))
+        return result
+    header = [_normalise_header(h) for h in table[0]]
+    required, optional = ((EMPLOYEE_REQUIRED, EMPLOYEE_OPTIONAL) if kind == "employees"
+                          else (CHANGE_REQUIRED, CHANGE_OPTIONAL))
+    result.errors.extend(_check_columns(header, required, optional))
+    if result.errors:
+        return result
+    rows = [
+        (i, {h: (row[j] if j < len(row) else "") for j, h in enumerate(header) if h})
+        for i, row in enumerate(table[1:], start=2)
+        if any(c not in ("", None) for c in row)
+    ]
+    result.rows = len(rows)
+    if not rows:
+        result.errors.append(RowError(2, "", _("The file has a header but no rows.")))
+        return result
+    if len(rows) > MAX_ROWS:
+        result.errors.append(RowError(0, "", _("At most %(n)s rows per file.") % {"n": MAX_ROWS}))
+        return result
+    planner = _plan_employees if kind == "employees" else _plan_changes
+    result.planned = planner(rows, result.errors)
+    if result.errors:
+        result.errors.sort(key=lambda e: (e.row, e.column))
+        return result
+    _execute(result, acting_user, commit)
+    result.errors.sort(key=lambda e: (e.row, e.column))
+    return result
+
+
+def _execute(result: ImportResult, acting_user, commit: bool) -> None:
+    """Apply every row in one transaction; roll it all back for a dry run or any error."""
+    created: dict[str, Employee] = {}
+    with audit_context(source="import"):
+        try:
+            with transaction.atomic():
+                for planned in result.planned:
+                    try:
+                        with transaction.atomic():  # savepoint: keep checking later rows
+                            planned.apply(acting_user, created)
+                    except ValidationError as exc:
+                        _add_validation_errors(result.errors, planned.row, exc)
+                if result.errors or not commit:
+                    raise _Rollback
+                result.committed = True
+        except _Rollback:
+            result.committed = False
+
+
+def template_csv(kind: str) -> str:
+    header, example = TEMPLATES[kind]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerow(example)
+    return out.getvalue()

@@ -1,0 +1,140 @@
+"""The people directory: search, filter, sort, paginate; export of the filtered list."""
+
+import csv
+import io
+from collections.abc import Iterator
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_GET
+
+from accounts.roles import is_hr
+from employees.directory import (
+    can_use_directory,
+    directory_queryset,
+    sees_compensation_of_all,
+    with_compensation_history,
+)
+from employees.forms_directory import DirectoryForm
+from employees.models import CompensationRecord, Employee, EmploymentType
+
+PAGE_SIZE = 50
+XLSX_MAX_ROWS = 50_000
+
+BASE_COLUMNS = [
+    ("employee_number", _l("Employee number")), ("legal_first_name", _l("Legal first name")),
+    ("legal_last_name", _l("Legal last name")), ("preferred_name", _l("Preferred name")),
+    ("work_email", _l("Work email")), ("job_title", _l("Job title")),
+    ("department", _l("Department")), ("location", _l("Location")),
+    ("manager_number", _l("Manager number")), ("manager", _l("Manager")),
+    ("status", _l("Status")), ("employment_type", _l("Employment type")), ("fte", _l("FTE")),
+    ("hire_date", _l("Hire date")), ("work_country", _l("Work country")),
+]
+PAY_COLUMNS = [
+    ("pay_basis", _l("Pay basis")), ("annual_salary", _l("Annual salary")),
+    ("hourly_rate", _l("Hourly rate")), ("currency", _l("Currency")),
+    ("pay_schedule", _l("Pay schedule")),
+]
+
+
+def _gate(request: HttpRequest) -> None:
+    if not can_use_directory(request.user):
+        raise PermissionDenied(_("The directory is for HR, payroll and managers."))
+
+
+@require_GET
+def directory(request: HttpRequest) -> HttpResponse:
+    _gate(request)
+    form = DirectoryForm(request.GET or None)
+    filters = form.filters() if request.GET else DirectoryForm({}).filters()
+    page = Paginator(directory_queryset(request.user, filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {"form": form, "page": page, "params": params.urlencode(),
+               "sort": filters.sort, "may_admin": is_hr(request.user)}
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
+        return render(request, "employees/directory.html#results", context)
+    return render(request, "employees/directory.html", context)
+
+
+def _export_rows(request: HttpRequest) -> tuple[list[tuple[str, str]], Iterator[list]]:
+    _gate(request)
+    form = DirectoryForm(request.GET or {})
+    qs = directory_queryset(request.user, form.filters())
+    columns = list(BASE_COLUMNS)
+    with_pay = sees_compensation_of_all(request.user)
+    if with_pay:
+        columns += PAY_COLUMNS
+        qs = with_compensation_history(qs, timezone.localdate())
+
+    # Labels translated once, not per row (get_FOO_display costs ~0.2 ms a call).
+    statuses = {k: str(v) for k, v in Employee.Status.choices}
+    types = {k: str(v) for k, v in EmploymentType.choices}
+    bases = {k: str(v) for k, v in CompensationRecord.Basis.choices}
+
+    def rows() -> Iterator[list]:
+        for e in qs.iterator(chunk_size=2000):
+            row = [e.employee_number, e.legal_first_name, e.legal_last_name, e.preferred_name,
+                   e.work_email or "", str(e.job_title or ""), str(e.department or ""),
+                   str(e.location or ""), e.manager.employee_number if e.manager else "",
+                   e.manager.display_name if e.manager else "", statuses[e.status],
+                   types[e.employment_type], e.fte, e.hire_date, e.work_country]
+            if with_pay:
+                pay = e.pay_history[0] if e.pay_history else None
+                row += ["", "", "", "", ""] if pay is None else [
+                    bases[pay.basis], pay.annual_salary or "", pay.hourly_rate or "",
+                    pay.currency, str(pay.pay_schedule or "")]
+            yield row
+
+    return columns, rows()
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@require_GET
+def directory_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    columns, rows = _export_rows(request)
+    stamp = timezone.localdate().isoformat()
+    if fmt == "csv":
+        writer = csv.writer(_Echo())
+        # The byte-order mark makes Excel read the file as UTF-8.
+        lines = _bom_then(writer.writerow(r) for r in _with_header(columns, rows))
+        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="employees-{stamp}.csv"'
+        return response
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Employees"))
+    for count, row in enumerate(_with_header(columns, rows)):
+        if count > XLSX_MAX_ROWS:
+            break
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="employees-{stamp}.xlsx"'
+    return response
+
+
+def _with_header(columns: list[tuple[str, str]], rows: Iterator[list]) -> Iterator[list]:
+    yield [str(label) for _key, label in columns]
+    yield from rows
+
+
+def _bom_then(lines: Iterator[str]) -> Iterator[str]:
+    yield "\ufeff"
+    yield from lines

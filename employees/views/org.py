@@ -1,0 +1,60 @@
+"""Org chart: from a person up to the top and down to their reports; deeper levels load on
+demand (htmx), so a 20,000-person company renders one level at a time."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from employees.access import Relation, relation, sees_everyone
+from employees.directory import org_chain, org_reports, org_roots
+from employees.models import Employee
+from employees.selectors import employee_for_user
+
+
+def _gate(request: HttpRequest) -> None:
+    """Everyone on staff sees the chart (names and job titles, as on any company org chart);
+    the profile behind each name opens only for those allowed to see it."""
+    if not (sees_everyone(request.user) or employee_for_user(request.user)):
+        raise PermissionDenied(_("The org chart is for employees."))
+
+
+def _profile_ids(viewer, people: list[Employee]) -> set[int]:
+    return {p.pk for p in people if relation(viewer, p) is not Relation.NONE}
+
+
+def _person(pk: int) -> Employee:
+    person = (Employee.objects.select_related("job_title", "department")
+              .exclude(status=Employee.Status.TERMINATED).filter(pk=pk).first())
+    if person is None:
+        raise Http404(_("No such person on the org chart."))
+    return person
+
+
+@require_GET
+def org_chart(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    _gate(request)
+    if pk is None:
+        me = employee_for_user(request.user)
+        if me is None or me.status == Employee.Status.TERMINATED:
+            roots = org_roots()
+            return render(request, "employees/org_chart.html", {
+                "roots": roots, "linkable": _profile_ids(request.user, roots)})
+        pk = me.pk
+    person = _person(pk)
+    chain = org_chain(person)
+    reports = org_reports(person)
+    return render(request, "employees/org_chart.html", {
+        "person": person, "chain": chain, "reports": reports,
+        "linkable": _profile_ids(request.user, [person, *chain, *reports]),
+    })
+
+
+@require_GET
+def org_children(request: HttpRequest, pk: int) -> HttpResponse:
+    _gate(request)
+    person = _person(pk)
+    reports = org_reports(person)
+    return render(request, "employees/org_chart.html#children", {
+        "reports": reports, "linkable": _profile_ids(request.user, reports)})

@@ -1,0 +1,287 @@
+"""HROps settings: one module, configured by environment variables (django-environ).
+
+With no environment set it runs embedded: SQLite, Celery tasks in-process, console email.
+Production sets DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY, ALLOWED_HOSTS (see README).
+It fails closed: with DEBUG off there is no default SECRET_KEY.
+"""
+
+from pathlib import Path
+
+import environ
+from celery.schedules import crontab
+from django.utils.csp import CSP
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+if (BASE_DIR / ".env").is_file():
+    environ.Env.read_env(BASE_DIR / ".env")
+
+DEBUG = env.bool("DEBUG", default=False)
+# Fails closed: production must provide its own key.
+SECRET_KEY = env("SECRET_KEY") if not DEBUG else env("SECRET_KEY", default="insecure-dev-only-key")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+COMPANY_NAME = env("COMPANY_NAME", default="Acme Widgets Ltd")
+TIME_ZONE = env("TIME_ZONE", default="Europe/London")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django.contrib.postgres",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
+    "accounts",
+    "audit",
+    "employees",
+    "lifecycle",
+    "payroll",
+    "compliance",
+    "portal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "accounts.middleware.RequireSecondFactorMiddleware",
+    "audit.middleware.AuditContextMiddleware",
+]
+
+ROOT_URLCONF = "hrops.urls"
+WSGI_APPLICATION = "hrops.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
+                "accounts.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the Celery-eager web process and a shell read while another writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL;",
+        "transaction_mode": "IMMEDIATE",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Login throttling counts live in the cache: production shares one (CACHE_URL=redis://...).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://hrops")}
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "account_login"
+
+# Sessions end after SESSION_IDLE_SECONDS of inactivity: the expiry is pushed forward on every
+# request, so only an idle session runs out.
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# django-allauth: email + password, no self sign-up (HR creates accounts).
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[HROps] "
+# Throttling of failed logins, per IP and per account ("key" = the email tried).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env("LOGIN_FAILED_RATE_LIMIT", default="20/15m/ip,5/15m/key"),
+    "reset_password": "20/m/ip,5/m/key",
+}
+USERSESSIONS_TRACK_ACTIVITY = False
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "HROps"
+# Roles that must have a second factor before they can use anything else.
+MFA_REQUIRED_ROLES = ["HR Admin", "Payroll Admin"]
+
+LANGUAGE_CODE = "en-gb"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env("MEDIA_ROOT", default=str(BASE_DIR / "media"))},
+    },
+    "staticfiles": {
+        # Hashed, compressed files in production (after collectstatic); plain files when
+        # developing and testing so no build step is needed.
+        "BACKEND": env(
+            "STATICFILES_BACKEND",
+            default="django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        ),
+    },
+}
+# Uploaded files are never served from a public URL: downloads go through permission-checked views.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Content-Security-Policy (Django 6): same-origin only, scripts need the per-request nonce.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.SELF],
+    "object-src": [CSP.NONE],
+}
+
+# Security headers; in production (DEBUG off) HTTPS-only by default.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+if not DEBUG:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
+    CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Email: console by default; SMTP (or any backend) via EMAIL_URL, e.g. smtp+tls://user:pw@host:587
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+_email_options = {
+    option: _email[key]
+    for key, option in [("EMAIL_HOST", "host"), ("EMAIL_PORT", "port"),
+                        ("EMAIL_HOST_USER", "username"), ("EMAIL_HOST_PASSWORD", "password"),
+                        ("EMAIL_USE_TLS", "use_tls"), ("EMAIL_USE_SSL", "use_ssl")]
+    if key in _email and _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
+}
+if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
+    _email_options["timeout"] = 20
+if _email.get("EMAIL_FILE_PATH"):  # filemail:///var/mail/hrops writes each email to a file
+    _email_options["file_path"] = "/" + _email["EMAIL_FILE_PATH"].lstrip("/")
+MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _email_options}}
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="HROps <hrops@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Field encryption for national IDs and bank accounts. FIELD_ENCRYPTION_KEYS is a comma-separated
+# list of Fernet keys, newest first: new values use the first, old ones still decrypt (rotation).
+# Without it (embedded/dev only) a key is derived from SECRET_KEY.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+
+# Celery: with no broker configured, tasks run in-process so the embedded default works.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "clear-expired-sessions": {
+        "task": "accounts.tasks.clear_expired_sessions_task",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    # employees: future-dated job changes come into force just after midnight.
+    "employees-apply-effective-changes": {
+        "task": "employees.tasks.apply_effective_changes_task",
+        "schedule": crontab(hour=0, minute=5),
+    },
+    # lifecycle: status changes just after midnight, the digest at 07:00 (company time zone).
+    "lifecycle-activate-starters": {
+        "task": "lifecycle.tasks.activate_starters_task",
+        "schedule": crontab(hour=0, minute=10),
+    },
+    "lifecycle-terminate-leavers": {
+        "task": "lifecycle.tasks.terminate_leavers_task",
+        "schedule": crontab(hour=0, minute=20),
+    },
+    "lifecycle-task-digest": {
+        "task": "lifecycle.tasks.send_digests_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # --- compliance ---
+    "compliance-expiry-reminders": {
+        "task": "compliance.tasks.compliance_reminders_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "compliance-retention-dry-run": {
+        "task": "compliance.tasks.retention_dry_run_task",
+        "schedule": crontab(hour=4, minute=30, day_of_week=1),
+    },
+    # Payroll: re-queue payslip PDFs left "rendering" by a worker that was killed.
+    "payslips-retry-stuck": {
+        "task": "payroll.tasks_payslips.payslips_retry_stuck_task",
+        "schedule": crontab(minute="*/5"),
+    },
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+}

@@ -1,0 +1,24 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from hrops import views
+
+# Django admin uses the same login (and second factor) as the rest of the app.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "HROps administration"
+admin.site.site_title = "HROps admin"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("employees/", include("employees.urls")),
+    path("lifecycle/", include("lifecycle.urls")),
+    path("payroll/", include("payroll.urls")),
+    path("compliance/", include("compliance.urls")),
+    path("portal/", include("portal.urls")),
+]
+
+handler403 = "hrops.views.forbidden"

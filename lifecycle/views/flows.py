@@ -1,0 +1,114 @@
+import re
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Max
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.roles import is_hr
+from employees.access import Section, employee_get_for_viewer
+from employees.models import Employee
+from employees.services.core import JobData, PayData
+from lifecycle import forms, selectors
+from lifecycle.services import flows
+
+
+def _require_hr(user) -> None:
+    if not is_hr(user):
+        raise PermissionDenied(_("Only HR may do this."))
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _suggest_number() -> str:
+    last = Employee.objects.filter(employee_number__regex=r"^E\d+$").aggregate(
+        n=Max("employee_number"))["n"]
+    number = int(re.sub(r"\D", "", last)) + 1 if last else 1
+    return f"E{number:04d}"
+
+
+def hire(request: HttpRequest) -> HttpResponse:
+    """HR's "New hire": the employee in pre-hire with job and pay, onboarding started."""
+    _require_hr(request.user)
+    form = forms.HireForm(request.POST or None,
+                          initial={"employee_number": _suggest_number()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        salary = d["basis"] == "salary"
+        data = flows.HireData(
+            employee_number=d["employee_number"], legal_first_name=d["legal_first_name"],
+            legal_last_name=d["legal_last_name"], preferred_name=d["preferred_name"],
+            start_date=d["start_date"], work_country=d["work_country"],
+            work_email=d["work_email"] or None, personal_email=d["personal_email"],
+            create_login=d["create_login"],
+            job=JobData(job_title=d["job_title"], department=d["department"],
+                        location=d["location"], manager=d["manager"],
+                        employment_type=d["employment_type"], fte=d["fte"]),
+            pay=PayData(basis=d["basis"], currency=d["currency"],
+                        annual_salary=d["amount"] if salary else None,
+                        hourly_rate=None if salary else d["amount"],
+                        pay_schedule=d["pay_schedule"]),
+        )
+        try:
+            result = flows.hire_create(acting_user=request.user, data=data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s is hired (pre-hire until %(date)s); "
+                                        "%(n)d onboarding checklist(s) started.") % {
+                "name": result.employee.display_name, "date": data.start_date,
+                "n": len(result.checklists)})
+            return redirect("lifecycle:employee_checklists", pk=result.employee.pk)
+    return render(request, "lifecycle/hire.html", {"form": form}, status=400 if form.errors
+                  else 200)
+
+
+def offboard(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_hr(request.user)
+    employee = employee_get_for_viewer(request.user, pk, section=Section.EMPLOYMENT,
+                                       for_write=True)
+    form = forms.OffboardForm(request.POST or None,
+                              initial={"last_day": flows.default_last_day()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            flows.offboarding_start(acting_user=request.user, employee=employee,
+                                    data=flows.OffboardData(
+                                        last_day=d["last_day"], reason=d["reason"],
+                                        notice_given_on=d["notice_given_on"],
+                                        notice_end_date=d["notice_end_date"],
+                                        rehire_eligible=d["rehire_eligible"],
+                                        final_pay_flag=d["final_pay_flag"], note=d["note"]))
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Offboarding of %(name)s started; last day %(date)s.")
+                             % {"name": employee.display_name, "date": d["last_day"]})
+            return redirect("lifecycle:employee_checklists", pk=employee.pk)
+    return render(request, "lifecycle/offboard.html", {
+        "form": form, "employee": employee, "leaver": selectors.leaver_notice_for(employee),
+    }, status=400 if form.errors else 200)
+
+
+@require_POST
+def offboard_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_hr(request.user)
+    employee = employee_get_for_viewer(request.user, pk, section=Section.EMPLOYMENT,
+                                       for_write=True)
+    form = forms.NoteForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        flows.offboarding_cancel(acting_user=request.user, employee=employee, note=note)
+        messages.success(request, _("Offboarding cancelled: %s stays.") % employee.display_name)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("lifecycle:employee_checklists", pk=employee.pk)

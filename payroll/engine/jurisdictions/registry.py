@@ -1,0 +1,113 @@
+"""The jurisdiction registry: code -> module that turns wages into tax lines.
+
+Adding a jurisdiction (a US state, say) is a class with the three members of
+:class:`Jurisdiction`, its data file, and one ``register(...)`` call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Protocol
+
+from payroll.engine.jurisdictions.uk_ni import class1_ni
+from payroll.engine.jurisdictions.uk_paye import paye_tax
+from payroll.engine.jurisdictions.us_federal import federal_income_tax, fica
+from payroll.engine.money import ZERO
+from payroll.engine.tax_years import uk_tax_year_for, us_tax_year_for
+from payroll.engine.types import USW4, PayInputs, PayLine, UKTaxProfile
+
+
+@dataclass(frozen=True, slots=True)
+class Wages:
+    """The wage bases after pre-tax deductions."""
+
+    income_tax: Decimal  # US federal income-tax wages / UK PAYE taxable pay
+    social: Decimal  # US FICA wages / UK NI-able pay
+
+
+class Jurisdiction(Protocol):
+    code: str
+
+    def tax_year_for(self, pay_date: date) -> str: ...
+
+    def tax_lines(self, inputs: PayInputs, tax_year: str, wages: Wages) -> list[PayLine]: ...
+
+    def ytd_increments(self, wages: Wages, lines: list[PayLine]) -> dict[str, Decimal]: ...
+
+
+def _amount(lines: list[PayLine], code: str) -> Decimal:
+    return next((line.amount for line in lines if line.code == code), ZERO)
+
+
+class UsFederal:
+    code = "US"
+
+    def tax_year_for(self, pay_date: date) -> str:
+        return us_tax_year_for(pay_date)
+
+    def tax_lines(self, inputs: PayInputs, tax_year: str, wages: Wages) -> list[PayLine]:
+        w4 = inputs.us_w4 or USW4()  # no W-4 on file: Single, no adjustments (Pub 15-T)
+        fit = federal_income_tax(
+            tax_year=tax_year, pay_frequency=inputs.pay_frequency, taxable_wages=wages.income_tax,
+            w4=w4, whole_dollar=inputs.options.whole_dollar_withholding,
+        )
+        return [fit, *fica(tax_year=tax_year, fica_wages=wages.social,
+                           ytd_fica_wages=inputs.ytd.us_fica_wages,
+                           ytd_social_security_tax=inputs.ytd.us_social_security_tax)]
+
+    def ytd_increments(self, wages: Wages, lines: list[PayLine]) -> dict[str, Decimal]:
+        return {
+            "us_income_tax_wages": wages.income_tax,
+            "us_fica_wages": wages.social,
+            "us_federal_income_tax": _amount(lines, "FIT"),
+            "us_social_security_tax": _amount(lines, "SS"),
+            "us_medicare_tax": _amount(lines, "MEDICARE") + _amount(lines, "ADDL_MEDICARE"),
+        }
+
+
+class UnitedKingdom:
+    code = "UK"
+
+    def tax_year_for(self, pay_date: date) -> str:
+        return uk_tax_year_for(pay_date)
+
+    def tax_lines(self, inputs: PayInputs, tax_year: str, wages: Wages) -> list[PayLine]:
+        profile = inputs.uk_tax or UKTaxProfile()
+        paye = paye_tax(
+            tax_year=tax_year, tax_code=profile.tax_code, week1_month1=profile.week1_month1,
+            pay_frequency=inputs.pay_frequency, period=inputs.period_number,
+            taxable_pay=wages.income_tax, ytd_taxable_pay=inputs.ytd.uk_taxable_pay,
+            ytd_tax_paid=inputs.ytd.uk_tax_paid,
+        )
+        employee, employer = class1_ni(tax_year=tax_year, pay_frequency=inputs.pay_frequency,
+                                       category=profile.ni_category, ni_pay=wages.social)
+        return [paye, employee, employer]
+
+    def ytd_increments(self, wages: Wages, lines: list[PayLine]) -> dict[str, Decimal]:
+        return {
+            "uk_taxable_pay": wages.income_tax,
+            "uk_tax_paid": _amount(lines, "PAYE"),
+            "uk_ni_pay": wages.social,
+            "uk_employee_ni": _amount(lines, "NI_EE"),
+            "uk_employer_ni": _amount(lines, "NI_ER"),
+        }
+
+
+REGISTRY: dict[str, Jurisdiction] = {}
+
+
+def register(jurisdiction: Jurisdiction) -> None:
+    REGISTRY[jurisdiction.code] = jurisdiction
+
+
+def get(code: str) -> Jurisdiction:
+    try:
+        return REGISTRY[code]
+    except KeyError:
+        raise LookupError(f"jurisdiction {code!r} is not registered") from None
+
+
+register(UsFederal())
+register(UnitedKingdom())

@@ -1,0 +1,148 @@
+"""Salaried and hourly base pay for one period, prorated by effective-dated segments.
+
+Policy (HROps, documented in README): a salaried segment is paid
+``annual salary / periods per year x (segment days / period days)``, rounded half up to the cent
+ONCE per line. Days are counted on the configured basis: every calendar day, or working days
+Monday-Friday. The segment is the overlap of a compensation record with employment (hire date,
+last day); unpaid leave days inside it are not paid. A segment covering the whole period with no
+leave is paid exactly ``annual / periods``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from payroll.engine.components import HOURLY, OVERTIME, SALARY
+from payroll.engine.money import fmt, half_up_cents
+from payroll.engine.types import CompensationSegment, PayInputs, PayLine
+
+PERIODS_PER_YEAR = {
+    "daily": 260, "weekly": 52, "biweekly": 26, "fortnightly": 26, "semimonthly": 24,
+    "four_weekly": 13, "monthly": 12, "quarterly": 4, "semiannual": 2, "annual": 1,
+}
+RULE = ("HROps proration policy: annual / periods x (segment days / period days), "
+        "half up to the cent once per line")
+_ONE_DAY = timedelta(days=1)
+
+
+def count_days(start: date, end: date, basis: str) -> int:
+    """Days from start to end inclusive: all of them, or Monday-Friday only."""
+    if end < start:
+        return 0
+    total = (end - start).days + 1
+    if basis == "calendar_days":
+        return total
+    weeks, extra = divmod(total, 7)
+    working = weeks * 5
+    weekday = start.weekday()
+    for offset in range(extra):
+        if (weekday + offset) % 7 < 5:
+            working += 1
+    return working
+
+
+def _counts(day: date, basis: str) -> bool:
+    return basis == "calendar_days" or day.weekday() < 5
+
+
+def _employment_window(inputs: PayInputs) -> tuple[date, date]:
+    start = inputs.period_start
+    if inputs.employment_start is not None and inputs.employment_start > start:
+        start = inputs.employment_start
+    end = inputs.period_end
+    if inputs.employment_end is not None and inputs.employment_end < end:
+        end = inputs.employment_end
+    return start, end
+
+
+def _salary_line(
+    inputs: PayInputs, seg: CompensationSegment, start: date, end: date, period_days: int,
+    periods: int, whole: bool,
+) -> PayLine | None:
+    basis = inputs.proration_basis
+    days = count_days(start, end, basis)
+    leave = sum(1 for d in inputs.unpaid_leave_days if start <= d <= end and _counts(d, basis))
+    paid_days = days - leave
+    if paid_days <= 0:
+        return None
+    annual = seg.annual_salary
+    assert annual is not None
+    per_period = annual / periods
+    if whole and leave == 0:
+        amount = half_up_cents(per_period)
+        formula = f"{fmt(annual)} / {periods} = {amount}"
+    else:
+        amount = half_up_cents(per_period * paid_days / period_days)
+        formula = f"{fmt(annual)} / {periods} x ({paid_days} / {period_days}) = {amount}"
+    leave_note = f", less {leave} unpaid leave day(s)" if leave else ""
+    description = SALARY.name if whole and not leave else (
+        f"{SALARY.name} {start.isoformat()} to {end.isoformat()}"
+    )
+    trace = {
+        "inputs": {
+            "annual_salary": fmt(annual), "segment": [start.isoformat(), end.isoformat()],
+            "basis": basis, "segment_days": days, "unpaid_leave_days": leave,
+            "period_days": period_days, "reason": seg.reason,
+        },
+        "formula": formula + (f" ({days} days{leave_note})" if not whole or leave else ""),
+        "rule": RULE,
+    }
+    return PayLine(SALARY.code, description, "earning", amount, quantity=Decimal(paid_days),
+                   rate=half_up_cents(per_period), trace=trace)
+
+
+def salary_lines(inputs: PayInputs) -> list[PayLine]:
+    """One line per salaried compensation segment overlapping the employed part of the period."""
+    basis = inputs.proration_basis
+    period_days = count_days(inputs.period_start, inputs.period_end, basis)
+    periods = PERIODS_PER_YEAR[inputs.pay_frequency]
+    emp_start, emp_end = _employment_window(inputs)
+    lines: list[PayLine] = []
+    for seg in inputs.compensation:
+        if seg.annual_salary is None:
+            continue
+        start = max(seg.effective_from, emp_start)
+        end = emp_end if seg.effective_to is None else min(seg.effective_to, emp_end)
+        if end < start:
+            continue
+        whole = start == inputs.period_start and end == inputs.period_end
+        line = _salary_line(inputs, seg, start, end, period_days, periods, whole)
+        if line is not None:
+            lines.append(line)
+    return lines
+
+
+def hourly_rate_at(inputs: PayInputs) -> Decimal | None:
+    """The hourly rate in force on the last employed day of the period."""
+    _, end = _employment_window(inputs)
+    rate = None
+    for seg in inputs.compensation:
+        if seg.hourly_rate is not None and seg.effective_from <= end and (
+            seg.effective_to is None or seg.effective_to >= end
+        ):
+            rate = seg.hourly_rate
+    return rate
+
+
+def hourly_lines(inputs: PayInputs) -> list[PayLine]:
+    """Regular hours x rate and overtime hours x rate x multiplier, each rounded once."""
+    rate = hourly_rate_at(inputs)
+    if rate is None:
+        return []
+    lines = []
+    for component, hours, multiplier in (
+        (HOURLY, inputs.hours_worked, Decimal(1)),
+        (OVERTIME, inputs.overtime_hours, inputs.overtime_multiplier),
+    ):
+        if not hours:
+            continue
+        amount = half_up_cents(hours * rate * multiplier)
+        factor = f" x {multiplier.normalize():f}" if multiplier != 1 else ""
+        trace = {"inputs": {"hours": f"{hours}", "hourly_rate": fmt(rate),
+                            "multiplier": f"{multiplier}"},
+                 "formula": f"{hours} h x {fmt(rate)}{factor} = {amount}",
+                 "rule": "hours x rate x multiplier, half up to the cent"}
+        lines.append(PayLine(component.code, component.name, "earning", amount,
+                             quantity=hours, rate=rate * multiplier, trace=trace))
+    return lines

@@ -1,0 +1,164 @@
+"""Typed, frozen inputs and outputs of the engine.
+
+Plain dataclasses with ``slots`` and no validation in ``__init__``: the engine is called tens of
+thousands of times per run, so validation belongs at the edges (the contract parser, the Django
+models), not in the hot path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+from payroll.engine.components import PayComponent
+from payroll.engine.money import ZERO
+
+Category = Literal[
+    "earning",
+    "reimbursement",
+    "pre_tax_deduction",
+    "employee_tax",
+    "post_tax_deduction",
+    "employer_contribution",
+    "employer_tax",
+]
+ProrationBasis = Literal["calendar_days", "working_days"]
+
+# Categories whose lines the invariant subtracts from gross to reach net.
+DEDUCTION_CATEGORIES: frozenset[str] = frozenset(
+    {"pre_tax_deduction", "employee_tax", "post_tax_deduction"}
+)
+GROSS_CATEGORIES: frozenset[str] = frozenset({"earning", "reimbursement"})
+EMPLOYER_CATEGORIES: frozenset[str] = frozenset({"employer_contribution", "employer_tax"})
+
+
+@dataclass(frozen=True, slots=True)
+class PayLine:
+    """One payslip line. ``amount`` is quantized to the cent exactly once, when the line is made."""
+
+    code: str
+    description: str
+    category: Category
+    amount: Decimal
+    quantity: Decimal | None = None
+    rate: Decimal | None = None
+    trace: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class CompensationSegment:
+    """An effective-dated pay record (``effective_to`` inclusive; ``None`` = open-ended).
+
+    Exactly one of ``annual_salary`` and ``hourly_rate`` is set.
+    """
+
+    effective_from: date
+    effective_to: date | None = None
+    annual_salary: Decimal | None = None
+    hourly_rate: Decimal | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PayItem:
+    """One use of a component on this payslip (recurring item or one-off run input).
+
+    ``amount`` feeds fixed components, ``quantity`` (hours) and ``rate`` feed rate x hours, and
+    ``rate`` overrides the component's percentage for percent-of-base components.
+    """
+
+    component: PayComponent
+    amount: Decimal | None = None
+    quantity: Decimal | None = None
+    rate: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class USW4:
+    """Form W-4 as on file. ``form_year`` >= 2020 uses Steps 2-4; earlier uses allowances."""
+
+    form_year: int = 2020
+    filing_status: str = "single"  # single | married_filing_jointly | married_filing_separately
+    # | head_of_household
+    step2_checkbox: bool = False
+    step3_credits: Decimal = ZERO
+    step4a_other_income: Decimal = ZERO
+    step4b_deductions: Decimal = ZERO
+    step4c_extra_withholding: Decimal = ZERO
+    exempt: bool = False
+    nonresident_alien: bool = False
+    # 2019-or-earlier forms
+    marital_status: str = "single"  # single | married
+    allowances: int = 0
+    extra_withholding: Decimal = ZERO
+
+
+@dataclass(frozen=True, slots=True)
+class UKTaxProfile:
+    tax_code: str = "1257L"
+    week1_month1: bool = False
+    ni_category: str = "A"
+
+
+@dataclass(frozen=True, slots=True)
+class YearToDate:
+    """Accumulators for this tax year BEFORE this payslip (calendar year in the US).
+
+    ``us_social_security_tax`` is optional: when known, the Social Security line is capped so the
+    year's total never exceeds 6.2% of the wage base despite per-paycheck rounding.
+    """
+
+    us_fica_wages: Decimal = ZERO
+    us_social_security_tax: Decimal | None = None
+    uk_taxable_pay: Decimal = ZERO
+    uk_tax_paid: Decimal = ZERO
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    whole_dollar_withholding: bool = False  # Pub 15-T: round federal income tax to whole dollars
+
+
+@dataclass(frozen=True, slots=True)
+class PayInputs:
+    """Everything the engine needs for one employee and one pay period."""
+
+    jurisdiction: str  # registry key: "US" (federal) or "UK"
+    pay_date: date
+    period_start: date
+    period_end: date
+    pay_frequency: str
+    compensation: tuple[CompensationSegment, ...] = ()
+    period_number: int = 1  # UK tax week/month number of this period
+    employment_start: date | None = None  # hire date, when inside the period
+    employment_end: date | None = None  # last day worked, when inside the period
+    proration_basis: ProrationBasis = "calendar_days"
+    unpaid_leave_days: tuple[date, ...] = ()
+    hours_worked: Decimal = ZERO
+    overtime_hours: Decimal = ZERO
+    overtime_multiplier: Decimal = Decimal("1.5")
+    items: tuple[PayItem, ...] = ()
+    us_w4: USW4 | None = None
+    uk_tax: UKTaxProfile | None = None
+    ytd: YearToDate = YearToDate()
+    options: Options = Options()
+
+
+@dataclass(frozen=True, slots=True)
+class PayResult:
+    """The payslip: lines plus totals that are sums of those stored lines."""
+
+    lines: tuple[PayLine, ...]
+    gross: Decimal
+    pre_tax_deductions: Decimal
+    employee_taxes: Decimal
+    post_tax_deductions: Decimal
+    net: Decimal
+    employer_cost: Decimal
+    tax_year: str
+    ytd_increments: dict[str, Decimal]
+
+    def lines_in(self, category: str) -> tuple[PayLine, ...]:
+        return tuple(line for line in self.lines if line.category == category)

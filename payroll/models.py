@@ -1,0 +1,574 @@
+"""Payroll: schedules and periods, pay setup (components, recurring items, tax profiles), pay runs
+and their immutable results (payslips and lines).
+
+The calculation itself is pure Python in ``payroll/engine``; these models store its inputs and its
+results. Nothing of a finalised run ever changes: services refuse, and the models below refuse too
+(``save()``/``delete()`` guards), so a stray ``.save()`` in a shell cannot rewrite paid history.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+RATE = {"max_digits": 12, "decimal_places": 4}
+
+
+class PayrollImmutableError(ValidationError):
+    """Raised when something tries to change a finalised (or paid) run's results."""
+
+
+FROZEN_STATUSES = ("finalised", "paid")
+
+
+class FrozenGuardQuerySet(models.QuerySet):
+    """A bulk delete that would touch a finalised run's rows is refused, like a single one."""
+
+    frozen_lookup = ""
+
+    def delete(self):
+        if self.filter(**{self.frozen_lookup: FROZEN_STATUSES}).exists():
+            raise PayrollImmutableError(_("Rows of a finalised pay run cannot be deleted."))
+        return super().delete()
+
+
+class PayRunQuerySet(FrozenGuardQuerySet):
+    frozen_lookup = "status__in"
+
+
+class PayslipQuerySet(FrozenGuardQuerySet):
+    frozen_lookup = "run__status__in"
+
+
+class PayslipLineQuerySet(FrozenGuardQuerySet):
+    frozen_lookup = "payslip__run__status__in"
+
+
+class RunInputQuerySet(FrozenGuardQuerySet):
+    frozen_lookup = "run__status__in"
+
+
+class PayFrequency(models.TextChoices):
+    WEEKLY = "weekly", _("Weekly")
+    BIWEEKLY = "biweekly", _("Biweekly (US)")
+    FORTNIGHTLY = "fortnightly", _("Fortnightly (UK)")
+    FOUR_WEEKLY = "four_weekly", _("Four-weekly (UK)")
+    SEMIMONTHLY = "semimonthly", _("Semimonthly (US)")
+    MONTHLY = "monthly", _("Monthly")
+
+
+class ProrationBasis(models.TextChoices):
+    CALENDAR_DAYS = "calendar_days", _("Calendar days")
+    WORKING_DAYS = "working_days", _("Working days")
+
+
+class PaySchedule(models.Model):
+    """How often a group of employees is paid. Employees join one through their compensation
+    record; pay periods and pay dates are generated from it."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    frequency = models.CharField(_("frequency"), max_length=12, choices=PayFrequency.choices)
+    country = models.CharField(_("country"), max_length=2, help_text=_("US or GB"))
+    currency = models.CharField(_("currency"), max_length=3)
+    first_period_start = models.DateField(
+        _("first period starts"),
+        help_text=_("Anchor for weekly, biweekly, fortnightly and four-weekly periods."),
+    )
+    pay_date_offset_days = models.PositiveSmallIntegerField(
+        _("pay date, days after period end"), default=0
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    proration_basis = models.CharField(
+        _("proration basis"), max_length=14, choices=ProrationBasis.choices,
+        default=ProrationBasis.CALENDAR_DAYS,
+    )
+    whole_dollar_withholding = models.BooleanField(
+        _("round US federal income tax to whole dollars"), default=False
+    )
+    variance_threshold_percent = models.DecimalField(
+        _("flag net pay changes above (%)"), max_digits=6, decimal_places=2,
+        default=Decimal("10.00"),
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def jurisdiction(self) -> str:
+        """The engine's jurisdiction key for this schedule's country."""
+        return "UK" if self.country in ("GB", "UK") else "US"
+
+
+class PayPeriod(models.Model):
+    schedule = models.ForeignKey(PaySchedule, on_delete=models.CASCADE, related_name="periods")
+    # UK: tax week/month number in the tax year; US: sequence number within the calendar year.
+    number = models.PositiveSmallIntegerField(_("period number"))
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"))
+    pay_date = models.DateField(_("pay date"))
+
+    class Meta:
+        ordering = ["schedule", "start_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schedule", "start_date"], name="payperiod_one_per_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="payperiod_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.schedule} #{self.number} {self.start_date}..{self.end_date}"
+
+
+class DocumentSequence(models.Model):
+    """A gapless counter per document kind (e.g. payslip numbers), taken under a row lock."""
+
+    name = models.CharField(max_length=40, unique=True)
+    last_value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.last_value}"
+
+
+class PayComponent(models.Model):
+    """A kind of pay line as data; maps field for field onto ``payroll.engine.PayComponent``."""
+
+    class Kind(models.TextChoices):
+        EARNING = "earning", _("Earning")
+        REIMBURSEMENT = "reimbursement", _("Reimbursement")
+        PRE_TAX_DEDUCTION = "pre_tax_deduction", _("Pre-tax deduction")
+        POST_TAX_DEDUCTION = "post_tax_deduction", _("Post-tax deduction")
+        EMPLOYER_CONTRIBUTION = "employer_contribution", _("Employer contribution")
+
+    class Calculation(models.TextChoices):
+        FIXED = "fixed", _("Fixed amount")
+        RATE_X_HOURS = "rate_x_hours", _("Rate x hours")
+        PERCENT_OF_BASE = "percent_of_base", _("Percent of base")
+
+    class Base(models.TextChoices):
+        GROSS_EARNINGS = "gross_earnings", _("Gross earnings")
+        BASIC_PAY = "basic_pay", _("Basic pay")
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    calculation = models.CharField(
+        _("calculation"), max_length=16, choices=Calculation.choices, default=Calculation.FIXED
+    )
+    default_amount = models.DecimalField(_("default amount"), null=True, blank=True, **MONEY)
+    default_rate = models.DecimalField(_("default hourly rate"), null=True, blank=True, **RATE)
+    default_percent = models.DecimalField(
+        _("default percent"), max_digits=7, decimal_places=4, null=True, blank=True,
+        help_text=_("Percent of the base, e.g. 5 for 5%."),
+    )
+    multiplier = models.DecimalField(
+        _("multiplier"), max_digits=6, decimal_places=4, default=Decimal("1")
+    )
+    base = models.CharField(_("base"), max_length=16, choices=Base.choices,
+                            default=Base.GROSS_EARNINGS)
+    income_taxable = models.BooleanField(_("income-taxable"), default=True)
+    social_taxable = models.BooleanField(_("FICA / NI-able"), default=True)
+    reduces_income_tax_wages = models.BooleanField(_("reduces income-tax wages"), default=False)
+    reduces_social_wages = models.BooleanField(_("reduces FICA / NI wages"), default=False)
+    relief_at_source = models.BooleanField(_("relief at source (UK pension)"), default=False)
+    garnishment_cap_percent = models.DecimalField(
+        _("garnishment cap (% of disposable earnings)"), max_digits=6, decimal_places=2,
+        null=True, blank=True,
+    )
+    mandatory = models.BooleanField(_("required by law"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["kind", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+
+class EmployeePayItem(models.Model):
+    """A recurring component for one employee, effective-dated (``effective_to`` inclusive)."""
+
+    employee = models.ForeignKey(
+        "employees.Employee", on_delete=models.CASCADE, related_name="pay_items"
+    )
+    component = models.ForeignKey(PayComponent, on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(_("amount"), null=True, blank=True, **MONEY)
+    rate = models.DecimalField(_("hourly rate"), null=True, blank=True, **RATE)
+    quantity = models.DecimalField(
+        _("hours / quantity"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    percent = models.DecimalField(
+        _("percent"), max_digits=7, decimal_places=4, null=True, blank=True
+    )
+    effective_from = models.DateField(_("effective from"))
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["employee", "component__code", "effective_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True)
+                | Q(effective_to__gte=models.F("effective_from")),
+                name="payitem_to_after_from",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} {self.component_id} from {self.effective_from}"
+
+
+class TaxProfile(models.Model):
+    class Jurisdiction(models.TextChoices):
+        US = "US", _("United States (federal)")
+        UK = "UK", _("United Kingdom")
+
+    class FilingStatus(models.TextChoices):
+        SINGLE = "single", _("Single or married filing separately")
+        MARRIED_JOINTLY = "married_filing_jointly", _("Married filing jointly")
+        MARRIED_SEPARATELY = "married_filing_separately", _("Married filing separately")
+        HEAD_OF_HOUSEHOLD = "head_of_household", _("Head of household")
+
+    class MaritalStatus(models.TextChoices):
+        SINGLE = "single", _("Single")
+        MARRIED = "married", _("Married")
+
+    class StarterDeclaration(models.TextChoices):
+        NONE = "", _("Not a new starter")
+        A = "A", _("A — first job since 6 April, no benefits")
+        B = "B", _("B — only job now, had another since 6 April")
+        C = "C", _("C — has another job or pension")
+
+    employee = models.ForeignKey(
+        "employees.Employee", on_delete=models.CASCADE, related_name="tax_profiles"
+    )
+    jurisdiction = models.CharField(_("jurisdiction"), max_length=2, choices=Jurisdiction.choices)
+    # US Form W-4 (2020 and later: Steps 2-4; 2019 or earlier: allowances)
+    w4_form_year = models.PositiveSmallIntegerField(_("W-4 form year"), default=2020)
+    filing_status = models.CharField(
+        _("filing status"), max_length=26, choices=FilingStatus.choices, default="single"
+    )
+    step2_checkbox = models.BooleanField(_("Step 2 checkbox (multiple jobs)"), default=False)
+    step3_credits = models.DecimalField(_("Step 3 credits"), default=Decimal("0"), **MONEY)
+    step4a_other_income = models.DecimalField(
+        _("Step 4(a) other income"), default=Decimal("0"), **MONEY
+    )
+    step4b_deductions = models.DecimalField(
+        _("Step 4(b) deductions"), default=Decimal("0"), **MONEY
+    )
+    step4c_extra_withholding = models.DecimalField(
+        _("Step 4(c) extra withholding"), default=Decimal("0"), **MONEY
+    )
+    exempt = models.BooleanField(_("exempt from withholding"), default=False)
+    nonresident_alien = models.BooleanField(_("nonresident alien"), default=False)
+    marital_status = models.CharField(
+        _("marital status (2019 W-4)"), max_length=8, choices=MaritalStatus.choices,
+        default="single",
+    )
+    allowances = models.PositiveSmallIntegerField(_("allowances (2019 W-4)"), default=0)
+    extra_withholding = models.DecimalField(
+        _("extra withholding (2019 W-4)"), default=Decimal("0"), **MONEY
+    )
+    # UK PAYE / NI
+    tax_code = models.CharField(_("tax code"), max_length=12, blank=True)
+    week1_month1 = models.BooleanField(_("week 1 / month 1"), default=False)
+    ni_category = models.CharField(_("NI category"), max_length=1, blank=True)
+    starter_declaration = models.CharField(
+        _("starter declaration"), max_length=1, blank=True,
+        choices=StarterDeclaration.choices,
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["employee", "jurisdiction"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee", "jurisdiction"], name="taxprofile_one_per_jurisdiction"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} {self.jurisdiction}"
+
+
+class PayRun(models.Model):
+    class Kind(models.TextChoices):
+        REGULAR = "regular", _("Regular")
+        OFF_CYCLE = "off_cycle", _("Off-cycle")
+        CORRECTION = "correction", _("Correction")
+        FINAL_PAY = "final_pay", _("Final pay")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        CALCULATING = "calculating", _("Calculating")
+        CALCULATED = "calculated", _("Calculated")
+        APPROVED = "approved", _("Approved")
+        FINALISED = "finalised", _("Finalised")
+        PAID = "paid", _("Paid")
+
+    FROZEN = frozenset(FROZEN_STATUSES)
+
+    schedule = models.ForeignKey(PaySchedule, on_delete=models.PROTECT, related_name="runs")
+    period = models.ForeignKey(PayPeriod, on_delete=models.PROTECT, related_name="runs")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.REGULAR)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    pay_date = models.DateField(_("pay date"))
+    currency = models.CharField(_("currency"), max_length=3)
+    corrects = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
+    )
+    # Off-cycle and final-pay runs name who they pay; regular runs pay the whole schedule.
+    employees = models.ManyToManyField("employees.Employee", blank=True, related_name="+")
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    calculated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    calculated_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    finalised_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    progress_total = models.PositiveIntegerField(default=0)
+    progress_done = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    # Bumped by every calculation request: chunks of an older generation are ignored.
+    calc_generation = models.PositiveIntegerField(default=0)
+
+    objects = PayRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-pay_date", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schedule", "period"], condition=Q(kind="regular"),
+                name="payrun_one_regular_per_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.schedule} {self.period.start_date:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            stored = PayRun.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            update_fields = kwargs.get("update_fields")
+            # Once finalised, only marking paid may change the run.
+            if stored in self.FROZEN and (
+                update_fields is None or not set(update_fields) <= {"status", "paid_at"}
+            ):
+                raise PayrollImmutableError(_("A finalised pay run cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if PayRun.objects.filter(pk=self.pk, status__in=self.FROZEN).exists():
+            raise PayrollImmutableError(_("A finalised pay run cannot be deleted."))
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status in self.FROZEN
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.progress_total:
+            return 0
+        return min(100, self.progress_done * 100 // self.progress_total)
+
+
+def _run_is_frozen(run_id: int | None) -> bool:
+    return run_id is not None and PayRun.objects.filter(
+        pk=run_id, status__in=PayRun.FROZEN
+    ).exists()
+
+
+class RunInput(models.Model):
+    """A one-off input for one employee in one run (hours, overtime, bonus, one-off deduction)."""
+
+    run = models.ForeignKey(PayRun, on_delete=models.CASCADE, related_name="inputs")
+    employee = models.ForeignKey("employees.Employee", on_delete=models.CASCADE, related_name="+")
+    component = models.ForeignKey(PayComponent, on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(
+        _("hours / quantity"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    rate = models.DecimalField(_("rate"), null=True, blank=True, **RATE)
+    amount = models.DecimalField(_("amount"), null=True, blank=True, **MONEY)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = RunInputQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["run", "employee", "component__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "employee", "component"], name="runinput_one_per_component"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"run {self.run_id} emp {self.employee_id} {self.component_id}"
+
+    def save(self, *args, **kwargs):
+        if _run_is_frozen(self.run_id):
+            raise PayrollImmutableError(_("Inputs of a finalised run cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if _run_is_frozen(self.run_id):
+            raise PayrollImmutableError(_("Inputs of a finalised run cannot be deleted."))
+        return super().delete(*args, **kwargs)
+
+
+class PayRunChunk(models.Model):
+    """One slice of a calculation (e.g. 200 employees), claimed by exactly one worker."""
+
+    run = models.ForeignKey(PayRun, on_delete=models.CASCADE, related_name="chunks")
+    generation = models.PositiveIntegerField()
+    index = models.PositiveIntegerField()
+    employee_ids = models.JSONField(default=list)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "generation", "index"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "generation", "index"], name="payrunchunk_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"run {self.run_id} gen {self.generation} chunk {self.index}"
+
+
+def payslip_upload_to(instance: "Payslip", filename: str) -> str:
+    return f"payslips/{instance.run_id}/{filename}"
+
+
+class Payslip(models.Model):
+    class PdfStatus(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        RENDERING = "rendering", _("Rendering")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    # Fields the PDF/email pipeline updates after finalisation; everything else is frozen.
+    DELIVERY_FIELDS = frozenset({
+        "pdf_status", "pdf_file", "pdf_sha256", "pdf_error", "pdf_attempts", "emailed_at",
+    })
+
+    run = models.ForeignKey(PayRun, on_delete=models.CASCADE, related_name="payslips")
+    employee = models.ForeignKey(
+        "employees.Employee", on_delete=models.PROTECT, related_name="payslips"
+    )
+    number = models.PositiveBigIntegerField(_("number"), null=True, blank=True, unique=True)
+    currency = models.CharField(_("currency"), max_length=3)
+    tax_year = models.CharField(_("tax year"), max_length=7)
+    gross = models.DecimalField(_("gross pay"), **MONEY)
+    total_pre_tax = models.DecimalField(_("pre-tax deductions"), **MONEY)
+    total_employee_tax = models.DecimalField(_("employee taxes"), **MONEY)
+    total_post_tax = models.DecimalField(_("post-tax deductions"), **MONEY)
+    net = models.DecimalField(_("net pay"), **MONEY)
+    employer_cost = models.DecimalField(_("employer cost"), **MONEY)
+    ytd = models.JSONField(_("year to date"), default=dict, blank=True)
+    ytd_increments = models.JSONField(default=dict, blank=True)
+    inputs_hash = models.CharField(max_length=64)
+    reasons = models.JSONField(default=list, blank=True)
+    flags = models.JSONField(default=list, blank=True)
+    overrides = models.JSONField(default=list, blank=True)
+    calculated_at = models.DateTimeField(null=True, blank=True)
+    pdf_status = models.CharField(
+        max_length=10, choices=PdfStatus.choices, default=PdfStatus.PENDING
+    )
+    pdf_file = models.FileField(upload_to=payslip_upload_to, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    pdf_error = models.TextField(blank=True)
+    pdf_attempts = models.PositiveSmallIntegerField(default=0)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PayslipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["run", "employee__legal_last_name", "employee__legal_first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "employee"], name="payslip_one_per_run"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Payslip {self.number or '(draft)'} run {self.run_id} emp {self.employee_id}"
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        only_delivery = update_fields is not None and set(update_fields) <= self.DELIVERY_FIELDS
+        if not only_delivery and _run_is_frozen(self.run_id):
+            raise PayrollImmutableError(_("A payslip of a finalised run cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if _run_is_frozen(self.run_id):
+            raise PayrollImmutableError(_("A payslip of a finalised run cannot be deleted."))
+        return super().delete(*args, **kwargs)
+
+    @property
+    def display_number(self) -> str:
+        return f"PS-{self.number:08d}" if self.number else ""
+
+    @property
+    def blocking_flags(self) -> list[dict]:
+        overridden = {o["code"] for o in self.overrides}
+        return [f for f in self.flags if f.get("blocking") and f["code"] not in overridden]
+
+
+class PayslipLine(models.Model):
+    payslip = models.ForeignKey(Payslip, on_delete=models.CASCADE, related_name="lines")
+    sort_order = models.PositiveSmallIntegerField()
+    code = models.CharField(max_length=40)
+    description = models.CharField(max_length=200)
+    category = models.CharField(max_length=24)
+    quantity = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
+    rate = models.DecimalField(max_digits=14, decimal_places=6, null=True, blank=True)
+    amount = models.DecimalField(**MONEY)
+    trace = models.JSONField(default=dict, blank=True)
+
+    objects = PayslipLineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["payslip", "sort_order"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.amount}"
+
+    def save(self, *args, **kwargs):
+        if _run_is_frozen(
+            Payslip.objects.filter(pk=self.payslip_id).values_list("run_id", flat=True).first()
+        ):
+            raise PayrollImmutableError(_("A payslip line of a finalised run cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if _run_is_frozen(
+            Payslip.objects.filter(pk=self.payslip_id).values_list("run_id", flat=True).first()
+        ):
+            raise PayrollImmutableError(_("A payslip line of a finalised run cannot be deleted."))
+        return super().delete(*args, **kwargs)

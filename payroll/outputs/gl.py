@@ -1,0 +1,78 @@
+"""GL journal summary by department: debits for the cost of pay, credits for what is owed.
+
+Per department: Dr salary expense (earnings), Dr reimbursements expense, Dr employer taxes and
+Dr employer contributions; Cr net pay payable, Cr employee tax liabilities, Cr employer tax
+liabilities, Cr deductions payable, Cr employer contributions payable. It balances because each
+payslip's net = gross - deductions - employee taxes, to the cent, from its stored lines.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+
+from payroll.outputs.register import _safe
+from payroll.outputs.types import SlipSummary
+
+ZERO = Decimal("0.00")
+
+# (account, side, how the amount is found: a line category or the payslip's net)
+ACCOUNTS = (
+    ("5000 Salary expense", "debit", "earning"),
+    ("5010 Reimbursements expense", "debit", "reimbursement"),
+    ("5100 Employer taxes expense", "debit", "employer_tax"),
+    ("5110 Employer contributions expense", "debit", "employer_contribution"),
+    ("2100 Net pay payable", "credit", "net"),
+    ("2200 Employee tax liabilities", "credit", "employee_tax"),
+    ("2210 Employer tax liabilities", "credit", "employer_tax"),
+    ("2300 Pre-tax deductions payable", "credit", "pre_tax_deduction"),
+    ("2310 Post-tax deductions payable", "credit", "post_tax_deduction"),
+    ("2320 Employer contributions payable", "credit", "employer_contribution"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class JournalLine:
+    department: str
+    account: str
+    debit: Decimal
+    credit: Decimal
+
+
+def journal(slips: list[SlipSummary]) -> list[JournalLine]:
+    by_department: dict[str, dict[str, Decimal]] = {}
+    for slip in slips:
+        sums = by_department.setdefault(slip.department or "(no department)", {})
+        sums["net"] = sums.get("net", ZERO) + slip.net
+        for line in slip.lines:
+            sums[line.category] = sums.get(line.category, ZERO) + line.amount
+    lines: list[JournalLine] = []
+    for department in sorted(by_department):
+        sums = by_department[department]
+        for account, side, source in ACCOUNTS:
+            amount = sums.get(source, ZERO)
+            if amount == 0:
+                continue
+            lines.append(JournalLine(
+                department, account,
+                amount if side == "debit" else ZERO, amount if side == "credit" else ZERO,
+            ))
+    return lines
+
+
+def totals(lines: list[JournalLine]) -> tuple[Decimal, Decimal]:
+    return (sum((x.debit for x in lines), ZERO), sum((x.credit for x in lines), ZERO))
+
+
+def to_csv(lines: list[JournalLine], *, pay_date: str, reference: str) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["Date", "Reference", "Department", "Account", "Debit", "Credit"])
+    for line in lines:
+        writer.writerow([
+            pay_date, reference, _safe(line.department), line.account,
+            f"{line.debit:.2f}" if line.debit else "", f"{line.credit:.2f}" if line.credit else "",
+        ])
+    debit, credit = totals(lines)
+    writer.writerow([pay_date, reference, "Total", "", f"{debit:.2f}", f"{credit:.2f}"])
+    return buffer.getvalue().encode("utf-8")

@@ -1,0 +1,91 @@
+"""The payroll register: one row per employee, one column per line code, a totals row."""
+
+import csv
+import io
+from decimal import Decimal
+
+from payroll.outputs.types import SlipSummary
+
+# Line categories in payslip order; columns follow it, then the code.
+CATEGORY_ORDER = (
+    "earning", "reimbursement", "pre_tax_deduction", "employee_tax", "post_tax_deduction",
+    "employer_contribution", "employer_tax",
+)
+TOTAL_COLUMNS = (
+    ("gross", "Gross pay"), ("total_pre_tax", "Pre-tax deductions"),
+    ("total_employee_tax", "Employee taxes"), ("total_post_tax", "Post-tax deductions"),
+    ("net", "Net pay"), ("employer_cost", "Employer cost"),
+)
+ZERO = Decimal("0.00")
+
+
+def line_columns(slips: list[SlipSummary]) -> list[tuple[str, str, str]]:
+    """(category, code, description) of every line code that appears, in a stable order."""
+    seen: dict[tuple[str, str], str] = {}
+    for slip in slips:
+        for line in slip.lines:
+            seen.setdefault((line.category, line.code), line.description)
+    rank = {category: i for i, category in enumerate(CATEGORY_ORDER)}
+    return sorted(
+        ((cat, code, desc) for (cat, code), desc in seen.items()),
+        key=lambda col: (rank.get(col[0], len(rank)), col[1]),
+    )
+
+
+def table(slips: list[SlipSummary]) -> list[list[object]]:
+    """Header row, one row per payslip, then the totals row. Cells are str or Decimal."""
+    columns = line_columns(slips)
+    header: list[object] = ["Employee number", "Name", "Department", "Payslip"]
+    header += [f"{code} {desc}".strip() for _, code, desc in columns]
+    header += [label for _, label in TOTAL_COLUMNS]
+    rows: list[list[object]] = [header]
+    totals = [ZERO] * (len(columns) + len(TOTAL_COLUMNS))
+    for slip in slips:
+        amounts: dict[tuple[str, str], Decimal] = {}
+        for line in slip.lines:
+            key = (line.category, line.code)
+            amounts[key] = amounts.get(key, ZERO) + line.amount
+        values = [amounts.get((cat, code), ZERO) for cat, code, _ in columns]
+        values += [getattr(slip, field) for field, _ in TOTAL_COLUMNS]
+        totals = [t + v for t, v in zip(totals, values, strict=True)]
+        rows.append([slip.employee_number, slip.name, slip.department, slip.number, *values])
+    rows.append(["Total", f"{len(slips)} employees", "", "", *totals])
+    return rows
+
+
+def _safe(cell: object) -> object:
+    """Spreadsheet formula injection: text starting with = + - @ is prefixed with a quote."""
+    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + cell
+    return cell
+
+
+def to_csv(rows: list[list[object]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([f"{c:.2f}" if isinstance(c, Decimal) else _safe(c) for c in row])
+    return buffer.getvalue().encode("utf-8")
+
+
+def to_xlsx(rows: list[list[object]], *, title: str = "Register") -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    for row in rows:
+        sheet.append([_safe(c) for c in row])
+    bold = Font(bold=True)
+    for cell in sheet[1]:
+        cell.font = bold
+    for cell in sheet[sheet.max_row]:
+        cell.font = bold
+    for row in sheet.iter_rows(min_row=2, min_col=5):
+        for cell in row:
+            cell.number_format = "#,##0.00"
+    sheet.freeze_panes = "E2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,150 @@
+"""Reads for payroll: year-to-date from finalised runs, run employees, previous results."""
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from employees.models import CompensationRecord, Employee
+from payroll.models import PayRun, Payslip, PayslipLine
+
+ZERO = Decimal("0")
+
+
+def _add(total: dict[str, Decimal], increments: dict[str, Any], sign: int = 1) -> None:
+    for key, value in increments.items():
+        total[key] = total.get(key, ZERO) + sign * Decimal(str(value))
+
+
+def ytd_by_employee(
+    employee_ids: list[int], tax_year: str, *, on_or_before: date | None = None,
+    exclude_run_ids: set[int] | frozenset = frozenset(),
+) -> dict[int, dict[str, Decimal]]:
+    """Year-to-date accumulators per employee, summed from FINALISED (or paid) payslips only.
+
+    Correction payslips carry (new - old) increments, so a plain sum stays right after
+    corrections. Drafts, calculated and approved runs never count.
+    """
+    qs = Payslip.objects.filter(
+        employee_id__in=employee_ids, tax_year=tax_year, run__status__in=PayRun.FROZEN
+    ).exclude(run_id__in=exclude_run_ids)
+    if on_or_before is not None:
+        qs = qs.filter(run__pay_date__lte=on_or_before)
+    totals: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for employee_id, increments in qs.order_by().values_list("employee_id", "ytd_increments"):
+        _add(totals[employee_id], increments)
+    return totals
+
+
+def ytd_for(employee: Employee | int, tax_year: str) -> dict[str, Decimal]:
+    """One employee's year-to-date figures for a tax year ("2026" US, "2026-27" UK)."""
+    employee_id = employee if isinstance(employee, int) else employee.pk
+    return ytd_by_employee([employee_id], tax_year).get(employee_id, {})
+
+
+def regular_run_employee_ids(run: PayRun) -> list[int]:
+    """Employees paid by this schedule in the run's period: employed at some point in it and
+    whose compensation in force at the end of the period (or of their employment) names it."""
+    period = run.period
+    employed = Employee.objects.filter(hire_date__lte=period.end_date).filter(
+        Q(termination_date__isnull=True) | Q(termination_date__gte=period.start_date)
+    )
+    latest: dict[int, tuple[date, int | None]] = {}
+    records = CompensationRecord.objects.filter(
+        employee__in=employed, effective_date__lte=period.end_date
+    ).values_list("employee_id", "effective_date", "pay_schedule_id")
+    for employee_id, effective, schedule_id in records:
+        current = latest.get(employee_id)
+        if current is None or effective > current[0]:
+            latest[employee_id] = (effective, schedule_id)
+    # A leaver's final pay run for this period pays them instead of the regular run.
+    final_pay = set(PayRun.employees.through.objects.filter(
+        payrun__period=period, payrun__kind=PayRun.Kind.FINAL_PAY
+    ).values_list("employee_id", flat=True))
+    return sorted(e for e, (_, schedule_id) in latest.items()
+                  if schedule_id == run.schedule_id and e not in final_pay)
+
+
+def run_employee_ids(run: PayRun) -> list[int]:
+    if run.kind == PayRun.Kind.REGULAR:
+        return regular_run_employee_ids(run)
+    return sorted(run.employees.values_list("pk", flat=True))
+
+
+def previous_payslips(
+    employee_ids: list[int], before: date, *, exclude_run_id: int | None = None
+) -> dict[int, Payslip]:
+    """Each employee's latest finalised regular payslip paid before `before` (for variance)."""
+    qs = (
+        Payslip.objects.filter(
+            employee_id__in=employee_ids, run__status__in=PayRun.FROZEN,
+            run__kind=PayRun.Kind.REGULAR, run__pay_date__lt=before,
+        )
+        .exclude(run_id=exclude_run_id)
+        .select_related("run__period")
+        .order_by("employee_id", "run__pay_date")
+        .only("id", "employee_id", "net", "gross", "tax_year", "run__pay_date",
+              "run__period__end_date", "run__period__start_date")
+    )
+    found: dict[int, Payslip] = {}
+    for payslip in qs:
+        found[payslip.employee_id] = payslip  # ordered by pay date: the last one wins
+    return found
+
+
+def bank_details_missing(employee_ids: list[int]) -> set[int] | None:
+    """Ids of employees with no usable bank account, or None when the employee record offers no
+    bank details to payroll yet (employees.selectors.bank_details_for_payment)."""
+    try:
+        from employees.selectors import bank_details_for_payment
+    except ImportError:
+        return None
+    found = bank_details_for_payment(employee_ids)
+    return {pk for pk in employee_ids if not found.get(pk)}
+
+
+def run_list() -> QuerySet[PayRun]:
+    return PayRun.objects.select_related("schedule", "period", "corrects").order_by(
+        "-pay_date", "-pk"
+    )
+
+
+def run_payslips(run: PayRun) -> QuerySet[Payslip]:
+    return run.payslips.select_related("employee").order_by(
+        "employee__legal_last_name", "employee__legal_first_name", "pk"
+    )
+
+
+def payslip_with_lines(run: PayRun, payslip_id: int) -> Payslip | None:
+    return (
+        Payslip.objects.filter(run=run, pk=payslip_id)
+        .select_related("employee", "run__period", "run__schedule")
+        .prefetch_related(Prefetch("lines", queryset=PayslipLine.objects.order_by("sort_order")))
+        .first()
+    )
+
+
+def line_variance(payslip: Payslip) -> list[dict]:
+    """Each line of this payslip next to the same code on the previous finalised payslip."""
+    previous = previous_payslips(
+        [payslip.employee_id], payslip.run.pay_date, exclude_run_id=payslip.run_id
+    ).get(payslip.employee_id)
+    before: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    if previous is not None:
+        for code, amount in PayslipLine.objects.filter(payslip=previous).values_list(
+            "code", "amount"
+        ):
+            before[code] += amount
+    rows = []
+    seen = set()
+    for line in payslip.lines.all():
+        seen.add(line.code)
+        prev = before.get(line.code) if previous is not None else None
+        rows.append({"line": line, "previous": prev,
+                     "change": None if prev is None else line.amount - prev})
+    for code, amount in before.items():
+        if code not in seen:
+            rows.append({"line": None, "code": code, "previous": amount, "change": -amount})
+    return rows

@@ -1,0 +1,355 @@
+"""From stored setup to engine inputs, and from engine results to stored payslips.
+
+Everything here works on a chunk of employees with a fixed number of queries (no per-employee
+queries), so a 20,000-employee run is 100 chunks of cheap, bulk work.
+"""
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Q
+from django.utils import timezone
+
+from employees.models import CompensationRecord, Employee
+from payroll import engine
+from payroll.engine.jurisdictions.registry import get as get_jurisdiction
+from payroll.models import (
+    EmployeePayItem,
+    PayComponent,
+    PayRun,
+    Payslip,
+    PayslipLine,
+    RunInput,
+    TaxProfile,
+)
+from payroll.selectors import bank_details_missing, previous_payslips, ytd_by_employee
+
+ZERO = Decimal("0")
+CENT = Decimal("0.01")
+HUNDRED = Decimal("100")
+# Run inputs with these component codes feed the engine's hours, paid at the employee's own
+# hourly rate from their compensation record.
+HOURS_CODE = "HOURS"
+OVERTIME_CODE = "OVERTIME"
+
+BLOCKING_FLAGS = {"variance", "negative_net", "missing_tax_setup", "missing_bank_details",
+                  "calculation_error"}
+NOT_OVERRIDABLE = {"calculation_error"}
+
+
+def engine_component(component: PayComponent) -> engine.PayComponent:
+    """The engine's component for a stored one (percent is stored as 5 for 5%)."""
+    rate = component.default_rate
+    if component.calculation == PayComponent.Calculation.PERCENT_OF_BASE:
+        rate = component.default_percent / HUNDRED if component.default_percent else None
+    cap = component.garnishment_cap_percent
+    return engine.PayComponent(
+        code=component.code, name=component.name, kind=component.kind,
+        calculation=component.calculation, amount=component.default_amount, rate=rate,
+        multiplier=component.multiplier, base=component.base,
+        income_taxable=component.income_taxable, social_taxable=component.social_taxable,
+        reduces_income_tax_wages=component.reduces_income_tax_wages,
+        reduces_social_wages=component.reduces_social_wages,
+        relief_at_source=component.relief_at_source,
+        garnishment_cap_rate=cap / HUNDRED if cap is not None else None,
+        mandatory=component.mandatory,
+    )
+
+
+def _pay_item(component: PayComponent, *, amount=None, quantity=None, rate=None,
+              percent=None) -> engine.PayItem:
+    if component.calculation == PayComponent.Calculation.PERCENT_OF_BASE and percent is not None:
+        rate = percent / HUNDRED
+    return engine.PayItem(engine_component(component), amount=amount, quantity=quantity,
+                          rate=rate)
+
+
+def us_w4(profile: TaxProfile) -> engine.USW4:
+    return engine.USW4(
+        form_year=profile.w4_form_year, filing_status=profile.filing_status,
+        step2_checkbox=profile.step2_checkbox, step3_credits=profile.step3_credits,
+        step4a_other_income=profile.step4a_other_income,
+        step4b_deductions=profile.step4b_deductions,
+        step4c_extra_withholding=profile.step4c_extra_withholding, exempt=profile.exempt,
+        nonresident_alien=profile.nonresident_alien, marital_status=profile.marital_status,
+        allowances=profile.allowances, extra_withholding=profile.extra_withholding,
+    )
+
+
+def uk_tax(profile: TaxProfile) -> engine.UKTaxProfile:
+    return engine.UKTaxProfile(tax_code=profile.tax_code or "1257L",
+                               week1_month1=profile.week1_month1,
+                               ni_category=profile.ni_category or "A")
+
+
+def _ytd(values: dict[str, Decimal]) -> engine.YearToDate:
+    return engine.YearToDate(
+        us_fica_wages=values.get("us_fica_wages", ZERO),
+        us_social_security_tax=values.get("us_social_security_tax", ZERO),
+        uk_taxable_pay=values.get("uk_taxable_pay", ZERO),
+        uk_tax_paid=values.get("uk_tax_paid", ZERO),
+    )
+
+
+@dataclass
+class Prepared:
+    """One employee's engine inputs plus what the variance review needs to know."""
+
+    employee: Employee
+    inputs: engine.PayInputs
+    inputs_hash: str
+    tax_year: str
+    prior_ytd: dict[str, Decimal]
+    flags: list[dict] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    has_inputs: bool = False
+    rate_changed: bool = False
+
+
+def _segments(records: list[CompensationRecord], start: date, end: date):
+    """Compensation records in force in [start, end] as engine segments (effective_to inclusive)."""
+    in_force = [r for r in records if r.effective_date <= start][-1:] + [
+        r for r in records if start < r.effective_date <= end
+    ]
+    segments = []
+    for i, record in enumerate(in_force):
+        nxt = in_force[i + 1].effective_date - timedelta(days=1) if i + 1 < len(in_force) else None
+        segments.append(engine.CompensationSegment(
+            effective_from=record.effective_date, effective_to=nxt,
+            annual_salary=record.annual_salary if record.basis == "salary" else None,
+            hourly_rate=record.hourly_rate if record.basis == "hourly" else None,
+            reason=record.reason,
+        ))
+    return tuple(segments), in_force
+
+
+def prepare(run: PayRun, employee_ids: list[int], *, pay_date: date | None = None,
+            exclude_run_ids: frozenset = frozenset()) -> list[Prepared]:
+    """Engine inputs for a chunk of employees: a fixed number of queries, whatever its size."""
+    period, schedule = run.period, run.schedule
+    pay_date = pay_date or run.pay_date
+    jurisdiction = schedule.jurisdiction
+    tax_year = get_jurisdiction(jurisdiction).tax_year_for(pay_date)
+    start, end = period.start_date, period.end_date
+    employees = Employee.objects.filter(pk__in=employee_ids).only(
+        "id", "hire_date", "termination_date", "legal_first_name", "legal_last_name",
+        "employee_number",
+    )
+    comp: dict[int, list[CompensationRecord]] = defaultdict(list)
+    for record in CompensationRecord.objects.filter(
+        employee_id__in=employee_ids, effective_date__lte=end
+    ).order_by("employee_id", "effective_date"):
+        comp[record.employee_id].append(record)
+    items: dict[int, list[engine.PayItem]] = defaultdict(list)
+    # An off-cycle run pays only its own inputs (a bonus, say): no salary, no recurring items.
+    off_cycle = run.kind == PayRun.Kind.OFF_CYCLE
+    if off_cycle:
+        comp.clear()
+    for item in [] if off_cycle else EmployeePayItem.objects.filter(
+        employee_id__in=employee_ids, effective_from__lte=end
+    ).filter(Q(effective_to__isnull=True) | Q(effective_to__gte=start)).select_related(
+        "component"
+    ).order_by("employee_id", "component__code", "pk"):
+        items[item.employee_id].append(_pay_item(
+            item.component, amount=item.amount, quantity=item.quantity, rate=item.rate,
+            percent=item.percent))
+    hours: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    with_inputs: set[int] = set()
+    for ri in RunInput.objects.filter(
+        run=run, employee_id__in=employee_ids
+    ).select_related("component").order_by("employee_id", "component__code"):
+        with_inputs.add(ri.employee_id)
+        if ri.component.code in (HOURS_CODE, OVERTIME_CODE):
+            hours[ri.employee_id][ri.component.code] = ri.quantity or ZERO
+            hours[ri.employee_id]["multiplier"] = ri.component.multiplier
+        else:
+            items[ri.employee_id].append(_pay_item(
+                ri.component, amount=ri.amount, quantity=ri.quantity, rate=ri.rate))
+    profiles = {p.employee_id: p for p in TaxProfile.objects.filter(
+        employee_id__in=employee_ids, jurisdiction=jurisdiction)}
+    ytd = ytd_by_employee(employee_ids, tax_year, on_or_before=pay_date,
+                          exclude_run_ids={run.pk, *exclude_run_ids})
+    options = engine.Options(whole_dollar_withholding=schedule.whole_dollar_withholding)
+    prepared = []
+    for employee in employees:
+        segments, records = _segments(comp[employee.pk], start, end)
+        profile = profiles.get(employee.pk)
+        emp_hours = hours.get(employee.pk, {})
+        inputs = engine.PayInputs(
+            jurisdiction=jurisdiction, pay_date=pay_date, period_start=start, period_end=end,
+            pay_frequency=schedule.frequency, compensation=segments,
+            period_number=period.number,
+            employment_start=employee.hire_date if employee.hire_date > start else None,
+            employment_end=employee.termination_date if employee.termination_date
+            and employee.termination_date < end else None,
+            proration_basis=schedule.proration_basis,
+            hours_worked=emp_hours.get(HOURS_CODE, ZERO),
+            overtime_hours=emp_hours.get(OVERTIME_CODE, ZERO),
+            overtime_multiplier=emp_hours.get("multiplier", Decimal("1.5")),
+            items=tuple(items[employee.pk]),
+            us_w4=us_w4(profile) if profile and jurisdiction == "US" else None,
+            # No UK tax details: HMRC's emergency code on a month 1 / week 1 basis.
+            uk_tax=uk_tax(profile) if profile else engine.UKTaxProfile(week1_month1=True),
+            ytd=_ytd(ytd.get(employee.pk, {})),
+            options=options,
+        )
+        digest = hashlib.sha256(repr((inputs, tax_year)).encode()).hexdigest()
+        p = Prepared(employee, inputs, digest, tax_year, ytd.get(employee.pk, {}),
+                     has_inputs=employee.pk in with_inputs,
+                     rate_changed=any(r.effective_date > start for r in records[1:]))
+        if profile is None:
+            p.flags.append(_flag("missing_tax_setup", "No tax details on file; emergency "
+                                 "defaults used."))
+        prepared.append(p)
+    return prepared
+
+
+def _flag(code: str, message: str) -> dict:
+    return {"code": code, "message": message, "blocking": code in BLOCKING_FLAGS,
+            "overridable": code not in NOT_OVERRIDABLE}
+
+
+def _stringify(values: dict[str, Decimal]) -> dict[str, str]:
+    return {k: str(v) for k, v in sorted(values.items())}
+
+
+def _review(run: PayRun, p: Prepared, result: engine.PayResult | None, previous) -> None:
+    """Reasons for change against the previous finalised payslip, and flags to review."""
+    start, end = run.period.start_date, run.period.end_date
+    emp = p.employee
+    if previous is None or start <= emp.hire_date <= end:
+        p.reasons.append("new_hire")
+    if emp.termination_date and emp.termination_date <= end:
+        p.reasons.append("leaver")
+    if p.rate_changed or (previous is not None and any(
+        s.effective_from > previous.run.period.end_date for s in p.inputs.compensation
+    )):
+        p.reasons.append("rate_change")
+    if result is not None and any(
+        line.code == "SALARY" and line.trace.get("inputs", {}).get("segment")
+        != [start.isoformat(), end.isoformat()] for line in result.lines
+    ):
+        p.reasons.append("proration")
+    if p.has_inputs:
+        p.reasons.append("one_off_input")
+    if previous is not None and previous.tax_year != p.tax_year:
+        p.reasons.append("tax_table_change")
+    if result is None:
+        return
+    if result.net < ZERO:
+        p.flags.append(_flag("negative_net", f"Net pay is negative ({result.net})."))
+    threshold = run.schedule.variance_threshold_percent
+    if previous is not None and previous.net:
+        change = (result.net - previous.net) / abs(previous.net) * HUNDRED
+        if abs(change) > threshold:
+            p.flags.append(_flag(
+                "variance", f"Net pay changed {change.quantize(CENT)}% from {previous.net} "
+                f"(threshold {threshold}%)."))
+
+
+def build_payslip(run: PayRun, p: Prepared, result, lines, previous, *,
+                  increments: dict[str, Decimal] | None = None) -> Payslip:
+    """A payslip row whose totals are sums of the stored lines (never of unrounded figures)."""
+    if increments is None:
+        _review(run, p, result, previous)
+        increments = dict(result.ytd_increments) if result is not None else {}
+    totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for line in lines:
+        totals[line.category] += line.amount
+    gross = totals["earning"] + totals["reimbursement"]
+    employer = totals["employer_contribution"] + totals["employer_tax"]
+    net = gross - totals["pre_tax_deduction"] - totals["employee_tax"] - totals[
+        "post_tax_deduction"]
+    ytd = dict(p.prior_ytd)
+    for key, value in increments.items():
+        ytd[key] = ytd.get(key, ZERO) + value
+    return Payslip(
+        run=run, employee=p.employee, currency=run.currency, tax_year=p.tax_year, gross=gross,
+        total_pre_tax=totals["pre_tax_deduction"], total_employee_tax=totals["employee_tax"],
+        total_post_tax=totals["post_tax_deduction"], net=net, employer_cost=gross + employer,
+        ytd=_stringify(ytd), ytd_increments=_stringify(increments), inputs_hash=p.inputs_hash,
+        reasons=p.reasons, flags=p.flags, overrides=[], calculated_at=timezone.now(),
+    )
+
+
+def store(run: PayRun, built: list[tuple[Payslip, list]], existing: dict[int, Payslip]) -> None:
+    """Replace changed employees' payslips: update the row in place (same id), new lines."""
+    changed_ids = [existing[ps.employee_id].pk for ps, _ in built if ps.employee_id in existing]
+    PayslipLine.objects.filter(payslip_id__in=changed_ids).delete()
+    to_update, to_create = [], []
+    for payslip, _ in built:
+        old = existing.get(payslip.employee_id)
+        if old is not None:
+            payslip.pk = old.pk
+            to_update.append(payslip)
+        else:
+            to_create.append(payslip)
+    fields = ["currency", "tax_year", "gross", "total_pre_tax", "total_employee_tax",
+              "total_post_tax", "net", "employer_cost", "ytd", "ytd_increments", "inputs_hash",
+              "reasons", "flags", "overrides", "calculated_at"]
+    Payslip.objects.bulk_update(to_update, fields, batch_size=500)
+    Payslip.objects.bulk_create(to_create, batch_size=500)
+    rows = [(payslip.pk, order, line.code, line.description[:200], line.category,
+             line.quantity, line.rate, line.amount, line.trace)
+            for payslip, lines in built for order, line in enumerate(lines)]
+    _insert_lines(rows)
+
+
+LINE_COLUMNS = ("payslip_id", "sort_order", "code", "description", "category", "quantity",
+                "rate", "amount", "trace")
+
+
+def _insert_lines(rows: list[tuple]) -> None:
+    """Insert payslip lines; on PostgreSQL through COPY, which is several times faster than a
+    multi-row INSERT for the ~8 lines x 200 payslips of a chunk."""
+    if connection.vendor != "postgresql":
+        PayslipLine.objects.bulk_create(
+            (PayslipLine(**dict(zip(LINE_COLUMNS, row, strict=True))) for row in rows),
+            batch_size=1000)
+        return
+    table = PayslipLine._meta.db_table
+    sql = f"COPY {table} ({', '.join(LINE_COLUMNS)}) FROM STDIN"
+    # The wrapper's underlying psycopg cursor: same connection, same transaction.
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row((*row[:8], json.dumps(row[8], default=str)))
+
+
+def calculate_employees(run: PayRun, employee_ids: list[int]) -> int:
+    """Calculate (or keep) each employee's payslip in this run; returns how many changed.
+
+    An employee whose inputs hash equals the stored payslip's keeps that payslip untouched (same
+    row, same lines): recalculating a draft only rewrites what changed.
+    """
+    if run.kind == PayRun.Kind.CORRECTION:
+        from payroll.services.corrections import calculate_correction_employees
+
+        return calculate_correction_employees(run, employee_ids)
+    existing = {p.employee_id: p for p in Payslip.objects.filter(
+        run=run, employee_id__in=employee_ids).order_by().only("id", "employee_id", "inputs_hash")}
+    prepared = prepare(run, employee_ids)
+    todo = [p for p in prepared if existing.get(p.employee.pk) is None
+            or existing[p.employee.pk].inputs_hash != p.inputs_hash]
+    if not todo:
+        return 0
+    previous = previous_payslips([p.employee.pk for p in todo], run.pay_date,
+                                 exclude_run_id=run.pk)
+    missing_bank = bank_details_missing([p.employee.pk for p in todo])
+    built = []
+    for p in todo:
+        if missing_bank is not None and p.employee.pk in missing_bank:
+            p.flags.append(_flag("missing_bank_details", "No bank account for payment."))
+        try:
+            result = engine.calculate(p.inputs)
+            lines = list(result.lines)
+        except (LookupError, ValueError, ArithmeticError) as exc:
+            result, lines = None, []
+            p.flags.append(_flag("calculation_error", f"{type(exc).__name__}: {exc}"))
+        built.append((build_payslip(run, p, result, lines, previous.get(p.employee.pk)), lines))
+    store(run, built, existing)
+    return len(todo)

@@ -1,0 +1,311 @@
+"""The pay run: draft -> calculating -> calculated -> approved -> finalised -> paid.
+
+Only these services change a run's status: each locks the run row, returns early when already
+there, checks ALLOWED, saves, records an audit event and schedules side effects on commit.
+"""
+
+import importlib.util
+import logging
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role, has_role
+from audit.services import audit_record
+from payroll.models import (
+    DocumentSequence,
+    PayPeriod,
+    PayRun,
+    PayRunChunk,
+    PaySchedule,
+    Payslip,
+    RunInput,
+)
+from payroll.selectors import run_employee_ids
+from payroll.services.calculation import calculate_employees
+
+log = logging.getLogger(__name__)
+S = PayRun.Status
+CHUNK_SIZE = 200
+ALLOWED: dict[str, set[str]] = {
+    S.DRAFT: {S.CALCULATING},
+    S.CALCULATING: {S.CALCULATED, S.DRAFT},
+    S.CALCULATED: {S.CALCULATING, S.APPROVED, S.DRAFT},
+    S.APPROVED: {S.CALCULATING, S.FINALISED},
+    S.FINALISED: {S.PAID},
+    S.PAID: set(),
+}
+
+
+def require_payroll_admin(user) -> None:
+    if not has_role(user, Role.PAYROLL_ADMIN):
+        raise PermissionDenied(_("Only a Payroll Admin may do this."))
+
+
+def _lock(run: PayRun) -> PayRun:
+    return PayRun.objects.select_for_update().select_related("schedule", "period").get(pk=run.pk)
+
+
+def _check(run: PayRun, new: str) -> None:
+    if new not in ALLOWED[run.status]:
+        raise ValidationError(_("A %(status)s run cannot become %(new)s.")
+                              % {"status": run.get_status_display().lower(), "new": new})
+
+
+def run_create(*, schedule: PaySchedule, period: PayPeriod, acting_user,
+               kind: str = PayRun.Kind.REGULAR, employees=(), pay_date: date | None = None,
+               note: str = "", corrects: PayRun | None = None) -> PayRun:
+    """A new draft run. The database allows one regular run per schedule and period: a second
+    request (even a concurrent one) gets a clear error instead of a duplicate."""
+    require_payroll_admin(acting_user)
+    if period.schedule_id != schedule.pk:
+        raise ValidationError(_("That period belongs to another schedule."))
+    if kind != PayRun.Kind.REGULAR and not employees:
+        raise ValidationError(_("Choose who this off-cycle run pays."))
+    try:
+        with transaction.atomic():
+            run = PayRun.objects.create(
+                schedule=schedule, period=period, kind=kind, pay_date=pay_date or period.pay_date,
+                currency=schedule.currency, note=note, created_by=acting_user, corrects=corrects)
+            if employees:
+                run.employees.set(employees)
+            audit_record(actor=acting_user, action="create", note="pay run created", obj=run,
+                         changes={"kind": [None, kind], "period": [None, str(period)]})
+    except IntegrityError as exc:
+        if "payrun_one_regular_per_period" in str(exc) or "UNIQUE" in str(exc).upper():
+            raise ValidationError(
+                _("A regular run for %(period)s already exists.") % {"period": period}
+            ) from exc
+        raise
+    return run
+
+
+@transaction.atomic
+def run_calculate(*, run: PayRun, acting_user, restart: bool = False) -> PayRun:
+    """Start (or restart) calculation: split the run's employees into chunks for the workers.
+
+    Recalculating replaces results, but an employee whose inputs are unchanged keeps their
+    payslip (compared by inputs hash in the chunk). A calculation already under way is left
+    alone unless `restart` (its tasks were lost, say): the new generation makes any late chunk
+    of the old one a no-op."""
+    require_payroll_admin(acting_user)
+    run = _lock(run)
+    if run.status == S.CALCULATING and not restart:
+        return run
+    if run.status != S.CALCULATING:
+        _check(run, S.CALCULATING)
+    employee_ids = run_employee_ids(run)
+    run.payslips.exclude(employee_id__in=employee_ids).delete()
+    run.calc_generation += 1
+    run.status = S.CALCULATING
+    run.progress_total, run.progress_done = len(employee_ids), 0
+    run.calculated_by, run.approved_by, run.approved_at = acting_user, None, None
+    run.last_error = ""
+    run.save(update_fields=["calc_generation", "status", "progress_total", "progress_done",
+                            "calculated_by", "approved_by", "approved_at", "last_error"])
+    chunks = PayRunChunk.objects.bulk_create(
+        PayRunChunk(run=run, generation=run.calc_generation, index=i,
+                    employee_ids=employee_ids[start:start + CHUNK_SIZE])
+        for i, start in enumerate(range(0, len(employee_ids), CHUNK_SIZE))
+    )
+    audit_record(actor=acting_user, action="status", note="calculation started", obj=run,
+                 changes={"employees": [None, len(employee_ids)]})
+    from payroll.tasks import run_calculate_chunk_task
+
+    if not chunks:
+        transaction.on_commit(lambda: _finish(run.pk, run.calc_generation))
+    for chunk in chunks:
+        run_calculate_chunk_task.delay_on_commit(chunk.pk)
+    return run
+
+
+def run_calculate_chunk(*, chunk_id: int) -> None:
+    """Claim one chunk (row lock; a redelivered task finds it done) and calculate it."""
+    with transaction.atomic():
+        chunk = PayRunChunk.objects.select_for_update().filter(
+            pk=chunk_id, done_at__isnull=True).first()
+        if chunk is None:
+            return
+        run = PayRun.objects.select_related("schedule", "period", "corrects").get(
+            pk=chunk.run_id)
+        if run.status != S.CALCULATING or run.calc_generation != chunk.generation:
+            return  # superseded by a newer calculation request
+        calculate_employees(run, chunk.employee_ids)
+        chunk.done_at = timezone.now()
+        chunk.save(update_fields=["done_at"])
+        PayRun.objects.filter(pk=run.pk, calc_generation=chunk.generation).update(
+            progress_done=F("progress_done") + len(chunk.employee_ids))
+    _finish(run.pk, chunk.generation)
+
+
+def _finish(run_id: int, generation: int) -> None:
+    if PayRunChunk.objects.filter(run_id=run_id, generation=generation,
+                                  done_at__isnull=True).exists():
+        return
+    with transaction.atomic():
+        updated = PayRun.objects.filter(
+            pk=run_id, status=S.CALCULATING, calc_generation=generation
+        ).update(status=S.CALCULATED, calculated_at=timezone.now())
+        if updated:
+            PayRunChunk.objects.filter(run_id=run_id).exclude(generation=generation).delete()
+            run = PayRun.objects.get(pk=run_id)
+            audit_record(actor=run.calculated_by, action="status", note="calculated", obj=run)
+
+
+def run_calculation_failed(*, chunk_id: int, error: str) -> None:
+    """A chunk failed for an unexpected reason: back to draft with the error kept."""
+    chunk = PayRunChunk.objects.filter(pk=chunk_id).first()
+    if chunk is None:
+        return
+    PayRun.objects.filter(pk=chunk.run_id, status=S.CALCULATING,
+                          calc_generation=chunk.generation).update(
+        status=S.DRAFT, last_error=error[:2000])
+
+
+def blocking_payslips(run: PayRun) -> int:
+    count = 0
+    for flags, overrides in run.payslips.values_list("flags", "overrides"):
+        done = {o["code"] for o in overrides}
+        count += any(f.get("blocking") and f["code"] not in done for f in flags)
+    return count
+
+
+@transaction.atomic
+def run_approve(*, run: PayRun, acting_user) -> PayRun:
+    """Four-eyes: the approver is a Payroll Admin other than whoever calculated the run."""
+    require_payroll_admin(acting_user)
+    run = _lock(run)
+    if run.status == S.APPROVED:
+        return run
+    _check(run, S.APPROVED)
+    if run.calculated_by_id == acting_user.pk:
+        raise ValidationError(_("Four-eyes rule: someone other than the person who calculated "
+                                "this run must approve it."))
+    blocked = blocking_payslips(run)
+    if blocked:
+        raise ValidationError(_("%(n)d payslip(s) have blocking flags to resolve or override.")
+                              % {"n": blocked})
+    run.status, run.approved_by, run.approved_at = S.APPROVED, acting_user, timezone.now()
+    run.save(update_fields=["status", "approved_by", "approved_at"])
+    audit_record(actor=acting_user, action="status", note="approved", obj=run)
+    return run
+
+
+def _enqueue_rendering(run_id: int) -> None:
+    """Payslip PDFs and emails are the payslip pipeline's job; start it if it is installed."""
+    if importlib.util.find_spec("payroll.services.payslips") is None:
+        return
+    from payroll.services.payslips import payslips_render_for_run
+
+    payslips_render_for_run(run_id)
+
+
+@transaction.atomic(durable=True)
+def run_finalise(*, run: PayRun, acting_user) -> PayRun:
+    """Lock the run, number its payslips gaplessly and freeze everything, in one transaction.
+
+    Durable: finalising is never part of a bigger transaction that could roll it back after
+    the payslip pipeline has been told to start."""
+    return finalise_in_transaction(run=run, acting_user=acting_user)
+
+
+def finalise_in_transaction(*, run: PayRun, acting_user, deliver: bool = True) -> PayRun:
+    """The body of run_finalise, for callers already inside a transaction they own (the demo
+    seeder runs in the seed command's single transaction). `deliver=False` leaves the payslip
+    PDFs pending and sends no emails (loading history: `payslips_render_pending` renders them)."""
+    require_payroll_admin(acting_user)
+    run = _lock(run)
+    if run.status == S.FINALISED:
+        return run
+    _check(run, S.FINALISED)
+    payslip_ids = list(run.payslips.order_by(
+        "employee__legal_last_name", "employee__legal_first_name", "pk"
+    ).values_list("pk", flat=True))
+    # Gapless numbering: one counter row, locked until commit, so numbers never skip or repeat.
+    DocumentSequence.objects.get_or_create(name="payslip")
+    sequence = DocumentSequence.objects.select_for_update().get(name="payslip")
+    first = sequence.last_value + 1
+    numbered = [Payslip(pk=pk, number=first + i) for i, pk in enumerate(payslip_ids)]
+    Payslip.objects.bulk_update(numbered, ["number"], batch_size=1000)
+    sequence.last_value += len(payslip_ids)
+    sequence.save(update_fields=["last_value"])
+    run.status, run.finalised_by, run.finalised_at = S.FINALISED, acting_user, timezone.now()
+    run.save(update_fields=["status", "finalised_by", "finalised_at"])
+    audit_record(actor=acting_user, action="status", note="finalised", obj=run,
+                 changes={"payslips": [None, len(payslip_ids)]})
+    run_id = run.pk
+    if deliver:
+        transaction.on_commit(lambda: _enqueue_rendering(run_id))
+    return run
+
+
+@transaction.atomic
+def run_mark_paid(*, run: PayRun, acting_user) -> PayRun:
+    require_payroll_admin(acting_user)
+    run = _lock(run)
+    if run.status == S.PAID:
+        return run
+    _check(run, S.PAID)
+    run.status, run.paid_at = S.PAID, timezone.now()
+    run.save(update_fields=["status", "paid_at"])
+    audit_record(actor=acting_user, action="status", note="marked paid", obj=run)
+    return run
+
+
+@transaction.atomic
+def run_correction_create(*, original: PayRun, employee_ids: list[int], acting_user,
+                          pay_date: date | None = None, note: str = "") -> PayRun:
+    """A correction run for some employees of a finalised run: reverses and replaces."""
+    if not original.is_frozen:
+        raise ValidationError(_("Only a finalised run can be corrected."))
+    paid = set(original.payslips.values_list("employee_id", flat=True))
+    chosen = [pk for pk in employee_ids if pk in paid]
+    if not chosen:
+        raise ValidationError(_("Choose at least one employee paid in that run."))
+    run = run_create(schedule=original.schedule, period=original.period, acting_user=acting_user,
+                     kind=PayRun.Kind.CORRECTION, employees=chosen, corrects=original,
+                     pay_date=pay_date or timezone.localdate(), note=note)
+    RunInput.objects.bulk_create(
+        RunInput(run=run, employee_id=ri.employee_id, component_id=ri.component_id,
+                 quantity=ri.quantity, rate=ri.rate, amount=ri.amount, note=ri.note)
+        for ri in original.inputs.filter(employee_id__in=chosen)
+    )
+    return run
+
+
+@transaction.atomic
+def payslip_flag_override(*, payslip: Payslip, code: str, comment: str, acting_user) -> Payslip:
+    """Accept a blocking flag with a recorded comment (who, when, why)."""
+    require_payroll_admin(acting_user)
+    run = _lock(payslip.run)
+    if run.status != S.CALCULATED:
+        raise ValidationError(_("Flags can be overridden only on a calculated run."))
+    payslip = Payslip.objects.select_for_update().get(pk=payslip.pk)
+    flag = next((f for f in payslip.flags if f["code"] == code), None)
+    if flag is None or not flag.get("blocking"):
+        raise ValidationError(_("No such blocking flag on this payslip."))
+    if not flag.get("overridable", True):
+        raise ValidationError(_("This flag cannot be overridden; fix the cause and recalculate."))
+    comment = comment.strip()
+    if not comment:
+        raise ValidationError(_("Say why this flag is acceptable."))
+    if any(o["code"] == code for o in payslip.overrides):
+        return payslip
+    payslip.overrides = [*payslip.overrides, {
+        "code": code, "comment": comment[:500], "by": acting_user.email,
+        "by_id": acting_user.pk, "at": timezone.now().isoformat()}]
+    payslip.save(update_fields=["overrides"])
+    audit_record(actor=acting_user, action="update", obj=payslip,
+                 employee_id=payslip.employee_id, changes={code: [None, comment]}, note=comment)
+    return payslip
+
+
+def run_mark_inputs_changed(run: PayRun) -> None:
+    """Inputs changed after calculation: the results are stale until recalculated."""
+    if run.status in (S.CALCULATED, S.APPROVED):
+        PayRun.objects.filter(pk=run.pk, status=run.status).update(
+            status=S.DRAFT, approved_by=None, approved_at=None)

@@ -1,0 +1,334 @@
+"""Pay run pages. Payroll Admins run payroll; HR may look; nobody else knows the pages exist."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.roles import Role, has_role, is_staff_member
+from employees.access import Relation, relation
+from employees.models import Employee
+from payroll import selectors
+from payroll.forms import (
+    CorrectionForm,
+    CsvImportForm,
+    OverrideForm,
+    PayItemForm,
+    RunCreateForm,
+    RunInputForm,
+    TaxProfileForm,
+)
+from payroll.models import EmployeePayItem, PayRun, PaySchedule, PayslipLine, RunInput, TaxProfile
+from payroll.services import runs as run_services
+from payroll.services import setup as setup_services
+from payroll.services.periods import periods_generate
+
+
+def _staff(request: HttpRequest) -> None:
+    """Payroll pages exist only for HR and Payroll (404 for everyone else: no existence leak)."""
+    if not is_staff_member(request.user):
+        raise Http404
+
+
+def _get_run(request: HttpRequest, pk: int) -> PayRun:
+    _staff(request)
+    return get_object_or_404(PayRun.objects.select_related("schedule", "period", "corrects"),
+                             pk=pk)
+
+
+def _fail(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+@require_GET
+def run_list(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    runs = selectors.run_list().annotate(n_payslips=Count("payslips"))[:100]
+    return render(request, "payroll/run_list.html", {
+        "runs": runs, "form": RunCreateForm(), "schedules": PaySchedule.objects.all(),
+        "can_run": has_role(request.user, Role.PAYROLL_ADMIN)})
+
+
+@require_POST
+def run_create(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    run_services.require_payroll_admin(request.user)
+    form = RunCreateForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            run = run_services.run_create(
+                schedule=d["schedule"], period=d["period"], kind=d["kind"],
+                employees=d["employees"], pay_date=d["pay_date"], note=d["note"],
+                acting_user=request.user)
+            return redirect("payroll:run_detail", pk=run.pk)
+        except ValidationError as exc:
+            _fail(request, exc)
+    else:
+        for field, errors in form.errors.items():
+            messages.error(request, f"{field}: {' '.join(errors)}")
+    return redirect("payroll:run_list")
+
+
+@require_GET
+def schedule_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    schedule = get_object_or_404(PaySchedule, pk=pk)
+    return render(request, "payroll/schedule_detail.html", {
+        "schedule": schedule, "periods": schedule.periods.order_by("-start_date")[:60],
+        "can_run": has_role(request.user, Role.PAYROLL_ADMIN)})
+
+
+@require_POST
+def schedule_generate(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    run_services.require_payroll_admin(request.user)
+    schedule = get_object_or_404(PaySchedule, pk=pk)
+    from datetime import date, timedelta
+
+    new = periods_generate(schedule=schedule, until=date.today() + timedelta(days=120),
+                           acting_user=request.user)
+    messages.success(request, _("%(n)d period(s) generated.") % {"n": len(new)})
+    return redirect("payroll:schedule_detail", pk=pk)
+
+
+@require_GET
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _get_run(request, pk)
+    flagged = request.GET.get("flagged") == "1"
+    payslips = selectors.run_payslips(run)
+    if flagged:
+        payslips = payslips.exclude(flags=[])
+    page = Paginator(payslips, 100).get_page(request.GET.get("page"))
+    ctx = {"run": run, "payslips": page, "page_obj": page, "flagged": flagged,
+           "can_run": has_role(request.user, Role.PAYROLL_ADMIN),
+           "blocked": run_services.blocking_payslips(run), "correction_form": CorrectionForm()}
+    if request.headers.get("HX-Request") and request.GET.get("part") == "progress":
+        if run.status != PayRun.Status.CALCULATING:
+            response = HttpResponse("")  # done (or failed): reload the page to show results
+            response["HX-Refresh"] = "true"
+            return response
+        return render(request, "payroll/run_detail.html#progress", ctx)
+    return render(request, "payroll/run_detail.html", ctx)
+
+
+ACTIONS = {
+    "calculate": run_services.run_calculate,
+    "approve": run_services.run_approve,
+    "finalise": run_services.run_finalise,
+    "paid": run_services.run_mark_paid,
+}
+
+
+@require_POST
+def run_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    run = _get_run(request, pk)
+    service = ACTIONS.get(action)
+    if service is None:
+        raise Http404
+    kwargs = {"restart": True} if action == "calculate" and request.POST.get("restart") else {}
+    try:
+        service(run=run, acting_user=request.user, **kwargs)
+    except ValidationError as exc:
+        _fail(request, exc)
+    return redirect("payroll:run_detail", pk=run.pk)
+
+
+@require_POST
+def run_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _get_run(request, pk)
+    run_services.require_payroll_admin(request.user)
+    form = CorrectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the employee numbers to correct."))
+        return redirect("payroll:run_detail", pk=run.pk)
+    numbers = form.cleaned_data["employee_numbers"].replace(",", " ").split()
+    ids = list(Employee.objects.filter(employee_number__in=numbers).values_list("pk", flat=True))
+    try:
+        new = run_services.run_correction_create(
+            original=run, employee_ids=ids, acting_user=request.user,
+            pay_date=form.cleaned_data["pay_date"], note=form.cleaned_data["note"])
+    except ValidationError as exc:
+        _fail(request, exc)
+        return redirect("payroll:run_detail", pk=run.pk)
+    return redirect("payroll:run_detail", pk=new.pk)
+
+
+@require_GET
+def payslip_detail(request: HttpRequest, pk: int, payslip_pk: int) -> HttpResponse:
+    run = _get_run(request, pk)
+    payslip = selectors.payslip_with_lines(run, payslip_pk)
+    if payslip is None:
+        raise Http404
+    return render(request, "payroll/payslip_detail.html", {
+        "run": run, "payslip": payslip, "rows": selectors.line_variance(payslip),
+        "override_form": OverrideForm(),
+        "can_override": has_role(request.user, Role.PAYROLL_ADMIN)
+        and run.status == PayRun.Status.CALCULATED})
+
+
+@require_GET
+def line_trace(request: HttpRequest, line_pk: int) -> HttpResponse:
+    _staff(request)
+    line = get_object_or_404(PayslipLine, pk=line_pk)
+    return render(request, "payroll/payslip_detail.html#trace", {"line": line})
+
+
+@require_POST
+def payslip_override(request: HttpRequest, pk: int, payslip_pk: int) -> HttpResponse:
+    run = _get_run(request, pk)
+    payslip = get_object_or_404(run.payslips, pk=payslip_pk)
+    form = OverrideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why this flag is acceptable."))
+    else:
+        try:
+            run_services.payslip_flag_override(
+                payslip=payslip, code=form.cleaned_data["code"],
+                comment=form.cleaned_data["comment"], acting_user=request.user)
+            messages.success(request, _("Flag overridden; your comment is recorded."))
+        except ValidationError as exc:
+            _fail(request, exc)
+    return redirect("payroll:payslip_detail", pk=run.pk, payslip_pk=payslip.pk)
+
+
+@require_GET
+def run_inputs(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _get_run(request, pk)
+    inputs = RunInput.objects.filter(run=run).select_related("employee", "component")
+    return render(request, "payroll/run_inputs.html", {
+        "run": run, "inputs": inputs, "form": RunInputForm(), "import_form": CsvImportForm(),
+        "can_edit": has_role(request.user, Role.PAYROLL_ADMIN)
+        and run.status in setup_services.EDITABLE})
+
+
+@require_POST
+def run_input_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add or change one grid cell (htmx: the row comes back; otherwise a redirect)."""
+    run = _get_run(request, pk)
+    run_services.require_payroll_admin(request.user)
+    form = RunInputForm(request.POST)
+    if not form.is_valid():
+        if request.headers.get("HX-Request"):
+            return HttpResponse(" ".join(e for errs in form.errors.values() for e in errs),
+                                status=422)
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("payroll:run_inputs", pk=run.pk)
+    d = form.cleaned_data
+    try:
+        obj = setup_services.run_input_set(
+            run=run, employee=d["employee"], component=d["component"],
+            quantity=d["quantity"], rate=d["rate"], amount=d["amount"], note=d["note"],
+            acting_user=request.user)
+    except ValidationError as exc:
+        if request.headers.get("HX-Request"):
+            return HttpResponse(" ".join(exc.messages), status=422)
+        _fail(request, exc)
+        return redirect("payroll:run_inputs", pk=run.pk)
+    if request.headers.get("HX-Request") and obj is not None:
+        return render(request, "payroll/run_inputs.html#row",
+                      {"run": run, "ri": obj, "can_edit": True})
+    return redirect("payroll:run_inputs", pk=run.pk)
+
+
+@require_POST
+def run_inputs_import(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _get_run(request, pk)
+    run_services.require_payroll_admin(request.user)
+    form = CsvImportForm(request.POST, request.FILES)
+    errors: list = []
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            errors = [(0, _("The file is larger than 5 MB."))]
+        else:
+            try:
+                result = setup_services.run_inputs_import(
+                    run=run, data=upload.read(), acting_user=request.user)
+            except ValidationError as exc:
+                result = setup_services.ImportResult(0, [(0, m) for m in exc.messages])
+            errors = result.errors
+            if not errors:
+                messages.success(request, _("%(n)d input(s) imported.") % {"n": result.created})
+                return redirect("payroll:run_inputs", pk=run.pk)
+    else:
+        errors = [(0, _("Choose a CSV file."))]
+    inputs = RunInput.objects.filter(run=run).select_related("employee", "component")
+    return render(request, "payroll/run_inputs.html", {
+        "run": run, "inputs": inputs, "form": RunInputForm(), "import_form": form,
+        "import_errors": errors, "can_edit": True}, status=400)
+
+
+def _setup_employee(request: HttpRequest, pk: int, *, write: bool = False) -> Employee:
+    """Pay setup is for HR and Payroll only; managers (even with grants) and the employee never."""
+    employee = Employee.objects.filter(pk=pk).first()
+    if employee is None or relation(request.user, employee) not in (Relation.HR,
+                                                                     Relation.PAYROLL):
+        raise Http404
+    if write and not (has_role(request.user, Role.PAYROLL_ADMIN, Role.HR_ADMIN)):
+        raise PermissionDenied
+    return employee
+
+
+def _setup_context(employee: Employee, **extra) -> dict:
+    profiles = {p.jurisdiction: p for p in TaxProfile.objects.filter(employee=employee)}
+    forms = extra.pop("tax_forms", {})
+    for code in ("UK", "US"):
+        if code not in forms:
+            instance = profiles.get(code) or TaxProfile(employee=employee, jurisdiction=code)
+            forms[code] = TaxProfileForm(instance=instance, prefix=code)
+    return {"employee": employee, "tax_forms": forms, "profiles": profiles,
+            "items": EmployeePayItem.objects.filter(employee=employee).select_related(
+                "component"),
+            "item_form": extra.pop("item_form", PayItemForm()), **extra}
+
+
+@require_GET
+def employee_setup(request: HttpRequest, pk: int) -> HttpResponse:
+    employee = _setup_employee(request, pk)
+    return render(request, "payroll/employee_setup.html", _setup_context(
+        employee, can_edit=has_role(request.user, Role.PAYROLL_ADMIN, Role.HR_ADMIN)))
+
+
+@require_POST
+def tax_profile_save(request: HttpRequest, pk: int, jurisdiction: str) -> HttpResponse:
+    employee = _setup_employee(request, pk, write=True)
+    if jurisdiction not in ("UK", "US"):
+        raise Http404
+    instance = TaxProfile.objects.filter(employee=employee, jurisdiction=jurisdiction).first() or \
+        TaxProfile(employee=employee, jurisdiction=jurisdiction)
+    form = TaxProfileForm(request.POST, instance=instance, prefix=jurisdiction)
+    if form.is_valid():
+        setup_services.tax_profile_save(profile=form.save(commit=False), acting_user=request.user)
+        messages.success(request, _("Tax details saved."))
+        return redirect("payroll:employee_setup", pk=employee.pk)
+    return render(request, "payroll/employee_setup.html", _setup_context(
+        employee, tax_forms={jurisdiction: form}, can_edit=True), status=400)
+
+
+@require_POST
+def pay_item_add(request: HttpRequest, pk: int) -> HttpResponse:
+    employee = _setup_employee(request, pk, write=True)
+    form = PayItemForm(request.POST, instance=EmployeePayItem(employee=employee))
+    if form.is_valid():
+        setup_services.pay_item_save(item=form.save(commit=False), acting_user=request.user)
+        messages.success(request, _("Recurring item added."))
+        return redirect("payroll:employee_setup", pk=employee.pk)
+    return render(request, "payroll/employee_setup.html", _setup_context(
+        employee, item_form=form, can_edit=True), status=400)
+
+
+@require_POST
+def pay_item_delete(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    employee = _setup_employee(request, pk, write=True)
+    item = get_object_or_404(EmployeePayItem, pk=item_pk, employee=employee)
+    setup_services.pay_item_delete(item=item, acting_user=request.user)
+    messages.success(request, _("Recurring item removed."))
+    return redirect(reverse("payroll:employee_setup", args=[employee.pk]))

@@ -1,0 +1,53 @@
+"""Downloads of a finalised run's register, payment file and GL journal (Payroll Admin)."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from payroll.models import PayRun
+from payroll.outputs.types import OutputError
+from payroll.services.outputs import (
+    OutputFile,
+    RunNotFinalised,
+    run_gl_journal,
+    run_payment_file,
+    run_register,
+)
+from payroll.views_payslips import _require_payroll_admin
+
+
+def _respond(request: HttpRequest, run: PayRun, make) -> HttpResponse:
+    try:
+        output: OutputFile = make()
+    except RunNotFinalised as exc:
+        # 409: the request is fine, the run is not in a state that can produce this file.
+        return render(request, "payroll/output_refused.html",
+                      {"run": run, "message": str(exc)}, status=409)
+    except OutputError as exc:
+        return render(request, "payroll/output_refused.html",
+                      {"run": run, "message": str(exc)}, status=422)
+    response = HttpResponse(output.data, content_type=output.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{output.filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _run(request: HttpRequest, pk: int) -> PayRun:
+    _require_payroll_admin(request.user)
+    return get_object_or_404(PayRun.objects.select_related("period"), pk=pk)
+
+
+def register_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    run = _run(request, pk)
+    return _respond(request, run,
+                    lambda: run_register(run=run, fmt=fmt, acting_user=request.user))
+
+
+def payment_file_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    run = _run(request, pk)
+    return _respond(request, run,
+                    lambda: run_payment_file(run=run, fmt=fmt, acting_user=request.user))
+
+
+def gl_download(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run(request, pk)
+    return _respond(request, run, lambda: run_gl_journal(run=run, acting_user=request.user))

@@ -1,0 +1,58 @@
+"""Real-browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+Use the `page` fixture (and `live_server`). Tests are marked `browser`; when Chromium is not
+installed they are skipped, or fail under HROPS_REQUIRE_SERVICES=1 (CI installs it).
+"""
+
+import os
+import shutil
+
+import pytest
+
+from tests.services import _unavailable
+
+CHROMIUM = os.environ.get("HROPS_BROWSER_EXECUTABLE") or shutil.which("chromium") or ""
+CHROMIUM_ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM or not os.path.exists(CHROMIUM):
+        _unavailable("Chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; Django's ORM in the test body is
+    # still synchronous and safe here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def login(page, email: str, password: str, *, totp_secret: str | None = None) -> None:
+    """Sign in through the real login form (and the second-factor step when enrolled)."""
+    from tests.mfa import totp_code
+
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    if totp_secret:
+        page.wait_for_url("**/2fa/authenticate/**")
+        page.fill("input[name=code]", totp_code(totp_secret))
+        page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")

@@ -1,0 +1,140 @@
+"""A real Celery worker process consuming from Redis (not eager mode).
+
+The worker is started as a subprocess (`celery -A hrops worker`) on the test database, with a
+queue of its own so that no other process on the same Redis takes its messages. Emails are
+written to files by the worker's file backend, where the test reads them.
+"""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from email import message_from_bytes
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.core import mail
+
+from accounts.tasks import send_account_email_task
+from hrops.celery import app
+from tests.factories import UserFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _database_url() -> str:
+    db = django_settings.DATABASES["default"]
+    if db["ENGINE"].endswith("postgresql"):
+        user = db.get("USER") or "postgres"
+        host, port = db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
+        return f"postgres://{user}@{host}:{port}/{db['NAME']}"
+    return f"sqlite:///{db['NAME']}"
+
+
+def _wait_for(condition, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("the worker did not finish in time")
+        time.sleep(0.1)
+
+
+def _forget_connections() -> None:
+    """The app caches its connection and producer pools for the broker URL it first used; after
+    changing broker_url those pools would silently keep sending to the old broker."""
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def worker(redis_url, tmp_path, transactional_db):
+    """A real worker process; yields (queue name, mail directory)."""
+    if django_settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        pytest.skip("a worker process cannot see the in-memory SQLite test database")
+    queue = f"hrops-test-{uuid.uuid4().hex}"
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "CELERY_BROKER_URL": redis_url,
+        "EMAIL_URL": f"filemail://{mail_dir}",
+        "SECRET_KEY": django_settings.SECRET_KEY,
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "hrops", "worker", "-Q", queue, "-c", "1",
+         "--pool", "solo", "--without-heartbeat", "--without-mingle", "--without-gossip",
+         "--loglevel", "WARNING"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    saved = app.conf.broker_url, app.conf.task_always_eager
+    app.conf.update(broker_url=redis_url, task_always_eager=False)
+    _forget_connections()
+    try:
+        yield queue, mail_dir
+    finally:
+        app.conf.update(broker_url=saved[0], task_always_eager=saved[1])
+        _forget_connections()
+        proc.terminate()
+        try:
+            output, _ = proc.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            output, _ = proc.communicate()
+        print(output.decode(errors="replace"))  # shown by pytest when the test fails
+
+
+# Django's file backend creates the file first and writes the message into it after, ending it
+# with a line of 79 dashes: only a file that ends so holds a whole message.
+_END_OF_MESSAGE = b"-" * 79 + b"\n"
+
+
+def _mails(mail_dir: Path) -> list:
+    """The messages the worker has finished writing (a file still being written is left out)."""
+    contents = (path.read_bytes() for path in sorted(mail_dir.glob("*.log")))
+    return [message_from_bytes(raw) for raw in contents if raw.endswith(_END_OF_MESSAGE)]
+
+
+def test_welcome_email_is_sent_by_a_real_worker_through_redis(worker):
+    queue, mail_dir = worker
+    # given
+    user = UserFactory(email="new.starter@example.test", full_name="New Starter")
+    # when: queued through Redis and run by the worker process
+    send_account_email_task.apply_async((user.pk, "welcome"), queue=queue)
+    # then
+    _wait_for(lambda: len(_mails(mail_dir)) == 1)
+    message = _mails(mail_dir)[0]
+    assert message["To"] == "new.starter@example.test"
+    parts = {part.get_content_type(): part for part in message.walk()}
+    assert "text/plain" in parts and "text/html" in parts
+    assert "/accounts/password/reset/key/" in parts["text/plain"].get_payload(decode=True).decode()
+
+
+def test_worker_skips_a_deleted_user(worker):
+    queue, mail_dir = worker
+    user = UserFactory()
+    user_id = user.pk
+    user.delete()
+    other = UserFactory(email="still.here@example.test")
+    # when: the task for the deleted user goes first, then one that sends
+    send_account_email_task.apply_async((user_id, "welcome"), queue=queue)
+    send_account_email_task.apply_async((other.pk, "welcome"), queue=queue)
+    # then: one worker, in order: the first was skipped, only the second sent
+    _wait_for(lambda: len(_mails(mail_dir)) >= 1)
+    time.sleep(0.5)
+    assert [m["To"] for m in _mails(mail_dir)] == ["still.here@example.test"]
+
+
+@pytest.mark.django_db
+def test_without_a_broker_tasks_run_in_process(settings):
+    # given the embedded default (no CELERY_BROKER_URL)
+    assert settings.CELERY_BROKER_URL == ""
+    assert app.conf.task_always_eager is True
+    user = UserFactory()
+    # when
+    result = send_account_email_task.delay(user.pk, "welcome")
+    # then
+    assert result.get() is True
+    assert len(mail.outbox) == 1

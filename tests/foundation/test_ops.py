@@ -1,0 +1,109 @@
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.django_db
+def test_healthz_reports_database_ok_without_login(client):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": "ok"}}
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_the_database_is_down(client, monkeypatch):
+    def broken_cursor(*args, **kwargs):
+        raise RuntimeError("database unreachable")
+
+    monkeypatch.setattr(connection, "cursor", broken_cursor)
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"] == "error"
+
+
+@pytest.mark.django_db
+def test_healthz_checks_the_broker_when_configured(client, settings, redis_url):
+    from hrops.celery import app
+
+    settings.CELERY_BROKER_URL = redis_url
+    saved = app.conf.broker_url
+    app.conf.broker_url = redis_url
+    try:
+        ok = client.get(reverse("healthz"))
+        app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+        down = client.get(reverse("healthz"))
+    finally:
+        app.conf.broker_url = saved
+    assert ok.json()["checks"]["broker"] == "ok"
+    assert down.status_code == 503
+    assert down.json()["checks"]["broker"] == "error"
+
+
+def _table_counts() -> dict[str, int]:
+    from django.apps import apps
+
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.app_label in {"accounts", "employees", "audit", "lifecycle", "payroll",
+                                     "compliance", "auth"}
+    }
+
+
+@pytest.mark.django_db
+def test_seed_demo_builds_a_company_and_is_idempotent():
+    from employees.models import Department, Employee, Location
+
+    # when
+    call_command("seed_demo", stdout=StringIO())
+    first = _table_counts()
+    call_command("seed_demo", stdout=StringIO())
+    # then: the second run changed nothing
+    assert _table_counts() == first
+    assert 190 <= Employee.objects.count() <= 220
+    assert Department.objects.count() >= 8 and Location.objects.count() >= 4
+    # a real hierarchy: a single top, several levels
+    assert Employee.objects.filter(manager__isnull=True).count() == 1
+    assert Employee.objects.filter(manager__manager__manager__isnull=False).exists()
+    assert Employee.objects.filter(status=Employee.Status.PRE_HIRE).exists()
+    assert Employee.objects.exclude(user=None).count() >= 6
+
+
+def test_check_deploy_passes_with_production_environment():
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DEBUG"))},
+        "DEBUG": "False",
+        "SECRET_KEY": "x9" * 30 + "-production-grade-secret-key-for-the-check",
+        "ALLOWED_HOSTS": "hrops.example.com",
+        "DATABASE_URL": "sqlite:////tmp/hrops-check-deploy.sqlite3",
+        "FIELD_ENCRYPTION_KEYS": "IlGnY4HMrwMZc1FUPw4TOcjglro89s_rcEHVyzXh9OY=",
+        "SECURE_SSL_REDIRECT": "True",
+        "EMAIL_URL": "smtp+tls://hrops:secret@mail.example.com:587",
+    }
+    env.pop("STATICFILES_BACKEND", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    env["DEBUG"] = "False"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env,
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr

@@ -1,0 +1,51 @@
+"""The payslip pipeline through a real Celery worker consuming from Redis (not eager mode)."""
+
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.core import mail
+
+from hrops.celery import app
+from payroll.models import Payslip
+from payroll.services.payslips import payslips_render_for_run
+from tests.factories.payroll_outputs import finalised_run
+
+
+def _reset_connections() -> None:
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def redis_worker(redis_url, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    saved = {k: app.conf[k] for k in ("broker_url", "task_always_eager")}
+    app.conf.update(broker_url=redis_url, task_always_eager=False)
+    _reset_connections()  # an earlier test may have opened a pool on the default broker
+    app.control.purge()  # this test's Redis db: drop anything an earlier run left queued
+    try:
+        with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False,
+                          loglevel="WARNING", shutdown_timeout=10):
+            yield app
+    finally:
+        app.conf.update(saved)
+        _reset_connections()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_renders_and_emails_each_payslip_once(redis_worker, paid_people):
+    # given a finalised run of two
+    run = finalised_run(paid_people)
+    # when its payslips are queued through Redis (outside a transaction: sent at once)
+    assert payslips_render_for_run(run.pk) == 2
+    # then the worker renders both and each employee gets one email
+    deadline = time.monotonic() + 60
+    while Payslip.objects.filter(run=run, emailed_at__isnull=True).exists():
+        assert not Payslip.objects.filter(run=run, pdf_status="failed").exists(), list(
+            Payslip.objects.values_list("pdf_error", flat=True))
+        assert time.monotonic() < deadline, list(
+            Payslip.objects.values_list("pdf_status", "emailed_at"))
+        time.sleep(0.1)
+    assert set(Payslip.objects.filter(run=run).values_list("pdf_status", flat=True)) == {"ready"}
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.user.email for p in paid_people)
