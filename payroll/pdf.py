@@ -22,8 +22,8 @@ SECTIONS = (
     ("pre_tax_deduction", "Pre-tax deductions"),
     ("employee_tax", "Taxes"),
     ("post_tax_deduction", "Post-tax deductions"),
-    ("employer_contribution", "Paid by your employer"),
-    ("employer_tax", "Paid by your employer"),
+    ("employer_contribution", "Paid by your employer: contributions"),
+    ("employer_tax", "Paid by your employer: taxes"),
 )
 
 

@@ -170,3 +170,15 @@ def test_bytes_do_not_depend_on_what_the_worker_rendered_before(paid_people):
     after = service.render_pdf(service.payslip_html(first))
     # then
     assert before == after
+
+
+def test_employer_contributions_and_employer_taxes_have_their_own_headings():
+    from decimal import Decimal
+
+    from payroll.pdf import PdfLine, sections
+
+    lines = (PdfLine("NI_ER", "Employer NI", "employer_tax", None, None, Decimal("443.61")),
+             PdfLine("PENSION_ER", "Employer pension", "employer_contribution", None, None,
+                     Decimal("103.94")))
+    headings = [section["heading"] for section in sections(lines)]
+    assert headings == ["Paid by your employer: contributions", "Paid by your employer: taxes"]
