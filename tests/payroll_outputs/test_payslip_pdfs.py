@@ -182,3 +182,27 @@ def test_employer_contributions_and_employer_taxes_have_their_own_headings():
                      Decimal("103.94")))
     headings = [section["heading"] for section in sections(lines)]
     assert headings == ["Paid by your employer: contributions", "Paid by your employer: taxes"]
+
+
+def test_the_payslip_user_agent_sheet_styles_every_element_the_template_uses(paid_people):
+    # The payslip replaces WeasyPrint's long HTML5 user-agent sheet with a short one; an element
+    # added to the template without a rule there would lose its default display and look.
+    import re
+    from html.parser import HTMLParser
+
+    from payroll.pdf import PAYSLIP_UA_CSS
+
+    class Tags(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.seen = set()
+
+        def handle_starttag(self, tag, attrs):
+            self.seen.add(tag)
+
+    run = finalised_run(paid_people[:1])
+    payslip = Payslip.objects.select_related("run__period", "employee__department").get(run=run)
+    parser = Tags()
+    parser.feed(service.payslip_html(service.payslip_document(payslip)))
+    styled = set(re.findall(r"[a-z0-9]+(?=[^{}]*\{)", re.sub(r"\{[^}]*\}", "{}", PAYSLIP_UA_CSS)))
+    assert parser.seen and parser.seen <= styled, parser.seen - styled
