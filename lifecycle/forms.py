@@ -92,7 +92,7 @@ class TemplateTaskForm(ConditionsMixin):
                                      label=_("Offset (days)"),
                                      help_text=_("Negative = before, e.g. -5."))
     business_days = forms.BooleanField(required=False, label=_("Count business days"))
-    roll_weekend = forms.BooleanField(required=False, label=_("Weekend → Monday"))
+    roll_weekend = forms.BooleanField(required=False, label=_("Move off weekends and holidays"))
     requirement = forms.ChoiceField(choices=Requirement.choices, required=False,
                                     label=_("Requirement"))
     acknowledge_text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,

@@ -114,9 +114,13 @@ class TemplateTask(Conditions):
     offset_days = models.IntegerField(
         _("offset (days)"), default=0, help_text=_("Negative = before the date, e.g. -5.")
     )
-    business_days = models.BooleanField(_("count business days"), default=False)
+    business_days = models.BooleanField(
+        _("count business days"), default=False,
+        help_text=_("Working days: Monday to Friday, minus the public holidays of the employee's "
+                    "work country."),
+    )
     roll_weekend = models.BooleanField(
-        _("move weekend due dates to Monday"), default=False
+        _("move due dates off weekends and public holidays"), default=False
     )
     requirement = models.CharField(_("requirement"), max_length=12, choices=Requirement.choices,
                                    default=Requirement.NONE, blank=True)

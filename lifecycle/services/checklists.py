@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from audit.services import audit_record, diff, snapshot
 from employees.models import Employee, Employment
 from employees.selectors import job_as_of
+from hrops.calendars import public_holidays
 from lifecycle import access
 from lifecycle.dates import due_date
 from lifecycle.models import (
@@ -142,6 +143,9 @@ def checklist_start(
         employee=employee, employment=employment, anchor_date=anchor_date,
         started_by=_user(acting_user),
     )
+    # Business-day offsets and weekend rolls skip the public holidays of the work country.
+    years = {d.year + delta for d in anchors.values() for delta in (-1, 0, 1)}
+    public = public_holidays(facts.country, years)
     tasks = []
     for tt in template_tasks:
         rule, user = _assignee(tt, employee, facts)
@@ -149,7 +153,8 @@ def checklist_start(
             checklist=checklist, template_task=tt, position=tt.position, title=tt.title,
             instructions=tt.instructions, assignee_rule=rule, assignee_user=user,
             due_date=due_date(anchors[tt.anchor], tt.offset_days,
-                              business_days=tt.business_days, roll_weekend=tt.roll_weekend),
+                              business_days=tt.business_days, roll_weekend=tt.roll_weekend,
+                              public=public),
             requirement=tt.requirement, acknowledge_text=tt.acknowledge_text,
             form_fields=list(tt.form_fields),
         ))

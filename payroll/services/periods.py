@@ -2,11 +2,11 @@
 
 from datetime import date, timedelta
 
-import holidays
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
 
 from audit.services import audit_record
+from hrops.calendars import is_working_day, public_holidays
 from payroll.models import PayFrequency, PayPeriod, PaySchedule
 
 _FIXED_DAYS = {
@@ -17,19 +17,11 @@ _FIXED_DAYS = {
 }
 
 
-def _holiday_calendar(country: str, years: range):
-    code = "GB" if country in ("GB", "UK") else country
-    # England's bank holidays (HMRC and BACS close on them); the US federal calendar otherwise.
-    if code == "GB":
-        return holidays.country_holidays("GB", subdiv="ENG", years=years)
-    return holidays.country_holidays(code, years=years)
-
-
 def business_day_on_or_before(day: date, country: str) -> date:
     """Pay early, never late: move a pay date off weekends and public holidays to the previous
     business day (the usual UK and US practice when a pay date is not a banking day)."""
-    calendar = _holiday_calendar(country, range(day.year - 1, day.year + 1))
-    while day.weekday() >= 5 or day in calendar:
+    calendar = public_holidays(country, range(day.year - 1, day.year + 1))
+    while not is_working_day(day, calendar):
         day -= timedelta(days=1)
     return day
 

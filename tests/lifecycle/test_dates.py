@@ -58,3 +58,26 @@ def test_weekday_is_not_rolled():
 
 def test_business_days_with_roll_on_weekend_anchor():
     assert due_date(SAT, 0, business_days=True, roll_weekend=True) == NEXT_MON
+
+
+# Public holidays: 2026-12-25 (Fri) and 2026-12-28 (Mon, the substitute for Boxing Day) in
+# England; 2026-07-03 (Fri, Independence Day observed) in the US.
+XMAS_ENG = frozenset({date(2026, 12, 25), date(2026, 12, 28)})
+
+
+def test_business_days_skip_public_holidays():
+    # Thu 24 Dec + 1 working day: not Fri 25 (holiday), not the weekend, not Mon 28 (holiday)
+    assert add_business_days(date(2026, 12, 24), 1, XMAS_ENG) == date(2026, 12, 29)
+    # backwards over the same days
+    assert add_business_days(date(2026, 12, 29), -1, XMAS_ENG) == date(2026, 12, 24)
+    # without a calendar only the weekend is skipped
+    assert add_business_days(date(2026, 12, 24), 1) == date(2026, 12, 25)
+
+
+def test_roll_moves_past_weekend_and_holidays_together():
+    assert due_date(date(2026, 12, 24), 1, roll_weekend=True, public=XMAS_ENG) == date(2026, 12, 29)
+    assert due_date(date(2026, 12, 24), 0, roll_weekend=True, public=XMAS_ENG) == date(2026, 12, 24)
+
+
+def test_calendar_days_are_not_moved_by_holidays_unless_rolled():
+    assert due_date(date(2026, 12, 24), 1, public=XMAS_ENG) == date(2026, 12, 25)

@@ -197,3 +197,24 @@ def test_template_form_extra_rows_are_bounded(client, hr_staff):
     for query, rows in [({}, 5), ({"extra": "9"}, 9), ({"extra": "999"}, 30),
                         ({"extra": "-1"}, 5)]:
         assert len(client.get(url, query).context["formset"].forms) == rows
+
+
+def test_business_day_offsets_skip_the_work_countrys_public_holidays(hr_staff, ref):
+    # given a task due 2 business days after the start, and one rolled off non-working days
+    make_template("Holidays", tasks=[
+        task_spec("Benefits enrolment", offset_days=2, business_days=True),
+        task_spec("Welcome lunch", offset_days=3, roll_weekend=True),
+    ])
+    # when people start on Thursday 24 December 2026, one in England and one in the US
+    gb = hire(hr_staff, ref, start=date(2026, 12, 24), number="N0100", country="GB",
+              today=date(2026, 12, 1)).checklists[0]
+    us = hire(hr_staff, ref, start=date(2026, 12, 24), number="N0101", country="US",
+              today=date(2026, 12, 1)).checklists[0]
+    due = {(c.employee.work_country, t.title): t.due_date
+           for c in (gb, us) for t in c.tasks.all()}
+    # then England skips Fri 25 and Mon 28 (bank holidays) and the US only Fri 25
+    assert due["GB", "Benefits enrolment"] == date(2026, 12, 30)
+    assert due["US", "Benefits enrolment"] == date(2026, 12, 29)
+    # Sun 27 rolls to the next working day: Tue 29 in England, Mon 28 in the US
+    assert due["GB", "Welcome lunch"] == date(2026, 12, 29)
+    assert due["US", "Welcome lunch"] == date(2026, 12, 28)
