@@ -12,35 +12,14 @@ from compliance.models import (
 from compliance.services.records import RecordData
 from compliance.status import Status
 from employees.models import Department, Location
-
-# Evidence and policy documents: PDF or images only, checked by extension AND content signature.
-ALLOWED_SIGNATURES = {
-    "pdf": (b"%PDF-",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-}
-
-
-def max_upload_bytes() -> int:
-    return int(getattr(settings, "COMPLIANCE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+from hrops.uploads import validate_upload
 
 
 def validate_document(upload) -> None:
-    name = (upload.name or "").lower()
-    ext = name.rsplit(".", 1)[-1] if "." in name else ""
-    if ext not in ALLOWED_SIGNATURES:
-        raise ValidationError(_("Upload a PDF, PNG or JPEG file."))
-    if upload.size > max_upload_bytes():
-        raise ValidationError(
-            _("The file is too large (max %(mb)s MB)."),
-            params={"mb": max_upload_bytes() // (1024 * 1024)},
-        )
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(sig) for sig in ALLOWED_SIGNATURES[ext]):
-        raise ValidationError(_("The file's content does not match its type (.%(ext)s)."),
-                              params={"ext": ext})
+    """Evidence and policy documents: PDF or images only. COMPLIANCE_MAX_UPLOAD_BYTES, when set,
+    overrides the site-wide limit for them."""
+    validate_upload(upload, kinds=("pdf", "png", "jpeg"),
+                    max_bytes=getattr(settings, "COMPLIANCE_MAX_UPLOAD_BYTES", None))
 
 
 class DateInput(forms.DateInput):

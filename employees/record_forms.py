@@ -4,6 +4,7 @@ import re
 from datetime import date
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,7 @@ from employees.models import (
     Employee,
 )
 from employees.validation import NATIONAL_ID_COUNTRIES, clean_bank_details, validate_national_id
+from hrops.uploads import format_size, validate_upload
 
 _PHONE = re.compile(r"^\+?[0-9 ()\-.]{7,20}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -159,16 +161,7 @@ class RejectForm(forms.Form):
     reason = forms.CharField(label=_("Reason (sent to the employee)"), max_length=255)
 
 
-ALLOWED_UPLOADS = {
-    # extension: (accepted content types, leading bytes of a genuine file)
-    ".pdf": ({"application/pdf"}, (b"%PDF-",)),
-    ".png": ({"image/png"}, (b"\x89PNG\r\n\x1a\n",)),
-    ".jpg": ({"image/jpeg", "image/pjpeg"}, (b"\xff\xd8\xff",)),
-    ".jpeg": ({"image/jpeg", "image/pjpeg"}, (b"\xff\xd8\xff",)),
-    ".docx": ({"application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-               "application/zip", "application/octet-stream"}, (b"PK\x03\x04",)),
-}
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+DOCUMENT_KINDS = ("pdf", "png", "jpeg", "docx")
 
 
 class DocumentForm(forms.ModelForm):
@@ -176,29 +169,15 @@ class DocumentForm(forms.ModelForm):
         model = Document
         fields = ["doc_type", "title", "file"]
 
+    def size_limit(self) -> str:
+        return format_size(settings.HROPS_MAX_UPLOAD_BYTES)
+
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if upload is None:
             return upload
-        name = upload.name or ""
-        ext = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
-        if ext not in ALLOWED_UPLOADS:
-            raise ValidationError(_("Only PDF, PNG, JPG and DOCX files can be uploaded."))
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(_("The file is %(mb).1f MB; the limit is 10 MB.")
-                                  % {"mb": upload.size / 1024 / 1024})
-        if upload.size == 0:
-            raise ValidationError(_("The file is empty."))
-        types, magics = ALLOWED_UPLOADS[ext]
-        content_type = (getattr(upload, "content_type", "") or "").split(";")[0].strip()
-        if content_type and content_type not in types:
-            raise ValidationError(_("The file says it is %(type)s, which does not match its "
-                                    "%(ext)s name.") % {"type": content_type, "ext": ext})
-        head = upload.read(8)
-        upload.seek(0)
-        if not any(head.startswith(m) for m in magics):
-            raise ValidationError(_("The file's contents are not a real %(ext)s file.")
-                                  % {"ext": ext.lstrip(".").upper()})
+        # Store and serve back the type we checked, not the one the browser claimed.
+        upload.content_type = validate_upload(upload, kinds=DOCUMENT_KINDS)
         return upload
 
 

@@ -173,6 +173,8 @@ STORAGES = {
 }
 # Uploaded files are never served from a public URL: downloads go through permission-checked views.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The size limit hrops.uploads.validate_upload applies unless a caller passes its own.
+HROPS_MAX_UPLOAD_BYTES = env.int("HROPS_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Content-Security-Policy (Django 6): same-origin only, scripts need the per-request nonce.

@@ -16,6 +16,7 @@ from audit.services import audit_record, diff, snapshot
 from employees.models import Employee, Employment
 from employees.selectors import job_as_of
 from hrops.calendars import public_holidays
+from hrops.uploads import validate_upload
 from lifecycle import access
 from lifecycle.dates import due_date
 from lifecycle.models import (
@@ -46,15 +47,8 @@ EMPLOYEE_FORM_FIELDS: dict[str, object] = {
 }
 OPTIONAL_FORM_FIELDS = frozenset({"address_line2", "region"})
 
+# Task uploads keep their own limit, below the site-wide HROPS_MAX_UPLOAD_BYTES.
 UPLOAD_MAX_BYTES = 5 * 1024 * 1024
-UPLOAD_TYPES = {  # extension -> content type we store and serve back
-    "pdf": "application/pdf",
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-}
-# First bytes of each accepted type: the browser's content type is not trusted.
-_MAGIC = {"application/pdf": (b"%PDF",), "image/png": (b"\x89PNG",), "image/jpeg": (b"\xff\xd8",)}
 
 
 @dataclass(frozen=True)
@@ -310,27 +304,9 @@ def tasks_bulk_complete(*, acting_user, task_ids: list[int]) -> tuple[list[Task]
     return done, problems
 
 
-def validate_upload(upload: UploadedFile) -> str:
-    """Return the content type to store, or raise ValidationError."""
-    name = upload.name or ""
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if ext not in UPLOAD_TYPES:
-        raise ValidationError(_("Upload a PDF, PNG or JPEG file."))
-    if upload.size > UPLOAD_MAX_BYTES:
-        raise ValidationError(_("The file is larger than 5 MB."))
-    if upload.size == 0:
-        raise ValidationError(_("The file is empty."))
-    content_type = UPLOAD_TYPES[ext]
-    head = upload.read(8)
-    upload.seek(0)
-    if not head.startswith(_MAGIC[content_type]):
-        raise ValidationError(_("The file's content does not match its type (.%s).") % ext)
-    return content_type
-
-
 @transaction.atomic
 def task_upload_document(*, acting_user, task: Task, upload: UploadedFile) -> TaskDocument:
-    content_type = validate_upload(upload)
+    content_type = validate_upload(upload, max_bytes=UPLOAD_MAX_BYTES)
     task = _lock_open(task, acting_user)
     if task.status != Task.Status.OPEN:
         raise ValidationError(_("This task is closed."))

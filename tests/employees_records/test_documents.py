@@ -33,8 +33,9 @@ def test_hr_uploads_and_file_is_stored_privately(org, hr_staff, client_for, priv
 
 
 @pytest.mark.parametrize(("name", "content", "content_type", "message"), [
-    ("virus.exe", b"MZ\x90\x00", "application/octet-stream", "Only PDF, PNG, JPG and DOCX"),
-    ("fake.pdf", b"MZ\x90\x00 not a pdf", "application/pdf", "not a real PDF"),
+    ("virus.exe", b"MZ\x90\x00", "application/octet-stream",
+     "Files must be PDF, PNG, JPEG or DOCX."),
+    ("fake.pdf", b"MZ\x90\x00 not a pdf", "application/pdf", "does not match its .pdf extension"),
     ("photo.png", PNG, "application/pdf", "does not match"),
     ("empty.pdf", b"", "application/pdf", "empty"),
 ])
@@ -97,3 +98,14 @@ def test_documents_list_query_count(org, hr_admin, client_for, django_assert_max
     with django_assert_max_num_queries(10):
         response = client.get(reverse("employees:documents", args=[org.report.pk]))
     assert response.text.count("Download</a>") == 8
+
+
+def test_upload_hint_and_limit_follow_the_setting(org, hr_admin, client_for, settings):
+    # given a site that allows 1 MB uploads
+    settings.HROPS_MAX_UPLOAD_BYTES = 1024 * 1024
+    client = client_for(hr_admin)
+    # then the page says so, and a 2 MB PDF is refused
+    page = client.get(reverse("employees:documents", args=[org.report.pk])).text
+    assert "PDF, PNG, JPEG or DOCX, up to 1 MB." in page
+    response = _upload(client, org.report, content=PDF + b"0" * (2 * 1024 * 1024))
+    assert response.status_code == 400 and "the limit is 1 MB" in response.text

@@ -229,7 +229,7 @@ def test_upload_too_large_is_refused(client, org, requirement_tasks, settings):
     big = PDF + b"0" * (5 * 1024 * 1024)
     response = client.post(reverse("lifecycle:task_upload", args=[task.pk]),
                            {"file": SimpleUploadedFile("big.pdf", big)}, follow=True)
-    assert "larger than 5 MB" in response.content.decode()
+    assert "the limit is 5 MB" in response.content.decode()
     assert not task.documents.exists()
 
 

@@ -1,0 +1,103 @@
+"""Checking a file someone uploads: allowed kind, size limit, and the content's own signature.
+
+Every upload a person makes (profile documents, checklist tasks, compliance evidence) passes
+`validate_upload`. The name and the browser's content type are only claims: the first bytes of
+the file decide, and the content type we store and serve back is ours, never the browser's.
+"""
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.formats import number_format
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class Kind:
+    label: str  # as people know it, in messages
+    extensions: tuple[str, ...]
+    content_type: str  # stored and served back
+    signatures: tuple[bytes, ...]  # leading bytes of a genuine file
+    aliases: tuple[str, ...] = ()  # other content types browsers send for it
+
+
+KINDS: dict[str, Kind] = {
+    "pdf": Kind("PDF", ("pdf",), "application/pdf", (b"%PDF-",)),
+    "png": Kind("PNG", ("png",), "image/png", (b"\x89PNG\r\n\x1a\n",)),
+    "jpeg": Kind("JPEG", ("jpg", "jpeg"), "image/jpeg", (b"\xff\xd8\xff",),
+                 aliases=("image/pjpeg",)),
+    # A DOCX is a ZIP archive, so this signature proves no more than "some ZIP".
+    "docx": Kind("DOCX", ("docx",),
+                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                 (b"PK\x03\x04",)),
+}
+DEFAULT_KINDS = ("pdf", "png", "jpeg")
+
+# Content types that name one of our kinds; a browser claiming one of these for a file whose
+# extension is another kind is contradicting itself. Other claims (text/plain from some clients,
+# application/octet-stream) carry no information and are left to the signature check.
+_KNOWN_TYPES = {t for kind in KINDS.values() for t in (kind.content_type, *kind.aliases)}
+
+
+def validate_upload(upload: UploadedFile, *, kinds: Iterable[str] = DEFAULT_KINDS,
+                    max_bytes: int | None = None) -> str:
+    """Return the content type to store for `upload`, or raise ValidationError.
+
+    `kinds` are keys of KINDS; `max_bytes` defaults to settings.HROPS_MAX_UPLOAD_BYTES.
+    The file is left rewound to its start.
+    """
+    allowed = [KINDS[key] for key in kinds]
+    name = upload.name or ""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    kind = next((k for k in allowed if ext in k.extensions), None)
+    if kind is None:
+        raise ValidationError(
+            _("Files must be %(kinds)s.") % {
+                "kinds": get_text_list([k.label for k in allowed], _("or"))},
+            code="file_kind")
+    size = upload.size or 0
+    if size == 0:
+        raise ValidationError(_("The file is empty."), code="file_empty")
+    limit = settings.HROPS_MAX_UPLOAD_BYTES if max_bytes is None else max_bytes
+    if size > limit:
+        raise ValidationError(
+            _("This file is %(size)s; the limit is %(limit)s.")
+            % {"size": format_size(size), "limit": format_size(limit)},
+            code="file_too_large")
+    declared = (getattr(upload, "content_type", "") or "").split(";")[0].strip().lower()
+    if declared in _KNOWN_TYPES and declared not in (kind.content_type, *kind.aliases):
+        raise ValidationError(
+            _("The file is marked as %(type)s, which does not match its .%(ext)s extension.")
+            % {"type": declared, "ext": ext},
+            code="file_type_mismatch")
+    if not _starts_with_any(upload, kind.signatures):
+        raise ValidationError(
+            _("The file's content does not match its .%(ext)s extension.") % {"ext": ext},
+            code="file_content_mismatch")
+    return kind.content_type
+
+
+def _starts_with_any(upload: UploadedFile, signatures: tuple[bytes, ...]) -> bool:
+    # Sniff from the start whatever read the file before us, and rewind after, so the storage
+    # backend saves the whole file.
+    upload.seek(0)
+    try:
+        head = upload.read(max(len(s) for s in signatures))
+    finally:
+        upload.seek(0)
+    return any(head.startswith(s) for s in signatures)
+
+
+def format_size(num_bytes: int) -> str:
+    """'12.3 MB', '10 MB', '800 KB', '10 bytes'; rounded up, so a file just over a limit does
+    not read as equal to it."""
+    for unit, label in ((1024 * 1024, _("%(n)s MB")), (1024, _("%(n)s KB"))):
+        if num_bytes >= unit:
+            value = math.ceil(num_bytes * 10 / unit) / 10
+            return label % {"n": number_format(value, 0 if value.is_integer() else 1)}
+    return _("%(n)s bytes") % {"n": num_bytes}
