@@ -1,5 +1,4 @@
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -16,10 +15,8 @@ from hrops.uploads import validate_upload
 
 
 def validate_document(upload) -> None:
-    """Evidence and policy documents: PDF or images only. COMPLIANCE_MAX_UPLOAD_BYTES, when set,
-    overrides the site-wide limit for them."""
-    validate_upload(upload, kinds=("pdf", "png", "jpeg"),
-                    max_bytes=getattr(settings, "COMPLIANCE_MAX_UPLOAD_BYTES", None))
+    """Evidence and policy documents: PDF or images only, up to HROPS_MAX_UPLOAD_BYTES."""
+    validate_upload(upload, kinds=("pdf", "png", "jpeg"))
 
 
 class DateInput(forms.DateInput):

@@ -96,7 +96,7 @@ def test_upload_type_and_size_checks(login, org, hr_admin, evidence, settings):
     assert response.status_code == 400 and b"does not match" in response.content
     exe = SimpleUploadedFile("run.exe", b"%PDF-1.4")
     assert client.post(url, {**base, "rec-evidence": exe}).status_code == 400
-    settings.COMPLIANCE_MAX_UPLOAD_BYTES = 10
+    settings.HROPS_MAX_UPLOAD_BYTES = 10
     big = SimpleUploadedFile("big.pdf", b"%PDF-1.4" + b"x" * 100)
     response = client.post(url, {**base, "rec-evidence": big})
     assert response.status_code == 400 and b"the limit is 10 bytes" in response.content
