@@ -1,6 +1,8 @@
 """Admin: setup is editable; runs and their results become read-only once finalised."""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from payroll.models import (
     EmployeePayItem,
@@ -12,7 +14,9 @@ from payroll.models import (
     PayslipLine,
     RunInput,
     TaxProfile,
+    UnpaidLeave,
 )
+from payroll.services import leave as leave_services
 
 
 def _frozen(run: PayRun | None) -> bool:
@@ -114,3 +118,58 @@ class RunInputAdmin(FrozenRunMixin, admin.ModelAdmin):
 
     def _run_of(self, obj):
         return obj.run
+
+
+class UnpaidLeaveAdminForm(forms.ModelForm):
+    class Meta:
+        model = UnpaidLeave
+        fields = ["employee", "first_day", "last_day", "reason"]
+
+    def clean(self):
+        data = super().clean()
+        employee = data.get("employee") or (self.instance.employee if self.instance.pk else None)
+        first, last = data.get("first_day"), data.get("last_day")
+        if employee and first and last:
+            try:
+                leave_services.unpaid_leave_validate(
+                    employee=employee, first_day=first, last_day=last,
+                    leave=self.instance if self.instance.pk else None)
+            except ValidationError as exc:
+                raise forms.ValidationError(exc.messages) from exc
+        return data
+
+
+@admin.register(UnpaidLeave)
+class UnpaidLeaveAdmin(admin.ModelAdmin):
+    """Writes go through the leave services: same checks, locks, audit and stale-run handling
+    as the pay setup page."""
+
+    form = UnpaidLeaveAdminForm
+    list_display = ["employee", "first_day", "last_day", "reason", "created_by", "created_at"]
+    list_select_related = ["employee", "created_by"]
+    raw_id_fields = ["employee"]
+    date_hierarchy = "first_day"
+    readonly_fields = ["created_by", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The person never changes: delete and record again.
+        return [*self.readonly_fields, "employee"] if obj is not None else self.readonly_fields
+
+    def save_model(self, request, obj, form, change) -> None:
+        d = form.cleaned_data
+        if change:
+            leave_services.unpaid_leave_update(
+                leave=obj, first_day=d["first_day"], last_day=d["last_day"],
+                reason=d["reason"], acting_user=request.user)
+        else:
+            saved = leave_services.unpaid_leave_create(
+                employee=d["employee"], first_day=d["first_day"], last_day=d["last_day"],
+                reason=d["reason"], acting_user=request.user)
+            obj.pk = saved.pk
+
+    def delete_model(self, request, obj) -> None:
+        leave_services.unpaid_leave_delete(leave=obj, acting_user=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for obj in queryset.order_by("pk"):
+            leave_services.unpaid_leave_delete(leave=obj, acting_user=request.user)

@@ -1,6 +1,7 @@
 """Demo payroll: tax details and recurring items for everyone, a year of finalised history (UK
 monthly from April, US biweekly from January, up to the latest pay date), and one draft run per
-schedule ready to calculate. Idempotent: existing runs, profiles and items are left alone.
+schedule ready to calculate (a few spot bonuses, a little unpaid leave). Idempotent: existing
+runs, profiles, items and leave are left alone.
 
 History is calculated with the engine directly in bulk (no Celery round trip), then approved and
 finalised through the same services as the pages, with the demo's two Payroll Admins as the four
@@ -23,9 +24,11 @@ from payroll.models import (
     Payslip,
     RunInput,
     TaxProfile,
+    UnpaidLeave,
 )
 from payroll.selectors import run_employee_ids
 from payroll.services.calculation import HOURS_CODE, calculate_employees
+from payroll.services.leave import unpaid_leave_create
 from payroll.services.periods import periods_generate
 from payroll.services.runs import (
     finalise_in_transaction,
@@ -148,6 +151,20 @@ def _render_demo_login_payslips(ctx: DemoContext) -> None:
         payslip_render_batch_task.delay_on_commit(ids[start:start + 20])
 
 
+def _unpaid_leave(run: PayRun, calculator) -> None:
+    """Two days of unpaid leave for one salaried employee in a new upcoming run, so calculating
+    it shows the deduction and its reason."""
+    record = CompensationRecord.objects.filter(
+        employee_id__in=run_employee_ids(run), basis="salary"
+    ).select_related("employee").order_by("employee_id").first()
+    if record is None or UnpaidLeave.objects.filter(employee_id=record.employee_id).exists():
+        return
+    first = run.period.start_date + timedelta(days=7)
+    unpaid_leave_create(employee=record.employee, first_day=first,
+                        last_day=first + timedelta(days=1), reason="Personal (demo)",
+                        acting_user=calculator)
+
+
 def seed(ctx: DemoContext) -> None:
     calculator, approver = ctx.users.get(CALCULATOR), ctx.users.get(APPROVER)
     if calculator is None or approver is None:
@@ -180,4 +197,5 @@ def seed(ctx: DemoContext) -> None:
             RunInput.objects.bulk_create(
                 RunInput(run=run, employee_id=pk, component=components["BONUS"],
                          amount=Decimal("500.00"), note="Spot bonus") for pk in ids)
+            _unpaid_leave(run, calculator)
     _render_demo_login_payslips(ctx)

@@ -118,3 +118,18 @@ class PayItemForm(forms.ModelForm):
             ):
                 raise forms.ValidationError(_("Give an amount, rate, hours or percent."))
         return data
+
+
+class UnpaidLeaveForm(forms.Form):
+    first_day = forms.DateField(label=_("First day"),
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    last_day = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}),
+                               help_text=_("Inclusive."))
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("first_day"), data.get("last_day")
+        if first and last and last < first:
+            self.add_error("last_day", _("The last day is before the first day."))
+        return data

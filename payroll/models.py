@@ -1,5 +1,5 @@
-"""Payroll: schedules and periods, pay setup (components, recurring items, tax profiles), pay runs
-and their immutable results (payslips and lines).
+"""Payroll: schedules and periods, pay setup (components, recurring items, tax profiles, unpaid
+leave), pay runs and their immutable results (payslips and lines).
 
 The calculation itself is pure Python in ``payroll/engine``; these models store its inputs and its
 results. Nothing of a finalised run ever changes: services refuse, and the models below refuse too
@@ -298,6 +298,43 @@ class TaxProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employee_id} {self.jurisdiction}"
+
+
+class UnpaidLeave(models.Model):
+    """Days an employee is away without pay (``last_day`` inclusive); salaried pay for those days
+    is not paid (payroll.engine.proration). Ranges of one employee never overlap: the service
+    checks under a lock on the employee row, and refuses ranges touching a finalised period."""
+
+    employee = models.ForeignKey(
+        "employees.Employee", on_delete=models.CASCADE, related_name="unpaid_leave"
+    )
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["employee", "first_day"]
+        verbose_name = _("unpaid leave")
+        verbose_name_plural = _("unpaid leave")
+        indexes = [models.Index(fields=["employee", "first_day"], name="unpaidleave_emp_first")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=models.F("first_day")),
+                name="unpaidleave_last_after_first",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Unpaid leave {self.employee_id} {self.first_day}..{self.last_day}"
+
+    @property
+    def days(self) -> int:
+        return (self.last_day - self.first_day).days + 1
 
 
 class PayRun(models.Model):

@@ -1,14 +1,14 @@
 """Reads for payroll: year-to-date from finalised runs, run employees, previous results."""
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
 from employees.models import CompensationRecord, Employee
-from payroll.models import PayRun, Payslip, PayslipLine
+from payroll.models import PayRun, Payslip, PayslipLine, UnpaidLeave
 
 ZERO = Decimal("0")
 
@@ -85,7 +85,7 @@ def previous_payslips(
         .exclude(run_id=exclude_run_id)
         .select_related("run__period")
         .order_by("employee_id", "run__pay_date")
-        .only("id", "employee_id", "net", "gross", "tax_year", "run__pay_date",
+        .only("id", "employee_id", "net", "gross", "tax_year", "reasons", "run__pay_date",
               "run__period__end_date", "run__period__start_date")
     )
     found: dict[int, Payslip] = {}
@@ -148,3 +148,24 @@ def line_variance(payslip: Payslip) -> list[dict]:
         if code not in seen:
             rows.append({"line": None, "code": code, "previous": amount, "change": -amount})
     return rows
+
+
+def unpaid_leave_for_employee(employee: Employee) -> QuerySet[UnpaidLeave]:
+    return UnpaidLeave.objects.filter(employee=employee).select_related("created_by").order_by(
+        "-first_day")
+
+
+def unpaid_leave_days_by_employee(
+    employee_ids: list[int], start: date, end: date
+) -> dict[int, tuple[date, ...]]:
+    """Each employee's unpaid leave days inside [start, end], in date order: one query for any
+    number of employees (the calculation asks per chunk)."""
+    days: dict[int, list[date]] = defaultdict(list)
+    for employee_id, first, last in UnpaidLeave.objects.filter(
+        employee_id__in=employee_ids, first_day__lte=end, last_day__gte=start
+    ).order_by("employee_id", "first_day").values_list("employee_id", "first_day", "last_day"):
+        day, stop = max(first, start), min(last, end)
+        while day <= stop:
+            days[employee_id].append(day)
+            day += timedelta(days=1)
+    return {employee_id: tuple(found) for employee_id, found in days.items()}

@@ -26,6 +26,10 @@ urlpatterns = [
     path("employees/<int:pk>/setup/items/", views.pay_item_add, name="pay_item_add"),
     path("employees/<int:pk>/setup/items/<int:item_pk>/delete/", views.pay_item_delete,
          name="pay_item_delete"),
+    path("employees/<int:pk>/setup/unpaid-leave/", views.unpaid_leave_add,
+         name="unpaid_leave_add"),
+    path("employees/<int:pk>/setup/unpaid-leave/<int:leave_pk>/delete/",
+         views.unpaid_leave_delete, name="unpaid_leave_delete"),
 ]
 
 # --- Payslip delivery and outputs (payroll-outputs) ---

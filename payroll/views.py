@@ -22,8 +22,18 @@ from payroll.forms import (
     RunCreateForm,
     RunInputForm,
     TaxProfileForm,
+    UnpaidLeaveForm,
 )
-from payroll.models import EmployeePayItem, PayRun, PaySchedule, PayslipLine, RunInput, TaxProfile
+from payroll.models import (
+    EmployeePayItem,
+    PayRun,
+    PaySchedule,
+    PayslipLine,
+    RunInput,
+    TaxProfile,
+    UnpaidLeave,
+)
+from payroll.services import leave as leave_services
 from payroll.services import runs as run_services
 from payroll.services import setup as setup_services
 from payroll.services.periods import periods_generate
@@ -287,7 +297,13 @@ def _setup_context(employee: Employee, **extra) -> dict:
     return {"employee": employee, "tax_forms": forms, "profiles": profiles,
             "items": EmployeePayItem.objects.filter(employee=employee).select_related(
                 "component"),
-            "item_form": extra.pop("item_form", PayItemForm()), **extra}
+            "item_form": extra.pop("item_form", PayItemForm()),
+            **_leave_context(employee, extra.pop("leave_form", None)), **extra}
+
+
+def _leave_context(employee: Employee, form: UnpaidLeaveForm | None = None) -> dict:
+    return {"employee": employee, "unpaid_leave": selectors.unpaid_leave_for_employee(employee),
+            "leave_form": form or UnpaidLeaveForm()}
 
 
 @require_GET
@@ -332,3 +348,45 @@ def pay_item_delete(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse
     setup_services.pay_item_delete(item=item, acting_user=request.user)
     messages.success(request, _("Recurring item removed."))
     return redirect(reverse("payroll:employee_setup", args=[employee.pk]))
+
+
+def _leave_done(request: HttpRequest, employee: Employee, *, form: UnpaidLeaveForm | None = None,
+                error: str = "", success: str = "") -> HttpResponse:
+    """htmx gets the unpaid leave section back (422 with its errors: the section opts in to
+    swapping them); a plain form post gets a redirect, or the whole page with the errors."""
+    failed = bool(error or (form is not None and form.errors))
+    if request.headers.get("HX-Request"):
+        ctx = _leave_context(employee, form if failed else None)
+        return render(request, "payroll/employee_setup.html#leave",
+                      {**ctx, "leave_error": error, "can_edit": True},
+                      status=422 if failed else 200)
+    if not failed:
+        messages.success(request, success)
+        return redirect("payroll:employee_setup", pk=employee.pk)
+    return render(request, "payroll/employee_setup.html", _setup_context(
+        employee, leave_form=form, leave_error=error, can_edit=True), status=400)
+
+
+@require_POST
+def unpaid_leave_add(request: HttpRequest, pk: int) -> HttpResponse:
+    employee = _setup_employee(request, pk, write=True)
+    form = UnpaidLeaveForm(request.POST)
+    if form.is_valid():
+        try:
+            leave_services.unpaid_leave_create(employee=employee, acting_user=request.user,
+                                               **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+    return _leave_done(request, employee, form=form, success=_("Unpaid leave recorded."))
+
+
+@require_POST
+def unpaid_leave_delete(request: HttpRequest, pk: int, leave_pk: int) -> HttpResponse:
+    employee = _setup_employee(request, pk, write=True)
+    leave = get_object_or_404(UnpaidLeave, pk=leave_pk, employee=employee)
+    error = ""
+    try:
+        leave_services.unpaid_leave_delete(leave=leave, acting_user=request.user)
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    return _leave_done(request, employee, error=error, success=_("Unpaid leave removed."))

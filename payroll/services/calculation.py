@@ -27,7 +27,12 @@ from payroll.models import (
     RunInput,
     TaxProfile,
 )
-from payroll.selectors import bank_details_missing, previous_payslips, ytd_by_employee
+from payroll.selectors import (
+    bank_details_missing,
+    previous_payslips,
+    unpaid_leave_days_by_employee,
+    ytd_by_employee,
+)
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -170,6 +175,7 @@ def prepare(run: PayRun, employee_ids: list[int], *, pay_date: date | None = Non
         else:
             items[ri.employee_id].append(_pay_item(
                 ri.component, amount=ri.amount, quantity=ri.quantity, rate=ri.rate))
+    leave = {} if off_cycle else unpaid_leave_days_by_employee(employee_ids, start, end)
     profiles = {p.employee_id: p for p in TaxProfile.objects.filter(
         employee_id__in=employee_ids, jurisdiction=jurisdiction)}
     ytd = ytd_by_employee(employee_ids, tax_year, on_or_before=pay_date,
@@ -188,6 +194,7 @@ def prepare(run: PayRun, employee_ids: list[int], *, pay_date: date | None = Non
             employment_end=employee.termination_date if employee.termination_date
             and employee.termination_date < end else None,
             proration_basis=schedule.proration_basis,
+            unpaid_leave_days=leave.get(employee.pk, ()),
             hours_worked=emp_hours.get(HOURS_CODE, ZERO),
             overtime_hours=emp_hours.get(OVERTIME_CODE, ZERO),
             overtime_multiplier=emp_hours.get("multiplier", Decimal("1.5")),
@@ -198,6 +205,8 @@ def prepare(run: PayRun, employee_ids: list[int], *, pay_date: date | None = Non
             ytd=_ytd(ytd.get(employee.pk, {})),
             options=options,
         )
+        # The hash covers every input, unpaid leave days included: adding or removing leave
+        # recalculates that employee, and an employee with no leave hashes as before.
         digest = hashlib.sha256(repr((inputs, tax_year)).encode()).hexdigest()
         p = Prepared(employee, inputs, digest, tax_year, ytd.get(employee.pk, {}),
                      has_inputs=employee.pk in with_inputs,
@@ -235,6 +244,15 @@ def _review(run: PayRun, p: Prepared, result: engine.PayResult | None, previous)
         != [start.isoformat(), end.isoformat()] for line in result.lines
     ):
         p.reasons.append("proration")
+    if result is not None and any(
+        line.code == "SALARY" and line.trace.get("inputs", {}).get("unpaid_leave_days")
+        for line in result.lines
+    ):
+        p.reasons.append("unpaid_leave")
+    elif previous is not None and "unpaid_leave" in previous.reasons:
+        # Back to full pay after a period with unpaid leave: the same cause, explained once
+        # (a separate code, so it does not carry on into every later period).
+        p.reasons.append("unpaid_leave_ended")
     if p.has_inputs:
         p.reasons.append("one_off_input")
     if previous is not None and previous.tax_year != p.tax_year:

@@ -10,3 +10,12 @@ document.addEventListener("change", (event) => {
   const form = event.target.closest("form[data-autosubmit]");
   if (form) form.requestSubmit();
 });
+// htmx does not swap error responses; a section that renders its own validation errors (sent
+// with status 422) opts in with data-swap-errors.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const target = event.detail.target;
+  if (event.detail.xhr.status === 422 && target && target.closest("[data-swap-errors]")) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});

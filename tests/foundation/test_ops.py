@@ -76,6 +76,10 @@ def test_seed_demo_builds_a_company_and_is_idempotent():
     assert Employee.objects.filter(manager__manager__manager__isnull=False).exists()
     assert Employee.objects.filter(status=Employee.Status.PRE_HIRE).exists()
     assert Employee.objects.exclude(user=None).count() >= 6
+    # payroll's upcoming runs have a little unpaid leave to deduct
+    from payroll.models import UnpaidLeave
+
+    assert UnpaidLeave.objects.count() == 2
 
 
 def test_check_deploy_passes_with_production_environment():
