@@ -186,3 +186,26 @@ def test_correction_from_the_page(client, uk_schedule, uk_staff, payroll_admin,
     assert response.url == reverse("payroll:run_detail", args=[correction.pk])
     assert correction.corrects == run
     assert list(correction.employees.all()) == [uk_staff[1]]
+
+
+def test_reasons_for_change_are_shown_in_words(client, uk_schedule, uk_staff, payroll_admin,
+                                               django_capture_on_commit_callbacks):
+    # given a first run: everyone is new against no previous finalised payslip
+    run = calculated_run(uk_schedule, 1, payroll_admin, django_capture_on_commit_callbacks)
+    payslip = run.payslips.first()
+    assert "new_hire" in payslip.reasons
+    login(client, payroll_admin)
+    # when
+    pages = [reverse("payroll:run_detail", args=[run.pk]),
+             reverse("payroll:payslip_detail", args=[run.pk, payslip.pk])]
+    # then the reason reads as words, not as the stored code
+    for page in pages:
+        html = client.get(page).content.decode()
+        assert ">New hire</span>" in html and ">new_hire</span>" not in html
+
+
+def test_an_unknown_reason_code_is_still_readable():
+    from payroll.reasons import reason_label
+
+    assert reason_label("unpaid_leave") == "Unpaid leave"
+    assert reason_label("some_future_reason") == "Some future reason"
