@@ -8,6 +8,7 @@ import io
 import json
 import logging
 import os
+import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
@@ -17,12 +18,14 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.forms.models import model_to_dict
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_record
+from compliance.hooks import app_hook
 from compliance.models import (
     Acknowledgement,
     ComplianceRecord,
@@ -203,11 +206,21 @@ def _rows(qs) -> list[dict]:
 
 
 def subject_access_data(employee: Employee) -> dict:
-    """Everything held about one person. Pay records are the employee record's compensation
-    history; payslips belong to the payroll app and are added by its `subject_access_data`
-    hook (payroll.privacy.subject_access_data(employee) -> dict) when that app provides one."""
-    from importlib import import_module
+    """Everything held about one person (what data.json holds). Pay records are the employee
+    record's compensation history; payslips belong to the payroll app and are added by its
+    hook (see `_subject_access`)."""
+    return _subject_access(employee)[0]
 
+
+def _archive_name_ok(name: str) -> bool:
+    parts = name.split("/")
+    return name.startswith("files/") and "" not in parts and not {".", ".."} & set(parts)
+
+
+def _subject_access(employee: Employee) -> tuple[dict, list[tuple[str, str]]]:
+    """(data, files). An app hook `<app>.privacy.subject_access_data(employee) -> dict` adds its
+    section; the section may carry `"files": [(archive name, storage name), ...]` (archive names
+    under files/), which are copied into the zip and left out of data.json."""
     data = {
         "generated_at": timezone.now().isoformat(),
         "employee": model_to_dict(employee) | {"id": employee.pk},
@@ -238,25 +251,46 @@ def subject_access_data(employee: Employee) -> dict:
             for e in AuditEvent.objects.filter(employee_id=employee.pk).order_by("at", "id")
         ],
     }
+    files: list[tuple[str, str]] = []
     for app in ("payroll", "lifecycle"):
-        try:
-            hook = import_module(f"{app}.privacy")
-        except ModuleNotFoundError:
+        hook = app_hook(app, "privacy")
+        if hook is None:
             continue
-        data[app] = hook.subject_access_data(employee)
-    return data
+        section = dict(hook.subject_access_data(employee))
+        for archive_name, storage_name in section.pop("files", []):
+            if _archive_name_ok(archive_name):
+                files.append((archive_name, storage_name))
+            else:
+                log.warning("%s.privacy: refused archive name %r", app, archive_name)
+        data[app] = section
+    return data, files
+
+
+def _copy_file(archive: zipfile.ZipFile, archive_name: str, stored: FieldFile | str) -> None:
+    """Stream one stored file (a file field, or a name in default storage) into the archive;
+    a missing file is logged, not fatal."""
+    try:
+        source = (stored.open("rb") if isinstance(stored, FieldFile)
+                  else default_storage.open(stored, "rb"))
+        with source as fh, archive.open(archive_name, "w") as out:
+            shutil.copyfileobj(fh, out)
+    except FileNotFoundError:
+        log.warning("File %s for a subject-access export is missing", archive_name)
 
 
 def _write_zip(employee: Employee, tmp: str) -> None:
-    data = subject_access_data(employee)
+    data, files = _subject_access(employee)
+    written = {"data.json"}
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("data.json", json.dumps(data, cls=DjangoJSONEncoder, indent=2))
         for record in ComplianceRecord.objects.filter(employee=employee).exclude(evidence=""):
-            try:
-                with record.evidence.open("rb") as fh:
-                    archive.writestr(f"files/{record.pk}-{record.evidence_name}", fh.read())
-            except FileNotFoundError:
-                log.warning("Evidence file of record %s is missing", record.pk)
+            name = f"files/{record.pk}-{record.evidence_name}"
+            _copy_file(archive, name, record.evidence)
+            written.add(name)
+        for archive_name, storage_name in files:
+            if archive_name not in written:  # a duplicate name would make a second zip entry
+                _copy_file(archive, archive_name, storage_name)
+                written.add(archive_name)
 
 
 def subject_access_render(*, export_id: int) -> None:

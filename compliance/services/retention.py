@@ -4,7 +4,9 @@ Scope (honest): this purges COMPLIANCE data only (records and their evidence fil
 data (payroll records: US 4 years, UK 3 years after the tax year; the employee record itself) is
 listed in the report by a hook when that app provides `<app>.retention.retention_due(today)`
 returning [{"kind", "label", "employee_id", "due_on"}]; purging it stays with that app, because no
-employees/payroll anonymisation service exists yet. Nothing under an active LegalHold is removed.
+employees/payroll anonymisation service exists yet (and finalised payslips are immutable). Those
+"external" items are report-only: approving a purge run never touches them. Nothing under an
+active LegalHold is removed, and external items of a person under hold are marked as held.
 """
 
 from datetime import date
@@ -17,6 +19,7 @@ from django.utils import timezone
 from accounts.roles import is_hr_admin
 from audit.models import AuditEvent
 from audit.services import audit_record
+from compliance.hooks import app_hook
 from compliance.models import ComplianceRecord, LegalHold, PurgeRun, RetentionRule
 from compliance.status import add_years
 from employees.models import Employee
@@ -76,19 +79,19 @@ def retention_report(*, today: date) -> dict:
                 held.append(item)
             else:
                 due.append(item)
-    return {"due": due, "held": held, "external": _external_due(today)}
+    return {"due": due, "held": held, "external": _external_due(today, held_employees)}
 
 
-def _external_due(today: date) -> list[dict]:
-    from importlib import import_module
-
+def _external_due(today: date, held_employees: set[int]) -> list[dict]:
+    """Other apps' due items, for action outside this purge. Providers honour no holds
+    themselves: an item of a person under an active legal hold is marked `"held": True` here."""
     items: list[dict] = []
     for app in EXTERNAL_PROVIDERS:
-        try:
-            module = import_module(f"{app}.retention")
-        except ModuleNotFoundError:
+        module = app_hook(app, "retention")
+        if module is None:
             continue
-        items.extend(module.retention_due(today))
+        items.extend(item | {"held": item["employee_id"] in held_employees}
+                     for item in module.retention_due(today))
     return items
 
 

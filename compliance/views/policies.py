@@ -133,6 +133,10 @@ def purge_run(request: HttpRequest, pk: int) -> HttpResponse:
         rows = [[i["record_id"], i["employee"], i["requirement"], i["rule"], i["action"],
                  i["due_on"], i["file"], state]
                 for state in ("due", "held") for i in run.report.get(state, [])]
+        # Other apps' items (payroll records): listed for action outside this purge.
+        rows += [["", i.get("employee", i["employee_id"]), i["label"], "", "outside purge",
+                  i["due_on"], "", "external (held)" if i.get("held") else "external"]
+                 for i in run.report.get("external", [])]
         return export_response(fmt, f"retention-run-{run.pk}", [
             "Record", "Employee", "Requirement", "Rule", "Action", "Due on", "File", "State"],
             rows)

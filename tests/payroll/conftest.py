@@ -8,6 +8,17 @@ from tests.factories import UserFactory
 from tests.factories.payroll_runs import UKMonthlyScheduleFactory
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Payslip PDFs go to a throwaway storage per test."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": str(tmp_path / "media")}},
+    }
+    return tmp_path / "media"
+
+
 @pytest.fixture
 def second_payroll_admin(db):
     return UserFactory(email="payroll2@example.test", roles=[Role.PAYROLL_ADMIN])
