@@ -125,6 +125,11 @@ def retention_dry_run(request: HttpRequest) -> HttpResponse:
     return redirect("compliance:purge_run", run.pk)
 
 
+# A dry run at 20,000 leavers can list tens of thousands of payroll items: the page shows the
+# first rows of each list with its total; the CSV/XLSX export always has every row.
+PURGE_PAGE_ROWS = 500
+
+
 def purge_run(request: HttpRequest, pk: int) -> HttpResponse:
     require_hr(request)
     run = get_object_or_404(PurgeRun, pk=pk)
@@ -140,7 +145,13 @@ def purge_run(request: HttpRequest, pk: int) -> HttpResponse:
         return export_response(fmt, f"retention-run-{run.pk}", [
             "Record", "Employee", "Requirement", "Rule", "Action", "Due on", "File", "State"],
             rows)
-    return render(request, "compliance/purge_run.html", {"run": run})
+    lists = {key: run.report.get(key, []) for key in ("due", "held", "external")}
+    return render(request, "compliance/purge_run.html", {
+        "run": run, "page_rows": PURGE_PAGE_ROWS,
+        "lists": {key: {"rows": items[:PURGE_PAGE_ROWS], "total": len(items)}
+                  for key, items in lists.items()},
+        "truncated": any(len(items) > PURGE_PAGE_ROWS for items in lists.values()),
+    })
 
 
 @require_POST

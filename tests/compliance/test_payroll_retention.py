@@ -52,3 +52,24 @@ def test_purge_page_says_payroll_records_are_outside_the_purge(hr_admin, payroll
     csv = client.get(reverse("compliance:purge_run", args=[run.pk]) + "?format=csv")
     [row] = csv.content.decode("utf-8-sig").splitlines()[1:]
     assert row.endswith(",external") and "2018-19" in row
+
+
+def test_a_long_dry_run_page_shows_the_first_rows_and_the_export_has_all(hr_admin, login,
+                                                                         monkeypatch):
+    # given a dry run listing more payroll items than the page shows
+    from compliance.models import PurgeRun
+    from compliance.views import policies
+
+    monkeypatch.setattr(policies, "PURGE_PAGE_ROWS", 3)
+    items = [{"kind": "payroll", "label": f"Payroll record {n:02d}", "employee_id": n,
+              "due_on": "2025-04-06", "held": False} for n in range(7)]
+    run = PurgeRun.objects.create(as_of=date(2026, 1, 5), created_by=hr_admin,
+                                  report={"due": [], "held": [], "external": items})
+    client = login(hr_admin)
+    # when
+    body = client.get(reverse("compliance:purge_run", args=[run.pk])).content.decode()
+    csv = client.get(reverse("compliance:purge_run", args=[run.pk]) + "?format=csv")
+    # then the page has the total, the first 3 rows and says where the rest are
+    assert "(7)" in body and "Payroll record 02" in body and "Payroll record 03" not in body
+    assert "first 3 rows" in body
+    assert len(csv.content.decode("utf-8-sig").splitlines()[1:]) == 7
