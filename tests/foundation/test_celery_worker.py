@@ -19,6 +19,7 @@ from django.core import mail
 
 from accounts.tasks import send_account_email_task
 from hrops.celery import app
+from tests.celery_broker import celery_on_broker
 from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,13 +40,6 @@ def _wait_for(condition, timeout: float = 60.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError("the worker did not finish in time")
         time.sleep(0.1)
-
-
-def _forget_connections() -> None:
-    """The app caches its connection and producer pools for the broker URL it first used; after
-    changing broker_url those pools would silently keep sending to the old broker."""
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 @pytest.fixture
@@ -69,14 +63,10 @@ def worker(redis_url, tmp_path, transactional_db):
          "--loglevel", "WARNING"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
-    saved = app.conf.broker_url, app.conf.task_always_eager
-    app.conf.update(broker_url=redis_url, task_always_eager=False)
-    _forget_connections()
     try:
-        yield queue, mail_dir
+        with celery_on_broker(redis_url):
+            yield queue, mail_dir
     finally:
-        app.conf.update(broker_url=saved[0], task_always_eager=saved[1])
-        _forget_connections()
         proc.terminate()
         try:
             output, _ = proc.communicate(timeout=15)
@@ -138,3 +128,14 @@ def test_without_a_broker_tasks_run_in_process(settings):
     # then
     assert result.get() is True
     assert len(mail.outbox) == 1
+
+
+def test_pointing_celery_at_a_broker_for_a_test_is_undone_exactly():
+    # A real-worker test once "restored" eager mode to the value it read while its own
+    # override was in place, so every later test queued tasks to nowhere.
+    assert app.conf.task_always_eager is True
+    with celery_on_broker("redis://127.0.0.1:6379/15"):
+        assert app.conf.task_always_eager is False
+        assert app.conf.broker_url == "redis://127.0.0.1:6379/15"
+    assert app.conf.task_always_eager is True
+    assert "task_always_eager" not in app.conf.changes and "broker_url" not in app.conf.changes

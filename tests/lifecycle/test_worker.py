@@ -12,31 +12,18 @@ from hrops.celery import app
 from lifecycle.models import AssigneeRule, DigestSent
 from lifecycle.services.checklists import checklist_start
 from lifecycle.tasks import send_digests_task
+from tests.celery_broker import celery_on_broker
 from tests.factories.lifecycle import make_template, task_spec
 
 
 @pytest.fixture
-def redis_celery(redis_url, settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    saved = {k: app.conf[k] for k in ("broker_url", "task_always_eager")}
-    app.conf.update(broker_url=redis_url, task_always_eager=False)
-    _reset_connection_pools()
-    with app.connection_for_write() as conn:
-        conn.default_channel.queue_purge(app.conf.task_default_queue)
-    try:
+def redis_celery(redis_url):
+    with celery_on_broker(redis_url):
+        with app.connection_for_write() as conn:
+            conn.default_channel.queue_purge(app.conf.task_default_queue)
         with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False,
                           loglevel="WARNING", shutdown_timeout=10):
             yield app
-    finally:
-        app.conf.update(saved)
-        _reset_connection_pools()
-
-
-def _reset_connection_pools() -> None:
-    # Earlier tests in this process may have built the app's producer pool against the old
-    # (empty) broker URL; publishing through it would silently lose the messages.
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 def test_beat_twice_through_redis_sends_one_digest_per_person(redis_celery, transactional_db,

@@ -9,28 +9,17 @@ from django.core import mail
 from hrops.celery import app
 from payroll.models import Payslip
 from payroll.services.payslips import payslips_render_for_run
+from tests.celery_broker import celery_on_broker
 from tests.factories.payroll_outputs import finalised_run
 
 
-def _reset_connections() -> None:
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
 @pytest.fixture
-def redis_worker(redis_url, settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    saved = {k: app.conf[k] for k in ("broker_url", "task_always_eager")}
-    app.conf.update(broker_url=redis_url, task_always_eager=False)
-    _reset_connections()  # an earlier test may have opened a pool on the default broker
-    app.control.purge()  # this test's Redis db: drop anything an earlier run left queued
-    try:
+def redis_worker(redis_url):
+    with celery_on_broker(redis_url):
+        app.control.purge()  # this test's Redis db: drop anything an earlier run left queued
         with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False,
                           loglevel="WARNING", shutdown_timeout=10):
             yield app
-    finally:
-        app.conf.update(saved)
-        _reset_connections()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -8,29 +8,17 @@ from celery.contrib.testing.worker import start_worker
 from hrops.celery import app
 from payroll.models import PayRun, PayRunChunk
 from payroll.services import runs as run_services
+from tests.celery_broker import celery_on_broker
 from tests.factories.payroll_runs import paid_employee
 
 
 @pytest.fixture
-def redis_celery(redis_url, settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    saved = {k: app.conf[k] for k in ("broker_url", "task_always_eager")}
-    app.conf.update(broker_url=redis_url, task_always_eager=False)
-    _forget_connections()
-    try:
-        with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False,
-                          loglevel="WARNING", shutdown_timeout=10):
-            yield app
-    finally:
-        app.conf.update(saved)
-        _forget_connections()
-
-
-def _forget_connections() -> None:
-    """Drop connection and producer pools an earlier test may have made under other broker
-    settings, so tasks really go to this Redis."""
-    app._pool = None
-    app.amqp._producer_pool = None
+def redis_celery(redis_url):
+    with celery_on_broker(redis_url), start_worker(
+        app, pool="threads", concurrency=2, perform_ping_check=False, loglevel="WARNING",
+        shutdown_timeout=10,
+    ):
+        yield app
 
 
 def test_run_is_calculated_in_chunks_by_workers(postgres_db, redis_celery, uk_schedule,
