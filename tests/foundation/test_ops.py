@@ -32,17 +32,13 @@ def test_healthz_is_503_when_the_database_is_down(client, monkeypatch):
 
 @pytest.mark.django_db
 def test_healthz_checks_the_broker_when_configured(client, settings, redis_url):
-    from hrops.celery import app
+    from tests.celery_broker import celery_on_broker
 
     settings.CELERY_BROKER_URL = redis_url
-    saved = app.conf.broker_url
-    app.conf.broker_url = redis_url
-    try:
+    with celery_on_broker(redis_url):
         ok = client.get(reverse("healthz"))
-        app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    with celery_on_broker("redis://127.0.0.1:1/0"):  # nothing listens on port 1
         down = client.get(reverse("healthz"))
-    finally:
-        app.conf.broker_url = saved
     assert ok.json()["checks"]["broker"] == "ok"
     assert down.status_code == 503
     assert down.json()["checks"]["broker"] == "error"
