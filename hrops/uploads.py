@@ -101,3 +101,17 @@ def format_size(num_bytes: int) -> str:
             value = math.ceil(num_bytes * 10 / unit) / 10
             return label % {"n": number_format(value, 0 if value.is_integer() else 1)}
     return _("%(n)s bytes") % {"n": num_bytes}
+
+
+def safe_file_name(original: str, default: str = "file") -> str:
+    """A name safe to write inside an archive or a download header: the last path segment of
+    what the uploader called it (either slash), reduced to letters, digits, '-', '_' and '.'."""
+    from pathlib import PurePosixPath
+
+    from django.utils.text import get_valid_filename
+
+    base = PurePosixPath((original or "").replace("\\", "/")).name
+    try:
+        return get_valid_filename(base)
+    except Exception:  # SuspiciousFileOperation: nothing usable left (e.g. "..")
+        return default

@@ -13,8 +13,8 @@ What is included, and why:
   person and are not records of pay; the inputs they were calculated from are included above.
 
 Bank account numbers and the national ID are not payroll's data: they live on the employee
-record, which compliance's export already writes (the national ID with the employee; bank
-accounts are not exported there), so this hook adds neither. Payroll stores no copy, and the
+record: compliance's export writes the national ID with the employee, and the employees hook
+(employees.privacy) the bank accounts, so this hook adds neither. Payroll stores no copy, and the
 rendered payslip PDFs show the account masked (last 4), exactly as they were issued.
 
 Money is written as strings (Decimal), dates as ISO strings. A fixed handful of queries,

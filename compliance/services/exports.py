@@ -252,7 +252,7 @@ def _subject_access(employee: Employee) -> tuple[dict, list[tuple[str, str]]]:
         ],
     }
     files: list[tuple[str, str]] = []
-    for app in ("payroll", "lifecycle"):
+    for app in ("employees", "payroll", "lifecycle"):
         hook = app_hook(app, "privacy")
         if hook is None:
             continue

@@ -144,3 +144,16 @@ def test_pointer_is_rewound_when_the_content_is_refused():
 ])
 def test_format_size(num_bytes, text):
     assert format_size(num_bytes) == text
+
+
+@pytest.mark.parametrize(("original", "expected"), [
+    ("contract.pdf", "contract.pdf"),
+    ("../../etc/my contract.pdf", "my_contract.pdf"),
+    ("C:\\Users\\me\\scan 1.PNG", "scan_1.PNG"),
+    ("..", "file"),
+    ("", "file"),
+])
+def test_safe_file_name(original, expected):
+    from hrops.uploads import safe_file_name
+
+    assert safe_file_name(original) == expected
