@@ -1,5 +1,6 @@
-"""Why a payslip differs from the previous finalised one: the codes stored on Payslip.reasons
-(set by payroll.services.calculation) and the words a payroll admin reads for them."""
+"""Words for the codes stored on a payslip (set by payroll.services.calculation): reasons why it
+differs from the previous finalised one (Payslip.reasons) and flags to review (Payslip.flags,
+overrides)."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +16,23 @@ REASON_LABELS = {
 }
 
 
+FLAG_LABELS = {
+    "variance": _("Large change"),
+    "negative_net": _("Negative net pay"),
+    "missing_tax_setup": _("No tax details"),
+    "missing_bank_details": _("No bank account"),
+    "calculation_error": _("Calculation error"),
+}
+
+
+def _words(code: str) -> str:
+    # An unknown code (e.g. from an older release) is shown as readable words, not hidden.
+    return code.replace("_", " ").capitalize()
+
+
 def reason_label(code: str) -> str:
-    """The label for a stored reason code; an unknown code (e.g. from an older release) is shown
-    as readable words rather than hidden."""
-    return str(REASON_LABELS.get(code, code.replace("_", " ").capitalize()))
+    return str(REASON_LABELS.get(code, _words(code)))
+
+
+def flag_label(code: str) -> str:
+    return str(FLAG_LABELS.get(code, _words(code)))

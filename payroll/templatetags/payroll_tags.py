@@ -1,10 +1,15 @@
 from django import template
 
-from payroll.reasons import reason_label as _reason_label
+from payroll import reasons
 
 register = template.Library()
 
 
 @register.filter
 def reason_label(code: str) -> str:
-    return _reason_label(code)
+    return reasons.reason_label(code)
+
+
+@register.filter
+def flag_label(code: str) -> str:
+    return reasons.flag_label(code)

@@ -204,8 +204,10 @@ def test_reasons_for_change_are_shown_in_words(client, uk_schedule, uk_staff, pa
         assert ">New hire</span>" in html and ">new_hire</span>" not in html
 
 
-def test_an_unknown_reason_code_is_still_readable():
-    from payroll.reasons import reason_label
+def test_unknown_reason_and_flag_codes_are_still_readable():
+    from payroll.reasons import flag_label, reason_label
 
     assert reason_label("unpaid_leave") == "Unpaid leave"
     assert reason_label("some_future_reason") == "Some future reason"
+    assert flag_label("missing_bank_details") == "No bank account"
+    assert flag_label("some_future_flag") == "Some future flag"
