@@ -3,10 +3,9 @@ their last 4); bank details change through the validated Bank tab. Every admin s
 audited with source "admin" (set by audit.middleware for /admin/ paths)."""
 
 from django.contrib import admin
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from audit.services import audit_record, diff, snapshot
+from audit.admin_audited import AuditedModelAdmin
 from employees.models import (
     BankAccount,
     BankChangeRequest,
@@ -22,44 +21,15 @@ from employees.models import (
 )
 
 
-def _employee_id(obj) -> int | None:
-    if isinstance(obj, Employee):
-        return obj.pk
-    return getattr(obj, "employee_id", None)
+class AuditedAdmin(AuditedModelAdmin):
+    """Audited, and an admin edit of an Employee bumps its version (optimistic locking)."""
 
+    def audit_employee_id(self, obj) -> int | None:
+        return obj.pk if isinstance(obj, Employee) else super().audit_employee_id(obj)
 
-class AuditedAdmin(admin.ModelAdmin):
-    """Records field-level before/after of admin edits, in the same transaction."""
-
-    secret_fields: tuple[str, ...] = ()
-
-    def save_model(self, request, obj, form, change) -> None:
-        fields = [f for f in form.changed_data if f in {x.name for x in obj._meta.fields}]
-        before = {}
-        if change and fields:
-            stored = type(obj).objects.filter(pk=obj.pk).first()
-            before = snapshot(stored, fields) if stored else {}
-        with transaction.atomic():
-            if isinstance(obj, Employee) and change:
-                obj.version += 1
-            super().save_model(request, obj, form, change)
-            changes = diff(before, snapshot(obj, fields), secret_fields=self.secret_fields)
-            if changes or not change:
-                audit_record(actor=request.user, action="update" if change else "create",
-                             obj=obj, employee_id=_employee_id(obj), changes=changes)
-
-    def delete_model(self, request, obj) -> None:
-        with transaction.atomic():
-            audit_record(actor=request.user, action="delete", obj=obj,
-                         employee_id=_employee_id(obj))
-            super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset) -> None:
-        with transaction.atomic():
-            for obj in queryset:
-                audit_record(actor=request.user, action="delete", obj=obj,
-                             employee_id=_employee_id(obj))
-            super().delete_queryset(request, queryset)
+    def before_save(self, obj, change: bool) -> None:
+        if isinstance(obj, Employee) and change:
+            obj.version += 1
 
 
 @admin.register(Department)

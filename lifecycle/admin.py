@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from audit.admin_audited import AuditedModelAdmin
 from lifecycle.models import (
     Checklist,
     ChecklistTemplate,
@@ -23,7 +24,7 @@ class TemplateTaskInline(admin.StackedInline):
 
 
 @admin.register(ChecklistTemplate)
-class ChecklistTemplateAdmin(admin.ModelAdmin):
+class ChecklistTemplateAdmin(AuditedModelAdmin):
     list_display = ["name", "kind", "version", "is_current", "is_active", "created_at"]
     list_filter = ["kind", "is_current", "is_active"]
     search_fields = ["name"]
@@ -54,7 +55,7 @@ class TaskInline(admin.TabularInline):
 
 
 @admin.register(Checklist)
-class ChecklistAdmin(admin.ModelAdmin):
+class ChecklistAdmin(AuditedModelAdmin):
     list_display = ["name", "employee", "kind", "status", "anchor_date", "started_at"]
     list_filter = ["kind", "status"]
     search_fields = ["name", "employee__legal_last_name", "employee__employee_number"]
@@ -73,7 +74,7 @@ class TaskEventInline(admin.TabularInline):
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(AuditedModelAdmin):
     list_display = ["title", "checklist", "assignee_rule", "assignee_user", "due_date", "status"]
     list_filter = ["status", "assignee_rule", "checklist__kind"]
     search_fields = ["title", "checklist__employee__legal_last_name"]
@@ -82,9 +83,12 @@ class TaskAdmin(admin.ModelAdmin):
     readonly_fields = ["closed_by", "closed_at", "acknowledged_at"]
     inlines = [TaskEventInline]
 
+    def audit_employee_id(self, obj) -> int | None:
+        return obj.checklist.employee_id
+
 
 @admin.register(LeaverNotice)
-class LeaverNoticeAdmin(admin.ModelAdmin):
+class LeaverNoticeAdmin(AuditedModelAdmin):
     list_display = ["employee", "last_day", "reason", "status", "final_pay_flag"]
     list_filter = ["status", "reason", "final_pay_flag"]
     raw_id_fields = ["employee", "employment"]
@@ -92,10 +96,13 @@ class LeaverNoticeAdmin(admin.ModelAdmin):
 
 
 @admin.register(TaskDocument)
-class TaskDocumentAdmin(admin.ModelAdmin):
+class TaskDocumentAdmin(AuditedModelAdmin):
     list_display = ["original_name", "task", "content_type", "size", "uploaded_at"]
     raw_id_fields = ["task"]
     readonly_fields = ["file", "uploaded_by", "uploaded_at"]
+
+    def audit_employee_id(self, obj) -> int | None:
+        return obj.task.checklist.employee_id
 
 
 @admin.register(DigestSent)

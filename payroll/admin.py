@@ -1,9 +1,11 @@
-"""Admin: setup is editable; runs and their results become read-only once finalised."""
+"""Admin: setup is editable; runs and their results become read-only once finalised. Every admin
+save or delete is audited (audit.admin_audited); unpaid leave goes through its services."""
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from audit.admin_audited import AuditedModelAdmin
 from payroll.models import (
     EmployeePayItem,
     PayComponent,
@@ -24,30 +26,30 @@ def _frozen(run: PayRun | None) -> bool:
 
 
 @admin.register(PaySchedule)
-class PayScheduleAdmin(admin.ModelAdmin):
+class PayScheduleAdmin(AuditedModelAdmin):
     list_display = ["name", "frequency", "country", "currency", "is_active"]
 
 
 @admin.register(PayPeriod)
-class PayPeriodAdmin(admin.ModelAdmin):
+class PayPeriodAdmin(AuditedModelAdmin):
     list_display = ["schedule", "number", "start_date", "end_date", "pay_date"]
     list_filter = ["schedule"]
 
 
 @admin.register(PayComponent)
-class PayComponentAdmin(admin.ModelAdmin):
+class PayComponentAdmin(AuditedModelAdmin):
     list_display = ["code", "name", "kind", "calculation", "is_active"]
 
 
 @admin.register(EmployeePayItem)
-class EmployeePayItemAdmin(admin.ModelAdmin):
+class EmployeePayItemAdmin(AuditedModelAdmin):
     list_display = ["employee", "component", "amount", "percent", "effective_from",
                     "effective_to"]
     raw_id_fields = ["employee"]
 
 
 @admin.register(TaxProfile)
-class TaxProfileAdmin(admin.ModelAdmin):
+class TaxProfileAdmin(AuditedModelAdmin):
     list_display = ["employee", "jurisdiction", "tax_code", "filing_status"]
     raw_id_fields = ["employee"]
 
@@ -81,7 +83,7 @@ class PayslipLineInline(admin.TabularInline):
 
 
 @admin.register(PayRun)
-class PayRunAdmin(FrozenRunMixin, admin.ModelAdmin):
+class PayRunAdmin(FrozenRunMixin, AuditedModelAdmin):
     list_display = ["pk", "schedule", "period", "kind", "status", "pay_date"]
     list_filter = ["status", "kind", "schedule"]
     raw_id_fields = ["employees", "corrects"]
@@ -91,7 +93,7 @@ class PayRunAdmin(FrozenRunMixin, admin.ModelAdmin):
 
 
 @admin.register(Payslip)
-class PayslipAdmin(FrozenRunMixin, admin.ModelAdmin):
+class PayslipAdmin(FrozenRunMixin, AuditedModelAdmin):
     list_display = ["pk", "number", "run", "employee", "gross", "net", "pdf_status"]
     list_filter = ["run__status"]
     list_select_related = ["run", "employee"]
@@ -103,7 +105,7 @@ class PayslipAdmin(FrozenRunMixin, admin.ModelAdmin):
 
 
 @admin.register(PayslipLine)
-class PayslipLineAdmin(FrozenRunMixin, admin.ModelAdmin):
+class PayslipLineAdmin(FrozenRunMixin, AuditedModelAdmin):
     list_display = ["payslip", "code", "category", "amount"]
     raw_id_fields = ["payslip"]
 
@@ -112,7 +114,7 @@ class PayslipLineAdmin(FrozenRunMixin, admin.ModelAdmin):
 
 
 @admin.register(RunInput)
-class RunInputAdmin(FrozenRunMixin, admin.ModelAdmin):
+class RunInputAdmin(FrozenRunMixin, AuditedModelAdmin):
     list_display = ["run", "employee", "component", "quantity", "amount"]
     raw_id_fields = ["run", "employee"]
 
