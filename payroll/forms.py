@@ -133,3 +133,23 @@ class UnpaidLeaveForm(forms.Form):
         if first and last and last < first:
             self.add_error("last_day", _("The last day is before the first day."))
         return data
+
+
+class PaymentDetailsForm(forms.Form):
+    """The company's side of a schedule's payment file. The IBAN is never shown back: leave it
+    empty to keep the one on file, or tick "remove"."""
+
+    payer_name = forms.CharField(label=_("Payer name on payment files"), max_length=70,
+                                 required=False)
+    ach_company_id = forms.CharField(label=_("ACH company ID"), max_length=10, required=False,
+                                     help_text=_("Usually 1 followed by the EIN."))
+    ach_odfi_routing = forms.CharField(label=_("ACH originating bank routing number"),
+                                       max_length=11, required=False)
+    ach_destination_routing = forms.CharField(
+        label=_("ACH immediate destination routing number"), max_length=11, required=False,
+        help_text=_("Empty: the originating bank's."))
+    ach_destination_name = forms.CharField(label=_("ACH immediate destination name"),
+                                           max_length=23, required=False)
+    debtor_iban = forms.CharField(label=_("Company IBAN (SEPA)"), max_length=42, required=False)
+    clear_debtor_iban = forms.BooleanField(label=_("Remove the IBAN on file"), required=False)
+    debtor_bic = forms.CharField(label=_("Company BIC (SEPA)"), max_length=11, required=False)

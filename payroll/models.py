@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from employees.crypto import EncryptedTextField
+
 MONEY = {"max_digits": 12, "decimal_places": 2}
 RATE = {"max_digits": 12, "decimal_places": 4}
 
@@ -93,12 +95,28 @@ class PaySchedule(models.Model):
         _("flag net pay changes above (%)"), max_digits=6, decimal_places=2,
         default=Decimal("10.00"),
     )
+    # The company's side of this schedule's payment file (payroll.services.payment_details).
+    # Empty fields fall back to the PAYROLL_ACH_* / PAYROLL_DEBTOR_* settings.
+    payer_name = models.CharField(_("payer name on payment files"), max_length=70, blank=True)
+    ach_company_id = models.CharField(_("ACH company ID"), max_length=10, blank=True)
+    ach_odfi_routing = models.CharField(_("ACH originating bank routing number"), max_length=9,
+                                        blank=True)
+    ach_destination_routing = models.CharField(_("ACH immediate destination routing number"),
+                                               max_length=9, blank=True)
+    ach_destination_name = models.CharField(_("ACH immediate destination name"), max_length=23,
+                                            blank=True)
+    debtor_iban = EncryptedTextField(_("company IBAN (SEPA)"), blank=True, default="")
+    debtor_bic = models.CharField(_("company BIC (SEPA)"), max_length=11, blank=True)
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def debtor_iban_masked(self) -> str:
+        return f"•••• {self.debtor_iban[-4:]}" if self.debtor_iban else ""
 
     @property
     def jurisdiction(self) -> str:

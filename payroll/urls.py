@@ -9,6 +9,8 @@ urlpatterns = [
     path("runs/new/", views.run_create, name="run_create"),
     path("schedules/<int:pk>/", views.schedule_detail, name="schedule_detail"),
     path("schedules/<int:pk>/generate/", views.schedule_generate, name="schedule_generate"),
+    path("schedules/<int:pk>/payment-details/", views.schedule_payment_details,
+         name="schedule_payment_details"),
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),
     path("runs/<int:pk>/correct/", views.run_correct, name="run_correct"),
     path("runs/<int:pk>/inputs/", views.run_inputs, name="run_inputs"),

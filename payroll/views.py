@@ -19,6 +19,7 @@ from payroll.forms import (
     CsvImportForm,
     OverrideForm,
     PayItemForm,
+    PaymentDetailsForm,
     RunCreateForm,
     RunInputForm,
     TaxProfileForm,
@@ -34,6 +35,7 @@ from payroll.models import (
     UnpaidLeave,
 )
 from payroll.services import leave as leave_services
+from payroll.services import payment_details
 from payroll.services import runs as run_services
 from payroll.services import setup as setup_services
 from payroll.services.periods import periods_generate
@@ -90,9 +92,42 @@ def run_create(request: HttpRequest) -> HttpResponse:
 def schedule_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _staff(request)
     schedule = get_object_or_404(PaySchedule, pk=pk)
+    can_run = has_role(request.user, Role.PAYROLL_ADMIN)
     return render(request, "payroll/schedule_detail.html", {
         "schedule": schedule, "periods": schedule.periods.order_by("-start_date")[:60],
-        "can_run": has_role(request.user, Role.PAYROLL_ADMIN)})
+        "can_run": can_run,
+        "payment_form": PaymentDetailsForm(initial=_payment_form_initial(schedule))
+        if can_run else None})
+
+
+def _payment_form_initial(schedule: PaySchedule) -> dict:
+    return {name: getattr(schedule, name) for name in payment_details.FIELDS
+            if name != "debtor_iban"}
+
+
+@require_POST
+def schedule_payment_details(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    run_services.require_payroll_admin(request.user)
+    schedule = get_object_or_404(PaySchedule, pk=pk)
+    form = PaymentDetailsForm(request.POST)
+    if form.is_valid():
+        values = {name: form.cleaned_data[name] for name in payment_details.FIELDS}
+        if not values["debtor_iban"] and not form.cleaned_data["clear_debtor_iban"]:
+            values["debtor_iban"] = schedule.debtor_iban  # empty means "keep"
+        try:
+            payment_details.schedule_payment_details_update(
+                schedule=schedule, data=payment_details.PaymentDetails(**values),
+                acting_user=request.user)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Payment file details saved."))
+            return redirect("payroll:schedule_detail", pk=pk)
+    return render(request, "payroll/schedule_detail.html", {
+        "schedule": schedule, "periods": schedule.periods.order_by("-start_date")[:60],
+        "can_run": True, "payment_form": form}, status=400)
 
 
 @require_POST

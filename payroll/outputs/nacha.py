@@ -71,7 +71,8 @@ def build(batch: PaymentBatch, originator: Originator) -> str:
     if batch.currency != "USD":
         raise OutputError("A NACHA file pays US dollars only; this run is in " + batch.currency)
     if not routing_is_valid(originator.odfi_routing):
-        raise OutputError("The company's bank routing number (PAYROLL_ODFI_ROUTING) is invalid")
+        raise OutputError("The company's bank routing number is missing or invalid: set it under "
+                          "Payment file details on the pay schedule's page")
     payees = [p for p in batch.payees if p.amount != 0]
     if not payees:
         raise OutputError("Nobody is paid in this run")

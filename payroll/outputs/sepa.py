@@ -51,7 +51,8 @@ def _agent(parent, tag: str, bic: str) -> None:
 
 def build(batch: PaymentBatch, originator: Originator) -> bytes:
     if not originator.iban:
-        raise OutputError("The company's IBAN (PAYROLL_DEBTOR_IBAN) is not configured")
+        raise OutputError("The company's IBAN is not set: add it under Payment file details on "
+                          "the pay schedule's page")
     payees = [p for p in batch.payees if p.amount != 0]
     if not payees:
         raise OutputError("Nobody is paid in this run")

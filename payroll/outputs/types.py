@@ -28,7 +28,8 @@ class Payee:
 
 @dataclass(frozen=True, slots=True)
 class Originator:
-    """The paying company and its bank, from settings (payroll.services.outputs.originator)."""
+    """The paying company and its bank: the schedule's payment details, else settings
+    (payroll.services.payment_details.originator)."""
 
     company_name: str
     # NACHA

@@ -4,10 +4,8 @@ Each loads the run's frozen payslips into the plain dataclasses of payroll.outpu
 builder, and records who took the file (payment files carry full account numbers).
 """
 
-import os
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
@@ -18,13 +16,13 @@ from employees.models import JobRecord
 from payroll.models import PayRun, Payslip, PayslipLine
 from payroll.outputs import gl, nacha, register, sepa
 from payroll.outputs.types import (
-    Originator,
     OutputError,
     Payee,
     PaymentBatch,
     SlipLine,
     SlipSummary,
 )
+from payroll.services.payment_details import originator
 
 
 class RunNotFinalised(OutputError):
@@ -36,24 +34,6 @@ class OutputFile:
     filename: str
     content_type: str
     data: bytes
-
-
-def _setting(name: str) -> str:
-    return str(getattr(settings, name, "") or os.environ.get(name, ""))
-
-
-def originator() -> Originator:
-    """The paying company's bank details, from settings or the environment (PAYROLL_*)."""
-    return Originator(
-        company_name=settings.COMPANY_NAME,
-        company_id=_setting("PAYROLL_ACH_COMPANY_ID"),
-        odfi_routing=_setting("PAYROLL_ACH_ODFI_ROUTING"),
-        destination_routing=_setting("PAYROLL_ACH_DESTINATION_ROUTING"),
-        destination_name=_setting("PAYROLL_ACH_DESTINATION_NAME"),
-        origin_name=_setting("PAYROLL_ACH_ORIGIN_NAME"),
-        iban=_setting("PAYROLL_DEBTOR_IBAN"),
-        bic=_setting("PAYROLL_DEBTOR_BIC"),
-    )
 
 
 def _require(user) -> None:
@@ -170,10 +150,11 @@ def run_payment_file(*, run: PayRun, fmt: str, acting_user) -> OutputFile:
     batch = payment_batch(run)
     stem = f"payments-run-{run.pk}-{run.pay_date:%Y%m%d}"
     if fmt == "nacha":
-        data = nacha.build(batch, originator()).encode("ascii")
+        data = nacha.build(batch, originator(run.schedule)).encode("ascii")
         result = OutputFile(f"{stem}.ach", "text/plain; charset=us-ascii", data)
     else:
-        result = OutputFile(f"{stem}.xml", "application/xml", sepa.build(batch, originator()))
+        data = sepa.build(batch, originator(run.schedule))
+        result = OutputFile(f"{stem}.xml", "application/xml", data)
     _audit(acting_user, run, f"payment.{fmt}")
     return result
 
