@@ -29,6 +29,7 @@ from payroll.models import (
 from payroll.selectors import run_employee_ids
 from payroll.services.calculation import HOURS_CODE, calculate_employees
 from payroll.services.leave import unpaid_leave_create
+from payroll.services.payment_details import PaymentDetails, schedule_payment_details_update
 from payroll.services.periods import periods_generate
 from payroll.services.runs import (
     finalise_in_transaction,
@@ -165,6 +166,23 @@ def _unpaid_leave(run: PayRun, calculator) -> None:
                         acting_user=calculator)
 
 
+# Published example values (the ECBS example IBAN, the Federal Reserve's test routing number),
+# so the demo's payment files can be made without configuring anything.
+DEMO_PAYMENT_DETAILS = {
+    "UK": PaymentDetails(payer_name="Acme Widgets Ltd", debtor_iban="GB82WEST12345698765432",
+                         debtor_bic="NWBKGB2L"),
+    "US": PaymentDetails(payer_name="Acme Widgets Inc", ach_company_id="1123456789",
+                         ach_odfi_routing="021000021", ach_destination_name="DEMO BANK NA"),
+}
+
+
+def _payment_details(schedule: PaySchedule, calculator) -> None:
+    if schedule.payer_name:
+        return  # set before (by the demo or by someone trying it out): keep it
+    schedule_payment_details_update(schedule=schedule, acting_user=calculator,
+                                    data=DEMO_PAYMENT_DETAILS[schedule.jurisdiction])
+
+
 def seed(ctx: DemoContext) -> None:
     calculator, approver = ctx.users.get(CALCULATOR), ctx.users.get(APPROVER)
     if calculator is None or approver is None:
@@ -175,6 +193,7 @@ def seed(ctx: DemoContext) -> None:
         periods_generate(schedule=schedule, until=today + timedelta(days=40),
                          acting_user=calculator)
         _setup(ctx, schedule, components)
+        _payment_details(schedule, calculator)
         # UK tax year from 6 April; the US calendar year.
         year_start = date(today.year if today >= date(today.year, 4, 6) else today.year - 1,
                           4, 6) if schedule.jurisdiction == "UK" else date(today.year, 1, 1)

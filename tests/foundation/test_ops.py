@@ -76,6 +76,12 @@ def test_seed_demo_builds_a_company_and_is_idempotent():
     from payroll.models import UnpaidLeave
 
     assert UnpaidLeave.objects.count() == 2
+    # and payment file details, so the demo's bank files can be made out of the box
+    from payroll.models import PaySchedule
+    from payroll.services.payment_details import originator
+
+    uk, us = PaySchedule.objects.get(name="UK monthly"), PaySchedule.objects.get(name="US biweekly")
+    assert originator(uk).iban.startswith("GB") and originator(us).odfi_routing == "021000021"
 
 
 def test_check_deploy_passes_with_production_environment():
