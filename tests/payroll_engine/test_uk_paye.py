@@ -74,3 +74,33 @@ def test_parse_recognises_prefix_suffix_and_basis():
     code = parse_tax_code("S1257L W1")
     assert (code.region, code.kind, code.number, code.non_cumulative) == (
         "scotland", "suffix", 1257, True)
+
+
+@pytest.mark.parametrize(("freq", "period", "expected"), [
+    # week 1 basis, one period's free pay and bands: 1,000 - 241.92 -> 758 taxable;
+    # 725 (37,700 / 52) at 20% + 33 at 40% = 158.20
+    ("weekly", 53, "158.20"),
+    # fortnightly week 54: two weeks' free pay and bands: 2,000 - 483.84 -> 1,516;
+    # 1,450 at 20% + 66 at 40% = 316.40
+    ("fortnightly", 27, "316.40"),
+    # four-weekly week 56: four weeks': 4,000 - 967.68 -> 3,032; 2,900 at 20% + 132 at 40%
+    ("four_weekly", 14, "632.80"),
+])
+def test_week_53_54_56_is_taxed_on_a_week_1_basis(freq, period, expected):
+    # given a full year already paid (52 weeks at 1,000 a week, tax paid to date), and a pay day
+    # after the 52nd tax week: HMRC's "week 53" rule ignores the year to date
+    weeks = {"weekly": 1, "fortnightly": 2, "four_weekly": 4}[freq]
+    pay = str(1000 * weeks)
+    result = paye_tax(tax_year="2026-27", tax_code="1257L", week1_month1=False,
+                      pay_frequency=freq, period=period, taxable_pay=d(pay),
+                      ytd_taxable_pay=d("52000"), ytd_tax_paid=d("8226.40"))
+    assert result.amount == d(expected)
+    assert result.trace["inputs"]["basis"] == "week 53/54/56: week 1 basis"
+
+
+def test_week_52_and_month_12_stay_cumulative():
+    # the last regular periods still use the year to date (a refund here proves it)
+    assert tax("1257L", "0.00", freq="weekly", period=52, ytd_pay="1000",
+               ytd_tax="100") == d("-100.00")
+    assert tax("1257L", "0.00", freq="monthly", period=12, ytd_pay="3000",
+               ytd_tax="390.20") == d("-390.20")

@@ -111,6 +111,18 @@ def pay_adjustment(number: int, basis: str, unit: Decimal, periods: int) -> Deci
     return quotient * unit + ceil_pence(Decimal(10 * remainder + 9) / periods)
 
 
+def is_extra_week_period(tables: PayeTables, pay_frequency: str, period: int) -> bool:
+    """Week 53 (weekly), 54 (fortnightly) or 56 (four-weekly): a pay day after the 52nd tax week.
+
+    HMRC ("Week 53 payments", spec "Tax calculation for week 53, 54 or 56"): the code is then
+    operated on a week 1 basis (non-cumulative: one period's free pay and bands, no year-to-date
+    figures), whatever the employee's usual basis.
+    """
+    if pay_frequency == "monthly":
+        return False
+    return period * tables.weeks_per_period[pay_frequency] > tables.periods_per_year["weekly"]
+
+
 def _basis(tables: PayeTables, pay_frequency: str, period: int, non_cumulative: bool):
     """(basis, periods in year, n): weekly tables serve fortnightly and four-weekly pay.
 
@@ -158,14 +170,17 @@ def paye_tax(
     """Income tax for this period; negative under a cumulative code means a refund."""
     tables = paye_tables(tax_year)
     code = parse_tax_code(tax_code)
-    non_cumulative = week1_month1 or code.non_cumulative
+    extra_week = is_extra_week_period(tables, pay_frequency, period)
+    non_cumulative = week1_month1 or code.non_cumulative or extra_week
     basis, periods, n = _basis(tables, pay_frequency, period, non_cumulative)
     pay_to_date = taxable_pay if non_cumulative else ytd_taxable_pay + taxable_pay
     paid_to_date = ZERO if non_cumulative else ytd_tax_paid
     trace: dict[str, object] = {
         "inputs": {
             "tax_code": tax_code,
-            "basis": "week 1 / month 1" if non_cumulative else "cumulative",
+            "basis": ("week 53/54/56: week 1 basis" if extra_week and not (
+                week1_month1 or code.non_cumulative) else
+                "week 1 / month 1" if non_cumulative else "cumulative"),
             "pay_frequency": pay_frequency,
             "period": period,
             "taxable_pay": fmt(taxable_pay),
