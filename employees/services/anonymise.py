@@ -104,7 +104,7 @@ def employee_anonymise(
         employee_id=employee.pk,
         # Field NAMES only: the old values are exactly what is being erased.
         changes={name: [REDACTED, REDACTED] for name in [*changed, *user_fields]},
-        note=f"Employee anonymised by retention purge. {note} Removed: {removed or 'nothing'}."
-        .replace("  ", " "),
+        note=" ".join(part for part in ("Employee anonymised by retention purge.", note,
+                                         f"Removed: {removed or 'nothing'}.") if part),
     )
     return employee
