@@ -82,3 +82,30 @@ def user_deactivate(*, acting_user, user, note: str = "") -> None:
                      changes={"is_active": [True, False]}, note=note)
     for session in UserSession.objects.filter(user=user):
         session.end()
+
+
+@transaction.atomic
+def user_anonymise(*, acting_user, user, note: str = "") -> list[str]:
+    """A former employee's login when their personal data is anonymised: disabled, every
+    session ended (as at offboarding), the name cleared and the email replaced by a unique
+    address that can never receive mail (RFC 2606 ".invalid"), so the real address can be used
+    by a new account. Verified addresses and second factors are deleted. Idempotent; returns
+    the names of the fields that changed (the caller's single audit event lists them)."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user_deactivate(acting_user=acting_user, user=user, note=note)
+    values = {"email": f"anonymised-{user.pk}@invalid", "full_name": "", "first_name": "",
+              "last_name": ""}
+    changed = [name for name, value in values.items() if getattr(user, name) != value]
+    for name in changed:
+        setattr(user, name, values[name])
+    if user.has_usable_password():
+        user.set_unusable_password()
+        changed.append("password")
+    if changed:
+        user.save(update_fields=changed)
+    EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+    return changed

@@ -160,8 +160,9 @@ class SubjectAccessExportAdmin(HRAdminAccess):
 
 @admin.register(models.RetentionRule)
 class RetentionRuleAdmin(HRAdminAccess):
-    list_display = ["name", "requirement_type", "years_after_hire", "years_after_end",
+    list_display = ["name", "kind", "requirement_type", "years_after_hire", "years_after_end",
                     "action", "active"]
+    list_filter = ["kind", "active"]
 
 
 @admin.register(models.LegalHold)

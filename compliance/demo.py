@@ -90,6 +90,13 @@ def _types() -> list[RequirementType]:
         name="UK right-to-work copies (2 years after employment ends)",
         defaults={"requirement_type": by_name["UK right-to-work check"], "years_after_end": 2},
     )
+    # The employee record itself (compliance migration 0003 creates it too; a flushed database
+    # gets it back here). Keyed on the kind: there is at most one such rule.
+    RetentionRule.objects.get_or_create(
+        kind=RetentionRule.Kind.EMPLOYEE_RECORD,
+        defaults={"name": "Employee record: 6 years after employment ends (default, review)",
+                  "years_after_end": 6, "action": RetentionRule.Action.ANONYMISE},
+    )
     return types
 
 

@@ -368,21 +368,38 @@ class SubjectAccessExport(EmployeeFileJob):
 
 
 class RetentionRule(models.Model):
-    """How long the records of one requirement type are kept: until the LATER of
+    """How long records are kept.
+
+    Kind "compliance records": the records of one requirement type are kept until the LATER of
     (hire + years_after_hire) and (employment end + years_after_end). A rule with
     years_after_end never makes a current employee's records due.
 
     Examples: US Form I-9: 3 years after hire or 1 year after termination, whichever is later
     (8 CFR 274a.2(b)(2)(i)(A)); UK right-to-work copies: 2 years after employment ends (Home
-    Office employer guidance)."""
+    Office employer guidance).
+
+    Kind "employee record": a former employee's personal data (name, contact, address, national
+    ID, bank details, contacts, documents, login) is anonymised `years_after_end` years after the
+    employment ends. No law sets this period; the default (6 years, a common UK practice tied to
+    the limitation period for contract claims) is a starting point HR should review. At most one
+    such rule; it always anonymises (payroll history must survive its own statutory period)."""
+
+    class Kind(models.TextChoices):
+        COMPLIANCE_RECORDS = "compliance_records", _("Compliance records of a requirement type")
+        EMPLOYEE_RECORD = "employee_record", _("Employee record (a former employee's personal "
+                                               "data)")
 
     class Action(models.TextChoices):
         DELETE = "delete", _("Delete record and file")
         ANONYMISE = "anonymise", _("Anonymise (keep dates, drop file and identifiers)")
 
     name = models.CharField(_("name"), max_length=120, unique=True)
+    kind = models.CharField(_("applies to"), max_length=20, choices=Kind.choices,
+                            default=Kind.COMPLIANCE_RECORDS)
     requirement_type = models.ForeignKey(
-        RequirementType, on_delete=models.CASCADE, related_name="retention_rules"
+        RequirementType, null=True, blank=True, on_delete=models.CASCADE,
+        related_name="retention_rules",
+        help_text=_("For compliance records only; leave empty for the employee record."),
     )
     years_after_hire = models.PositiveIntegerField(null=True, blank=True)
     years_after_end = models.PositiveIntegerField(null=True, blank=True)
@@ -395,6 +412,24 @@ class RetentionRule(models.Model):
             models.CheckConstraint(
                 condition=Q(years_after_hire__isnull=False) | Q(years_after_end__isnull=False),
                 name="retention_has_a_period",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="compliance_records", requirement_type__isnull=False)
+                    | Q(kind="employee_record", requirement_type__isnull=True,
+                        years_after_hire__isnull=True, years_after_end__isnull=False,
+                        action="anonymise")
+                ),
+                name="retention_kind_shape",
+                violation_error_message=_(
+                    "A compliance-records rule needs a requirement type. The employee-record "
+                    "rule has no requirement type, counts only years after the employment "
+                    "ends and always anonymises."),
+            ),
+            models.UniqueConstraint(
+                fields=["kind"], condition=Q(kind="employee_record"),
+                name="retention_one_employee_record_rule",
+                violation_error_message=_("There is already an employee-record rule."),
             ),
         ]
 

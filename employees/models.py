@@ -120,6 +120,10 @@ class Employee(models.Model):
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1.5"))],
     )
 
+    # Set once by employees.services.anonymise when the retention period of a former
+    # employee's personal data has passed; the record keeps only what payroll statistics need.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+
     # Optimistic concurrency: a form carries the version it was loaded at; a save from an older
     # version is refused instead of silently overwriting someone else's change.
     version = models.PositiveIntegerField(default=1)

@@ -115,3 +115,18 @@ def safe_file_name(original: str, default: str = "file") -> str:
         return get_valid_filename(base)
     except Exception:  # SuspiciousFileOperation: nothing usable left (e.g. "..")
         return default
+
+
+def delete_files_on_commit(names: Iterable[str]) -> None:
+    """Delete stored files once the surrounding transaction commits (never before: a rollback
+    must not leave rows pointing at files that are gone). Missing files are ignored."""
+    from django.core.files.storage import default_storage
+    from django.db import transaction
+
+    def delete(name: str) -> None:
+        if default_storage.exists(name):
+            default_storage.delete(name)
+
+    for name in names:
+        if name:
+            transaction.on_commit(lambda n=name: delete(n))

@@ -527,8 +527,12 @@ class Payslip(models.Model):
         RENDERING = "rendering", _("Rendering")
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
+        # The file was deleted when the person's retention period passed (the payslip row and
+        # every amount stay); never re-rendered.
+        PURGED = "purged", _("Deleted (retention period passed)")
 
-    # Fields the PDF/email pipeline updates after finalisation; everything else is frozen.
+    # Fields the PDF/email pipeline (and the retention purge) update after finalisation;
+    # everything else is frozen.
     DELIVERY_FIELDS = frozenset({
         "pdf_status", "pdf_file", "pdf_sha256", "pdf_error", "pdf_attempts", "emailed_at",
     })

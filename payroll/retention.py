@@ -131,3 +131,26 @@ def retention_due(today: date) -> list[dict]:
             "last_pay_date": row["last_paid"].isoformat(),
         })
     return items
+
+
+def employees_in_payroll_retention(today: date) -> set[int]:
+    """Terminated employees whose payroll records are still inside their statutory period on
+    `today`: the tax year of their LATEST finalised pay date is not yet due (or their schedule's
+    country has no rule here, so the period is unknown and the records are kept). Compliance's
+    retention report does not anonymise these people yet. A person never paid is not listed.
+
+    One query: the latest finalised pay date per terminated employee and schedule country.
+    """
+    rows = (
+        Payslip.objects.filter(employee__status=Employee.Status.TERMINATED,
+                               run__status__in=PayRun.FROZEN)
+        .values("employee_id", "run__schedule__country")
+        .annotate(last_paid=Max("run__pay_date"))
+        .order_by()
+    )
+    kept: set[int] = set()
+    for row in rows:
+        when = due_on(row["run__schedule__country"], row["last_paid"])
+        if when is None or when > today:
+            kept.add(row["employee_id"])
+    return kept

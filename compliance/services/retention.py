@@ -1,12 +1,13 @@
 """Data retention: what is due for deletion, a dry-run report, and an HR-Admin-approved purge.
 
-Scope (honest): this purges COMPLIANCE data only (records and their evidence files). Other apps'
-data (payroll records: US 4 years, UK 3 years after the tax year; the employee record itself) is
-listed in the report by a hook when that app provides `<app>.retention.retention_due(today)`
-returning [{"kind", "label", "employee_id", "due_on"}]; purging it stays with that app, because no
-employees/payroll anonymisation service exists yet (and finalised payslips are immutable). Those
-"external" items are report-only: approving a purge run never touches them. Nothing under an
-active LegalHold is removed, and external items of a person under hold are marked as held.
+Scope: the run purges COMPLIANCE records (and their evidence files) due under the
+compliance-records rules, and anonymises former employees whose personal data is due under the
+employee-record rule (``compliance.services.retention_employees``; report keys "employees" and
+"employees_held"). Payroll records (US 4 years, UK 3 years after the tax year) are listed by a
+hook when an app provides `<app>.retention.retention_due(today)` returning
+[{"kind", "label", "employee_id", "due_on"}]; those "external" items are report-only: approving a
+purge run never deletes them (finalised payslips are immutable). Nothing under an active
+LegalHold is removed, and external items of a person under hold are marked as held.
 """
 
 from datetime import date
@@ -21,6 +22,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from compliance.hooks import app_hook
 from compliance.models import ComplianceRecord, LegalHold, PurgeRun, RetentionRule
+from compliance.services.retention_employees import employee_purge, employees_report
 from compliance.status import add_years
 from employees.models import Employee
 
@@ -55,11 +57,13 @@ def _held(today: date) -> tuple[set[int], set[int]]:
 
 
 def retention_report(*, today: date) -> dict:
-    """The dry run: {"due": [...], "held": [...], "external": [...]} (nothing is changed)."""
+    """The dry run: {"due": [...], "held": [...], "employees": [...], "employees_held": [...],
+    "external": [...]} (nothing is changed)."""
     held_employees, held_records = _held(today)
     due: list[dict] = []
     held: list[dict] = []
-    for rule in RetentionRule.objects.filter(active=True).select_related("requirement_type"):
+    rules = RetentionRule.objects.filter(active=True, kind=RetentionRule.Kind.COMPLIANCE_RECORDS)
+    for rule in rules.select_related("requirement_type"):
         records = (
             ComplianceRecord.objects.filter(requirement_type=rule.requirement_type,
                                             anonymised_at__isnull=True)
@@ -79,7 +83,9 @@ def retention_report(*, today: date) -> dict:
                 held.append(item)
             else:
                 due.append(item)
-    return {"due": due, "held": held, "external": _external_due(today, held_employees)}
+    employees, employees_held = employees_report(today=today)
+    return {"due": due, "held": held, "employees": employees, "employees_held": employees_held,
+            "external": _external_due(today, held_employees)}
 
 
 def _external_due(today: date, held_employees: set[int]) -> list[dict]:
@@ -103,7 +109,8 @@ def purge_propose(*, acting_user, today: date | None = None) -> PurgeRun:
     run = PurgeRun.objects.create(as_of=today, report=report,
                                   created_by=acting_user if acting_user else None)
     audit_record(actor=acting_user, action=AuditEvent.Action.CREATE, obj=run,
-                 note=f"Retention dry run: {len(report['due'])} due, {len(report['held'])} held")
+                 note=f"Retention dry run: {len(report['due'])} due, {len(report['held'])} held, "
+                      f"{len(report['employees'])} former employees to anonymise")
     return run
 
 
@@ -117,7 +124,8 @@ def purge_execute(*, acting_user, run: PurgeRun, today: date | None = None) -> P
     if run.status != PurgeRun.Status.PROPOSED:
         raise ValidationError("This purge run has already been decided.")
     today = today or timezone.localdate()
-    still_due = {item["record_id"]: item for item in retention_report(today=today)["due"]}
+    report = retention_report(today=today)
+    still_due = {item["record_id"]: item for item in report["due"]}
     approved = [i["record_id"] for i in run.report.get("due", []) if i["record_id"] in still_due]
     deleted, anonymised = [], []
     records = ComplianceRecord.objects.select_for_update().filter(pk__in=approved).order_by("pk")
@@ -130,32 +138,58 @@ def purge_execute(*, acting_user, run: PurgeRun, today: date | None = None) -> P
             record.delete()
             deleted.append(item["record_id"])
         else:
-            record.document_number = ""
-            record.document_kind = ""
-            record.issuer = ""
-            record.notes = ""
-            record.evidence = ""
-            record.evidence_name = ""
-            record.anonymised_at = timezone.now()
-            record.save()
+            anonymise_record(record)
             audit_record(actor=acting_user, action=AuditEvent.Action.UPDATE, obj=record,
                          employee_id=record.employee_id,
                          note=f"Retention purge (anonymised): {item['rule']}")
             anonymised.append(item["record_id"])
+            continue
         if file_name:
             # Delete the file only once the database change is committed.
             transaction.on_commit(lambda n=file_name: _delete_file(n))
+    people = _purge_employees(acting_user, run, report)
     run.status = PurgeRun.Status.EXECUTED
     run.approved_by = acting_user
     run.executed_at = timezone.now()
     run.result = {"deleted": deleted, "anonymised": anonymised,
                   "skipped": [i for i in [x["record_id"] for x in run.report.get("due", [])]
-                              if i not in deleted and i not in anonymised]}
+                              if i not in deleted and i not in anonymised],
+                  "employees": people,
+                  "employees_skipped": [x["employee_id"] for x in run.report.get("employees", [])
+                                        if x["employee_id"] not in people]}
     run.save()
     audit_record(actor=acting_user, action=AuditEvent.Action.STATUS, obj=run,
                  changes={"status": ["proposed", "executed"]},
-                 note=f"Purged: {len(deleted)} deleted, {len(anonymised)} anonymised")
+                 note=f"Purged: {len(deleted)} deleted, {len(anonymised)} anonymised, "
+                      f"{len(people)} former employees anonymised")
     return run
+
+
+def _purge_employees(acting_user, run: PurgeRun, report: dict) -> list[int]:
+    """Anonymise the former employees the dry run listed who are STILL due today (a hold
+    placed since, a rehire or new pay keeps them), in id order (locks in a fixed order)."""
+    still_due = {item["employee_id"]: item for item in report["employees"]}
+    approved = sorted({i["employee_id"] for i in run.report.get("employees", [])
+                       if i["employee_id"] in still_due})
+    return [pk for pk in approved
+            if employee_purge(acting_user=acting_user, employee_id=pk,
+                              rule_name=still_due[pk]["rule"])]
+
+
+def anonymise_record(record: ComplianceRecord) -> None:
+    """Keep the record's dates and type (that the check was done, and when); drop identifiers,
+    notes and the evidence file (the caller deletes the file after commit)."""
+    file_name = record.evidence.name
+    record.document_number = ""
+    record.document_kind = ""
+    record.issuer = ""
+    record.notes = ""
+    record.evidence = ""
+    record.evidence_name = ""
+    record.anonymised_at = timezone.now()
+    record.save()
+    if file_name:
+        transaction.on_commit(lambda n=file_name: _delete_file(n))
 
 
 def _delete_file(name: str) -> None:

@@ -113,7 +113,8 @@ def policy_document(request: HttpRequest, pk: int) -> HttpResponse:
 def retention_home(request: HttpRequest) -> HttpResponse:
     require_hr(request)
     return render(request, "compliance/retention.html", {
-        "rules": RetentionRule.objects.select_related("requirement_type"),
+        "rules": RetentionRule.objects.select_related("requirement_type").order_by("kind",
+                                                                                    "name"),
         "runs": PurgeRun.objects.select_related("created_by", "approved_by")[:20],
     })
 
@@ -138,6 +139,11 @@ def purge_run(request: HttpRequest, pk: int) -> HttpResponse:
         rows = [[i["record_id"], i["employee"], i["requirement"], i["rule"], i["action"],
                  i["due_on"], i["file"], state]
                 for state in ("due", "held") for i in run.report.get(state, [])]
+        # Former employees whose personal data the purge anonymises (or a legal hold keeps).
+        rows += [["", i["employee"], _("Employee record (personal data)"), i["rule"],
+                  i["action"], i["due_on"], "", state]
+                 for key, state in (("employees", "due"), ("employees_held", "held"))
+                 for i in run.report.get(key, [])]
         # Other apps' items (payroll records): listed for action outside this purge.
         rows += [["", i.get("employee", i["employee_id"]), i["label"], "", "outside purge",
                   i["due_on"], "", "external (held)" if i.get("held") else "external"]
@@ -145,7 +151,8 @@ def purge_run(request: HttpRequest, pk: int) -> HttpResponse:
         return export_response(fmt, f"retention-run-{run.pk}", [
             "Record", "Employee", "Requirement", "Rule", "Action", "Due on", "File", "State"],
             rows)
-    lists = {key: run.report.get(key, []) for key in ("due", "held", "external")}
+    lists = {key: run.report.get(key, [])
+             for key in ("due", "held", "employees", "employees_held", "external")}
     return render(request, "compliance/purge_run.html", {
         "run": run, "page_rows": PURGE_PAGE_ROWS,
         "lists": {key: {"rows": items[:PURGE_PAGE_ROWS], "total": len(items)}

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('payroll', '0003_unpaid_leave'),
+        ('payroll', '0004_alter_payslip_pdf_status'),
     ]
 
     operations = [
