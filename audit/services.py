@@ -90,18 +90,21 @@ def audit_redact(*, employee_id: int, user_id: int | None, label: str,
                  actor_label: str | None = None) -> int:
     """Retention anonymisation of a person's audit trail: every event about them (their
     employee id, or their login as the object) keeps who, when, which object, which fields and
-    what action, but each before/after VALUE becomes "[anonymised]" and the object label (which
-    may carry the old name) becomes `label`. Events the person performed keep their actor but
-    show `actor_label` instead of their old email. Returns the number of events redacted.
-    Two or three queries whatever the number of events (bulk_update in batches)."""
+    what action, but each before/after VALUE and any free-text note becomes "[anonymised]" and
+    the object label (which may carry the old name) becomes `label`. Events the person
+    performed keep their actor but show `actor_label` instead of their old email. Returns the
+    number of events redacted. Two or three queries whatever the number of events (bulk_update
+    in batches)."""
     about = models.Q(employee_id=employee_id)
     if user_id is not None:
         about |= models.Q(object_type="accounts.user", object_id=str(user_id))
-    events = list(AuditEvent.objects.filter(about).only("pk", "changes", "object_label"))
+    events = list(AuditEvent.objects.filter(about).only("pk", "changes", "object_label", "note"))
     for event in events:
         event.changes = {name: [REDACTED, REDACTED] for name in (event.changes or {})}
         event.object_label = label[:255]
-    AuditEvent.objects.bulk_update(events, ["changes", "object_label"], batch_size=500)
+        # Free text (a reason, a file name) may name the person or hold their data.
+        event.note = REDACTED if event.note else ""
+    AuditEvent.objects.bulk_update(events, ["changes", "object_label", "note"], batch_size=500)
     if user_id is not None and actor_label is not None:
         AuditEvent.objects.filter(actor_id=user_id).update(actor_label=actor_label)
     return len(events)

@@ -304,6 +304,10 @@ def employee_rehire(
     employee = Employee.objects.select_for_update().get(pk=employee.pk)
     if employee.status != Employee.Status.TERMINATED:
         raise IllegalTransition(_("Only someone who has left can be rehired."))
+    if employee.anonymised_at is not None:
+        # Their personal data is gone (retention purge): a returning person gets a new record.
+        raise IllegalTransition(_("This record was anonymised when its retention period ended; "
+                                  "hire the person again as a new employee."))
     last = employee.employments.order_by("-start_date").first()
     if last and last.end_date and start_date <= last.end_date:
         raise ValidationError({"start_date": _("The rehire date must be after the last "

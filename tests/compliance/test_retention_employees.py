@@ -334,3 +334,29 @@ def test_employee_record_rule_shape_is_enforced():
                            action="anonymise")
     with pytest.raises(ValidationError):
         second.full_clean()
+
+
+def test_free_text_about_the_person_is_cleared_and_the_record_cannot_be_rehired(hr_admin,
+                                                                                 leaver):
+    from employees.services.core import IllegalTransition, employee_rehire
+    from lifecycle.models import Task, TaskEvent
+
+    # given free text about the person: an audit note, a task skip reason, task event notes
+    audit_record(actor=hr_admin, action="update", obj=leaver, employee_id=leaver.pk,
+                 note="Jo called from her home number")
+    Task.objects.filter(checklist__employee=leaver).update(skip_reason="Jo is on holiday")
+    events = TaskEvent.objects.filter(task__checklist__employee=leaver)
+    assert events.exclude(note="").exists()  # the upload's event names the file
+    # when
+    purge_execute(acting_user=hr_admin, run=purge_propose(acting_user=hr_admin, today=TODAY),
+                  today=TODAY)
+    # then
+    assert not events.exclude(note="").exists()
+    assert not Task.objects.filter(checklist__employee=leaver).exclude(skip_reason="").exists()
+    notes = list(AuditEvent.objects.filter(employee_id=leaver.pk).values_list("note", flat=True))
+    assert "[anonymised]" in notes and not any("Jo " in n for n in notes)
+    assert sum("anonymised by retention purge" in n for n in notes) == 1  # its own note stays
+    # and a returning person gets a new record, not this one
+    with pytest.raises(IllegalTransition, match="new employee"):
+        employee_rehire(acting_user=hr_admin, employee=Employee.objects.get(pk=leaver.pk),
+                        start_date=TODAY, job=None, pay=None)
