@@ -65,6 +65,25 @@ def payroll_admin(db):
 
 
 @pytest.fixture
+def second_payroll_admin(db):
+    """Four-eyes: a second Payroll Admin to approve what the first calculated."""
+    return UserFactory(email="payroll2@example.test", roles=[Role.PAYROLL_ADMIN])
+
+
+@pytest.fixture
+def uk_schedule(db, payroll_admin):
+    """A UK monthly schedule with its periods up to March 2026."""
+    from datetime import date
+
+    from payroll.services.periods import periods_generate
+    from tests.factories.payroll_runs import UKMonthlyScheduleFactory
+
+    schedule = UKMonthlyScheduleFactory()
+    periods_generate(schedule=schedule, until=date(2026, 3, 31), acting_user=payroll_admin)
+    return schedule
+
+
+@pytest.fixture
 def org(db):
     """A small org: boss -> manager -> report -> intern, plus an unrelated peer, each with a login.
 

@@ -19,11 +19,6 @@ def private_media(settings, tmp_path):
 
 
 @pytest.fixture
-def second_payroll_admin(db):
-    return UserFactory(email="payroll2@example.test", roles=[Role.PAYROLL_ADMIN])
-
-
-@pytest.fixture
 def login(client):
     """Sign a user in; HR Admin and Payroll Admin get their required authenticator first."""
     def _login(user):
