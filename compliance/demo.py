@@ -13,6 +13,7 @@ from audit.services import audit_record
 from compliance.models import (
     Acknowledgement,
     ComplianceRecord,
+    LegalHold,
     Policy,
     PolicyOpen,
     RequirementKind,
@@ -22,6 +23,7 @@ from compliance.models import (
 )
 from compliance.selectors import active_rules, employees_in_scope, types_for_employee
 from compliance.services.policies import policy_create, policy_version_publish
+from compliance.services.retention import legal_hold_place
 from employees.models import Department, Employee, JobTitle
 
 TYPES = [
@@ -159,6 +161,27 @@ def seed(ctx: DemoContext) -> None:
                          source=AuditEvent.Source.SYSTEM,
                          note=f"Demo data: {len(records)} compliance records seeded")
     _policy(ctx, employees, hr_user)
+    _old_leavers(types, hr_user)
+
+
+# The two long-gone leavers of the employees demo: their I-9s are due for deletion, and a legal
+# hold keeps the second person (and everything of theirs) out of the purge.
+OLD_LEAVER_HOLD = {"E9002": "Employment tribunal claim (demo): keep everything"}
+
+
+def _old_leavers(types: list[RequirementType], hr_user) -> None:
+    i9 = next((t for t in types if t.name.startswith("US Form I-9")), None)
+    for person in Employee.objects.filter(employee_number__in=["E9001", "E9002"],
+                                          anonymised_at__isnull=True):
+        if i9 is not None and not ComplianceRecord.objects.filter(employee=person).exists():
+            ComplianceRecord.objects.create(
+                employee=person, requirement_type=i9, completed_on=person.hire_date,
+                document_kind="US passport", evidence_name="i-9.pdf",
+                verification=ComplianceRecord.Verification.VERIFIED, verified_by=hr_user,
+                verified_at=timezone.now())
+        reason = OLD_LEAVER_HOLD.get(person.employee_number)
+        if reason and not LegalHold.objects.filter(employee=person).exists():
+            legal_hold_place(acting_user=hr_user, employee=person, reason=reason)
 
 
 def _policy(ctx: DemoContext, employees: list[Employee], hr_user) -> None:

@@ -7,7 +7,14 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.demo import DemoContext
-from employees.models import ChangeReason, Department, Employee, JobTitle, Location
+from employees.models import (
+    ChangeReason,
+    Department,
+    Employee,
+    Employment,
+    JobTitle,
+    Location,
+)
 from employees.services.core import (
     JobData,
     PayData,
@@ -211,9 +218,31 @@ def _raised(pay: PayData, factor: Decimal) -> PayData:
                    hourly_rate=(pay.hourly_rate * factor).quantize(Decimal("0.01")))
 
 
+# Two people who left years ago, so the retention dry run (compliance) has someone to show:
+# both are past the employee-record rule; compliance's demo puts a legal hold on the second.
+OLD_LEAVERS = [
+    ("E9001", "Morgan", "Oldfield", date(2011, 5, 2), date(2017, 6, 30)),
+    ("E9002", "Riley", "Hart", date(2013, 9, 9), date(2019, 2, 28)),
+]
+
+
+def _old_leavers(by_number: dict) -> None:
+    for number, first, last, hired, left in OLD_LEAVERS:
+        if number in by_number:
+            continue  # seeded before (and maybe anonymised since): leave it alone
+        person = Employee.objects.create(
+            employee_number=number, legal_first_name=first, legal_last_name=last,
+            work_email=f"{first.lower()}.{last.lower()}@former.demo.hrops.test",
+            work_country="US", hire_date=hired, termination_date=left,
+            status=Employee.Status.TERMINATED)
+        Employment.objects.create(employee=person, start_date=hired, end_date=left,
+                                  termination_reason=Employment.TerminationReason.RESIGNATION)
+
+
 def seed(ctx: DemoContext) -> None:
     ref = _reference_data()
     by_number = {e.employee_number: e for e in Employee.objects.all()}
     for p in _plan(ctx, ref):
         if p["number"] not in by_number:
             by_number[p["number"]] = _create_person(ctx, ref, p, by_number)
+    _old_leavers(by_number)

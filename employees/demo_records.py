@@ -115,7 +115,8 @@ def _seed_employee(employee: Employee, hr_admin, has_bank: bool, has_contact: bo
 
 def seed(ctx: DemoContext) -> None:
     hr_admin = ctx.users.get(HR_ADMIN_EMAIL)
-    employees = Employee.objects.order_by("employee_number")
+    # An anonymised record (retention purge) never gets demo data again.
+    employees = Employee.objects.filter(anonymised_at__isnull=True).order_by("employee_number")
     with_bank = set(employees.filter(bank_accounts__isnull=False).values_list("id", flat=True))
     with_contact = set(EmergencyContact.objects.values_list("employee_id", flat=True))
     with audit_context(source="system"):

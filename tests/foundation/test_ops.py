@@ -1,6 +1,7 @@
 import os
 import subprocess
 import sys
+from datetime import date
 from io import StringIO
 from pathlib import Path
 
@@ -68,7 +69,8 @@ def test_seed_demo_builds_a_company_and_is_idempotent():
     assert 190 <= Employee.objects.count() <= 220
     assert Department.objects.count() >= 8 and Location.objects.count() >= 4
     # a real hierarchy: a single top, several levels
-    assert Employee.objects.filter(manager__isnull=True).count() == 1
+    current = Employee.objects.exclude(status=Employee.Status.TERMINATED)
+    assert current.filter(manager__isnull=True).count() == 1
     assert Employee.objects.filter(manager__manager__manager__isnull=False).exists()
     assert Employee.objects.filter(status=Employee.Status.PRE_HIRE).exists()
     assert Employee.objects.exclude(user=None).count() >= 6
@@ -82,6 +84,14 @@ def test_seed_demo_builds_a_company_and_is_idempotent():
 
     uk, us = PaySchedule.objects.get(name="UK monthly"), PaySchedule.objects.get(name="US biweekly")
     assert originator(uk).iban.startswith("GB") and originator(us).odfi_routing == "021000021"
+    # and two long-gone leavers give the retention dry run something to show (one under a hold)
+    from compliance.services.retention import retention_report
+
+    report = retention_report(today=date.today())
+    assert [i["employee"] for i in report["employees"]] == ["Morgan Oldfield (E9001)"]
+    assert [i["employee"] for i in report["employees_held"]] == ["Riley Hart (E9002)"]
+    assert {i["employee_id"] for i in report["due"]} == {
+        Employee.objects.get(employee_number="E9001").pk}
 
 
 def test_check_deploy_passes_with_production_environment():
