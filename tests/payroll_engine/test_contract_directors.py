@@ -53,7 +53,7 @@ def test_explain_traces_the_director_calculation():
     output, _ = run(json.dumps(DIRECTOR | {"explain": True}))
     trace = json.loads(output)["trace"]["employer_ni"]
     assert trace["table"]["ST"] == "5,000.00"
-    assert trace["director"]["due_to_date"] == "1650.00"
+    assert trace["director"]["due_to_date"] == "1,650.00"
 
 
 @pytest.mark.parametrize(("change", "message"), [

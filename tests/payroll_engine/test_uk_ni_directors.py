@@ -95,8 +95,8 @@ def test_trace_shows_thresholds_due_and_paid():
     assert employee.trace["table"]["basis"] == "annual"
     assert employee.trace["inputs"]["cumulative_ni_pay"] == "16,000.00"
     assert employee.trace["director"]["due_to_date"] == "274.40"
-    assert employer.trace["director"]["paid_to_date"] == "1050.00"
-    assert employer.trace["formula"].endswith("1650.00 due - 1050.00 paid to date = 600.00")
+    assert employer.trace["director"]["paid_to_date"] == "1,050.00"
+    assert employer.trace["formula"].endswith("1,650.00 due - 1,050.00 paid to date = 600.00")
     assert "NIM12021" in employee.trace["rule"]
 
 

@@ -192,15 +192,15 @@ def director_class1_ni(
         # rounds (third decimal), then less what was paid: both figures are whole pence.
         due, parts = _bands(cumulative, bands, thresholds)
         amount = due - paid
-        formula = (f"NI due to date: {' + '.join(parts) or 'no band reached'} = {due}; "
-                   f"this payment = {due} due - {paid} paid to date = {amount}")
+        formula = (f"NI due to date: {' + '.join(parts) or 'no band reached'} = {fmt(due)}; "
+                   f"this payment = {fmt(due)} due - {fmt(paid)} paid to date = {amount}")
         lines.append(PayLine(
             code, f"National Insurance ({who}, category {cat.letter}, director)",
             category_kind,  # type: ignore[arg-type]
             amount,
             trace={"inputs": inputs, "table": table, "formula": formula,
-                   "director": {**context, "basis": basis, "due_to_date": str(due),
-                                "paid_to_date": str(paid)},
+                   "director": {**context, "basis": basis, "due_to_date": fmt(due),
+                                "paid_to_date": fmt(paid)},
                    "rule": DIRECTOR_SOURCE},
         ))
     return lines[0], lines[1]
