@@ -212,3 +212,13 @@ def test_annual_method_year_total_equals_ni_on_the_total(pays, category, week):
     total_ee, total_er = director_ni(str(sum(pays)), **director)
     assert sum(m[0] for m in months) == total_ee.amount
     assert sum(m[1] for m in months) == total_er.amount
+
+
+def test_uk_tax_week():
+    from payroll.engine.tax_years import uk_tax_week
+    # week 1 is 6-12 April; 5 April is in week 53 (52 full weeks end on 4 April)
+    assert uk_tax_week(date(2025, 4, 6)) == 1
+    assert uk_tax_week(date(2025, 4, 12)) == 1
+    assert uk_tax_week(date(2025, 4, 13)) == 2
+    assert uk_tax_week(date(2025, 10, 20)) == 29  # 197 days after 6 April
+    assert uk_tax_week(date(2026, 4, 5)) == 53
