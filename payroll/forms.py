@@ -70,7 +70,17 @@ class TaxProfileForm(forms.ModelForm):
             "step4a_other_income", "step4b_deductions", "step4c_extra_withholding", "exempt",
             "nonresident_alien", "marital_status", "allowances", "extra_withholding",
             "tax_code", "week1_month1", "ni_category", "starter_declaration",
+            "is_director", "director_method", "director_appointed_on",
         ]
+        widgets = {"director_appointed_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only meaningful for a director: left out, it is the standard annual method.
+        self.fields["director_method"].required = False
+
+    def clean_director_method(self):
+        return self.cleaned_data["director_method"] or TaxProfile.DirectorMethod.ANNUAL
 
     def clean_tax_code(self):
         code = self.cleaned_data["tax_code"].strip().upper().replace(" ", "")
@@ -95,6 +105,12 @@ class TaxProfileForm(forms.ModelForm):
             1990 <= data["w4_form_year"] <= 2100
         ):
             self.add_error("w4_form_year", _("Enter the year of the W-4 form."))
+        if self.instance.jurisdiction != "UK":
+            # Directors' NI is a UK rule; the US form never shows these fields.
+            data["is_director"], data["director_appointed_on"] = False, None
+        elif not data.get("is_director") and data.get("director_appointed_on"):
+            self.add_error("director_appointed_on",
+                           _("Only a company director has an appointment date."))
         return data
 
 

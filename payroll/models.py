@@ -266,6 +266,10 @@ class TaxProfile(models.Model):
         B = "B", _("B — only job now, had another since 6 April")
         C = "C", _("C — has another job or pension")
 
+    class DirectorMethod(models.TextChoices):
+        ANNUAL = "annual", _("Annual earnings period (standard)")
+        ALTERNATIVE = "alternative", _("Alternative arrangements (per period, annual at year end)")
+
     employee = models.ForeignKey(
         "employees.Employee", on_delete=models.CASCADE, related_name="tax_profiles"
     )
@@ -304,6 +308,17 @@ class TaxProfile(models.Model):
         _("starter declaration"), max_length=1, blank=True,
         choices=StarterDeclaration.choices,
     )
+    # UK company directors: NI on an annual earnings period (HMRC CWG2 "Directors' NICs").
+    is_director = models.BooleanField(_("company director"), default=False)
+    director_method = models.CharField(
+        _("directors' NI method"), max_length=11, choices=DirectorMethod.choices,
+        default=DirectorMethod.ANNUAL,
+    )
+    director_appointed_on = models.DateField(
+        _("appointed director on"), null=True, blank=True,
+        help_text=_("Appointed during a tax year: a pro-rata earnings period for that year. "
+                    "Blank: a director since before the tax year."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -311,6 +326,12 @@ class TaxProfile(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["employee", "jurisdiction"], name="taxprofile_one_per_jurisdiction"
+            ),
+            # Directors' NI is UK only, and an appointment date only means something for one.
+            models.CheckConstraint(
+                condition=models.Q(is_director=False, director_appointed_on__isnull=True)
+                | models.Q(is_director=True, jurisdiction="UK"),
+                name="taxprofile_director_uk_only",
             ),
         ]
 

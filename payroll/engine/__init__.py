@@ -18,6 +18,7 @@ from payroll.engine.types import (
     PayItem,
     PayLine,
     PayResult,
+    UKDirector,
     UKTaxProfile,
     YearToDate,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "PayItem",
     "PayLine",
     "PayResult",
+    "UKDirector",
     "UKTaxProfile",
     "YearToDate",
     "calculate",

@@ -11,12 +11,12 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from payroll.engine.jurisdictions.uk_ni import NiCategoryError, class1_ni
+from payroll.engine.jurisdictions.uk_ni import NiCategoryError, class1_ni, director_class1_ni
 from payroll.engine.jurisdictions.uk_paye import TaxCodeError, paye_tax
 from payroll.engine.jurisdictions.us_federal import FILING_STATUSES, federal_income_tax, fica
 from payroll.engine.money import MoneyError, to_decimal
 from payroll.engine.tax_years import TaxYearNotFound, available_tax_years
-from payroll.engine.types import USW4, PayLine
+from payroll.engine.types import USW4, PayLine, UKDirector
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -121,6 +121,38 @@ def _us(item: dict[str, Any]) -> list[PayLine]:
     return [fit, *fica(tax_year=tax_year, fica_wages=fica_wages, ytd_fica_wages=ytd)]
 
 
+def _director(raw: Any) -> UKDirector | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise InputError("director: must be an object")
+    d = "director."
+    method = _choice(raw, "method", ("annual", "alternative"), "annual", d)
+    week = raw.get("appointed_week")
+    if week is not None:
+        week = _integer(raw, "appointed_week", where=d)
+        if not 1 <= week <= 53:
+            raise InputError("director.appointed_week: must be 1 to 53")
+    return UKDirector(method=method, appointed_week=week,  # type: ignore[arg-type]
+                      final_period=_flag(raw, "final_period", d))
+
+
+def _ni(item: dict[str, Any], tax_year: str, freq: str, ni_pay: Decimal) -> tuple[PayLine, ...]:
+    category = str(item.get("ni_category", "A"))
+    director = _director(item.get("director"))
+    try:
+        if director is None:
+            return class1_ni(tax_year=tax_year, pay_frequency=freq, category=category,
+                             ni_pay=ni_pay)
+        return director_class1_ni(
+            tax_year=tax_year, pay_frequency=freq, category=category, ni_pay=ni_pay,
+            director=director, ytd_ni_pay=_amount(item, "ytd_ni_pay", "0"),
+            ytd_employee_ni=_amount(item, "ytd_employee_ni", "0"),
+            ytd_employer_ni=_amount(item, "ytd_employer_ni", "0"))
+    except NiCategoryError as exc:
+        raise InputError(f"ni_category: {exc}") from exc
+
+
 US_OUTPUT = {"FIT": "federal_income_tax", "SS": "social_security", "MEDICARE": "medicare",
              "ADDL_MEDICARE": "additional_medicare", "ER_SS": "employer_social_security",
              "ER_MEDICARE": "employer_medicare"}
@@ -147,13 +179,7 @@ def _uk(item: dict[str, Any]) -> list[PayLine]:
         )
     except TaxCodeError as exc:
         raise InputError(f"tax_code: not a valid tax code ({exc})") from exc
-    category = item.get("ni_category", "A")
-    try:
-        employee, employer = class1_ni(tax_year=tax_year, pay_frequency=freq,
-                                       category=str(category), ni_pay=ni_pay)
-    except NiCategoryError as exc:
-        raise InputError(f"ni_category: {exc}") from exc
-    return [paye, employee, employer]
+    return [paye, *_ni(item, tax_year, freq, ni_pay)]
 
 
 def calculate_item(item: Any) -> dict[str, Any]:

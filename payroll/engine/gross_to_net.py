@@ -164,7 +164,8 @@ def calculate(inputs: PayInputs) -> PayResult:
     lines = (*earning_lines, *pre_lines, *employee_tax_lines, *post_lines, *employer_lines)
     employer = sum((line.amount for line in lines if line.category in EMPLOYER_CATEGORIES), ZERO)
     net = gross - pre - taxes - post
-    increments = {"gross": gross, "net": net, **jurisdiction.ytd_increments(wages, tax_lines)}
+    increments = {"gross": gross, "net": net,
+                  **jurisdiction.ytd_increments(wages, tax_lines, inputs)}
     return PayResult(lines=lines, gross=gross, pre_tax_deductions=pre, employee_taxes=taxes,
                      post_tax_deductions=post, net=net, employer_cost=gross + employer,
                      tax_year=tax_year, ytd_increments=increments)

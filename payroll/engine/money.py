@@ -71,6 +71,11 @@ def ceil_pence(amount: Decimal) -> Decimal:
     return amount.quantize(CENT, rounding=ROUND_CEILING)
 
 
+def ceil_pounds(amount: Decimal) -> Decimal:
+    """Up to the next whole pound (HMRC directors' pro-rata annual earnings period thresholds)."""
+    return amount.quantize(DOLLAR, rounding=ROUND_CEILING)
+
+
 def hmrc_ni_round(amount: Decimal) -> Decimal:
     """HMRC NI rounding: look at the third decimal only; 5 or less rounds down, 6 or more up.
 

@@ -56,3 +56,10 @@ def uk_tax_year_for(pay_date: date) -> str:
     """The UK tax year runs 6 April to 5 April; it is named by its two calendar years."""
     start = pay_date.year if (pay_date.month, pay_date.day) >= (4, 6) else pay_date.year - 1
     return f"{start}-{(start + 1) % 100:02d}"
+
+
+def uk_tax_week(day: date) -> int:
+    """The UK tax week of a date: week 1 is 6-12 April; 5 April (6 April too in a leap year) is
+    week 53 (HMRC CWG2; the week a director is appointed in starts their pro-rata period)."""
+    start_year = int(uk_tax_year_for(day)[:4])
+    return (day - date(start_year, 4, 6)).days // 7 + 1

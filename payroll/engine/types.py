@@ -95,11 +95,32 @@ class USW4:
     extra_withholding: Decimal = ZERO
 
 
+DirectorMethod = Literal["annual", "alternative"]
+
+
+@dataclass(frozen=True, slots=True)
+class UKDirector:
+    """A company director's NI earnings period (HMRC CWG2 "Directors' NICs"; NIM12021-NIM12026).
+
+    ``method``: "annual" (the standard method: NI on cumulative earnings against annual
+    thresholds every time) or "alternative" (per pay period during the year, recalculated on the
+    annual basis when ``final_period`` is set: the last payment of the year, or the last payment
+    as a director). ``appointed_week``: the tax week of appointment when the director was
+    appointed during this tax year (a pro-rata annual earnings period); ``None`` = director at
+    the start of the year (a full annual earnings period).
+    """
+
+    method: DirectorMethod = "annual"
+    appointed_week: int | None = None
+    final_period: bool = False
+
+
 @dataclass(frozen=True, slots=True)
 class UKTaxProfile:
     tax_code: str = "1257L"
     week1_month1: bool = False
     ni_category: str = "A"
+    director: UKDirector | None = None  # None: not a director (NI per pay period)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +135,11 @@ class YearToDate:
     us_social_security_tax: Decimal | None = None
     uk_taxable_pay: Decimal = ZERO
     uk_tax_paid: Decimal = ZERO
+    # A director's earnings period so far this tax year (only payslips paid as a director):
+    # NI-able pay, employee NI and employer NI. Ignored for anyone who is not a director.
+    uk_director_ni_pay: Decimal = ZERO
+    uk_director_employee_ni: Decimal = ZERO
+    uk_director_employer_ni: Decimal = ZERO
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from employees.models import CompensationRecord, Employee
 from payroll import engine
+from payroll.engine import tax_years as engine_tax_years
 from payroll.engine.jurisdictions.registry import get as get_jurisdiction
 from payroll.models import (
     EmployeePayItem,
@@ -86,10 +87,35 @@ def us_w4(profile: TaxProfile) -> engine.USW4:
     )
 
 
-def uk_tax(profile: TaxProfile) -> engine.UKTaxProfile:
+# The last regular tax period of a UK year per frequency (a week-53 style period after it is
+# final too): where alternative arrangements recalculate directors' NI on the annual basis.
+UK_LAST_PERIOD = {"weekly": 52, "fortnightly": 26, "four_weekly": 13, "monthly": 12}
+
+
+def uk_director(profile: TaxProfile, *, pay_date: date, frequency: str, period_number: int,
+                leaving: bool) -> engine.UKDirector | None:
+    """The engine's director details for this payment, or None when NI is per pay period.
+
+    Not yet appointed on the pay date: not a director for this payment. Appointed during this
+    tax year: a pro-rata earnings period from the tax week of appointment (NIM12022). The final
+    period (alternative arrangements) is the year's last period or a leaver's last pay.
+    """
+    appointed = profile.director_appointed_on
+    if not profile.is_director or (appointed is not None and appointed > pay_date):
+        return None
+    in_this_year = appointed is not None and (
+        engine_tax_years.uk_tax_year_for(appointed) == engine_tax_years.uk_tax_year_for(pay_date))
+    return engine.UKDirector(
+        method=profile.director_method,
+        appointed_week=engine_tax_years.uk_tax_week(appointed) if in_this_year else None,
+        final_period=leaving or period_number >= UK_LAST_PERIOD.get(frequency, 12),
+    )
+
+
+def uk_tax(profile: TaxProfile, director: engine.UKDirector | None = None) -> engine.UKTaxProfile:
     return engine.UKTaxProfile(tax_code=profile.tax_code or "1257L",
                                week1_month1=profile.week1_month1,
-                               ni_category=profile.ni_category or "A")
+                               ni_category=profile.ni_category or "A", director=director)
 
 
 def _ytd(values: dict[str, Decimal]) -> engine.YearToDate:
@@ -98,6 +124,11 @@ def _ytd(values: dict[str, Decimal]) -> engine.YearToDate:
         us_social_security_tax=values.get("us_social_security_tax", ZERO),
         uk_taxable_pay=values.get("uk_taxable_pay", ZERO),
         uk_tax_paid=values.get("uk_tax_paid", ZERO),
+        # Directors' earnings period so far: the same finalised payslips' director keys, which
+        # only payments made as a director carry (no extra query).
+        uk_director_ni_pay=values.get("uk_director_ni_pay", ZERO),
+        uk_director_employee_ni=values.get("uk_director_employee_ni", ZERO),
+        uk_director_employer_ni=values.get("uk_director_employer_ni", ZERO),
     )
 
 
@@ -186,6 +217,15 @@ def prepare(run: PayRun, employee_ids: list[int], *, pay_date: date | None = Non
         segments, records = _segments(comp[employee.pk], start, end)
         profile = profiles.get(employee.pk)
         emp_hours = hours.get(employee.pk, {})
+        # No UK tax details: HMRC's emergency code on a month 1 / week 1 basis.
+        uk_profile = engine.UKTaxProfile(week1_month1=True)
+        if profile is not None:
+            director = uk_director(
+                profile, pay_date=pay_date, frequency=schedule.frequency,
+                period_number=period.number,
+                leaving=bool(employee.termination_date and employee.termination_date <= end),
+            ) if jurisdiction == "UK" else None
+            uk_profile = uk_tax(profile, director)
         inputs = engine.PayInputs(
             jurisdiction=jurisdiction, pay_date=pay_date, period_start=start, period_end=end,
             pay_frequency=schedule.frequency, compensation=segments,
@@ -200,8 +240,7 @@ def prepare(run: PayRun, employee_ids: list[int], *, pay_date: date | None = Non
             overtime_multiplier=emp_hours.get("multiplier", Decimal("1.5")),
             items=tuple(items[employee.pk]),
             us_w4=us_w4(profile) if profile and jurisdiction == "US" else None,
-            # No UK tax details: HMRC's emergency code on a month 1 / week 1 basis.
-            uk_tax=uk_tax(profile) if profile else engine.UKTaxProfile(week1_month1=True),
+            uk_tax=uk_profile,
             ytd=_ytd(ytd.get(employee.pk, {})),
             options=options,
         )

@@ -40,6 +40,8 @@ YTD_LABELS = {
     "us_federal_income_tax": "Federal income tax", "us_social_security_tax": "Social Security",
     "us_medicare_tax": "Medicare", "uk_taxable_pay": "Taxable pay", "uk_tax_paid": "Tax paid",
     "uk_ni_pay": "NIable pay", "uk_employee_ni": "Employee NI", "uk_employer_ni": "Employer NI",
+    "uk_director_ni_pay": "Director NIable pay", "uk_director_employee_ni": "Director employee NI",
+    "uk_director_employer_ni": "Director employer NI",
 }
 
 

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
-from payroll.engine.jurisdictions.uk_ni import class1_ni
+from payroll.engine.jurisdictions.uk_ni import class1_ni, director_class1_ni
 from payroll.engine.jurisdictions.uk_paye import paye_tax
 from payroll.engine.jurisdictions.us_federal import federal_income_tax, fica
 from payroll.engine.money import ZERO
@@ -34,7 +34,8 @@ class Jurisdiction(Protocol):
 
     def tax_lines(self, inputs: PayInputs, tax_year: str, wages: Wages) -> list[PayLine]: ...
 
-    def ytd_increments(self, wages: Wages, lines: list[PayLine]) -> dict[str, Decimal]: ...
+    def ytd_increments(self, wages: Wages, lines: list[PayLine],
+                       inputs: PayInputs | None = None) -> dict[str, Decimal]: ...
 
 
 def _amount(lines: list[PayLine], code: str) -> Decimal:
@@ -57,7 +58,8 @@ class UsFederal:
                            ytd_fica_wages=inputs.ytd.us_fica_wages,
                            ytd_social_security_tax=inputs.ytd.us_social_security_tax)]
 
-    def ytd_increments(self, wages: Wages, lines: list[PayLine]) -> dict[str, Decimal]:
+    def ytd_increments(self, wages: Wages, lines: list[PayLine],
+                       inputs: PayInputs | None = None) -> dict[str, Decimal]:
         return {
             "us_income_tax_wages": wages.income_tax,
             "us_fica_wages": wages.social,
@@ -81,18 +83,37 @@ class UnitedKingdom:
             taxable_pay=wages.income_tax, ytd_taxable_pay=inputs.ytd.uk_taxable_pay,
             ytd_tax_paid=inputs.ytd.uk_tax_paid,
         )
-        employee, employer = class1_ni(tax_year=tax_year, pay_frequency=inputs.pay_frequency,
-                                       category=profile.ni_category, ni_pay=wages.social)
+        if profile.director is None:
+            employee, employer = class1_ni(
+                tax_year=tax_year, pay_frequency=inputs.pay_frequency,
+                category=profile.ni_category, ni_pay=wages.social)
+        else:
+            ytd = inputs.ytd
+            employee, employer = director_class1_ni(
+                tax_year=tax_year, pay_frequency=inputs.pay_frequency,
+                category=profile.ni_category, ni_pay=wages.social, director=profile.director,
+                ytd_ni_pay=ytd.uk_director_ni_pay, ytd_employee_ni=ytd.uk_director_employee_ni,
+                ytd_employer_ni=ytd.uk_director_employer_ni)
         return [paye, employee, employer]
 
-    def ytd_increments(self, wages: Wages, lines: list[PayLine]) -> dict[str, Decimal]:
-        return {
+    def ytd_increments(self, wages: Wages, lines: list[PayLine],
+                       inputs: PayInputs | None = None) -> dict[str, Decimal]:
+        increments = {
             "uk_taxable_pay": wages.income_tax,
             "uk_tax_paid": _amount(lines, "PAYE"),
             "uk_ni_pay": wages.social,
             "uk_employee_ni": _amount(lines, "NI_EE"),
             "uk_employer_ni": _amount(lines, "NI_ER"),
         }
+        if inputs is not None and inputs.uk_tax is not None and inputs.uk_tax.director:
+            # The director's own earnings period: only payments made as a director count
+            # (earnings before an appointment in the year use normal periods; NIM12022).
+            increments |= {
+                "uk_director_ni_pay": wages.social,
+                "uk_director_employee_ni": increments["uk_employee_ni"],
+                "uk_director_employer_ni": increments["uk_employer_ni"],
+            }
+        return increments
 
 
 REGISTRY: dict[str, Jurisdiction] = {}

@@ -1,4 +1,5 @@
-"""UK Class 1 National Insurance per earnings period (not cumulative), every category letter.
+"""UK Class 1 National Insurance per earnings period (not cumulative), every category letter;
+company directors on an annual (or pro-rata annual) earnings period, cumulatively.
 
 Each category is data: employee bands and employer bands as (from threshold, to threshold, rate);
 thresholds are per pay frequency exactly as HMRC publishes them (CWG2), e.g. four-weekly PT 967.
@@ -6,13 +7,13 @@ thresholds are per pay frequency exactly as HMRC publishes them (CWG2), e.g. fou
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache, lru_cache
 
-from payroll.engine.money import ZERO, fmt, fmt_rate, hmrc_ni_round
+from payroll.engine.money import ZERO, ceil_pounds, fmt, fmt_rate, hmrc_ni_round
 from payroll.engine.tax_years import load
-from payroll.engine.types import PayLine
+from payroll.engine.types import PayLine, UKDirector
 
 SOURCE = "HMRC CWG2 Class 1 NICs, exact percentage method; HMRC NIC test data rounding"
 
@@ -115,4 +116,91 @@ def class1_ni(
                 trace={"inputs": inputs, "table": table, "formula": formula, "rule": SOURCE},
             )
         )
+    return lines[0], lines[1]
+
+
+# Directors (HMRC CWG2 "Directors' NICs"; NIM12021): an annual earnings period whatever the pay
+# interval. NI due to date is Class 1 NI on the cumulative earnings of the earnings period
+# against the annual thresholds; this payment's NI is that less the NI already paid.
+DIRECTOR_SOURCE = ("HMRC CWG2 Directors' NICs (annual earnings period); NIM12021 (cumulative "
+                   "earnings against annual thresholds, less NICs already paid); NIM12022 / "
+                   "SSCR 2001 reg 8(2) (pro-rata period for a director appointed in the year)")
+# NIM12022: pro-rata calculations always use 52 weeks, even in a year with 53 tax weeks.
+PRO_RATA_WEEKS = 52
+
+
+def director_weeks(appointed_week: int | None) -> int:
+    """Weeks in the director's earnings period: 52 for a full year; otherwise the weeks left in
+    the tax year from and including the week of appointment (SSCR 2001 reg 8(2), NIM12022),
+    and 1 week for an appointment in week 53."""
+    if appointed_week is None or appointed_week <= 1:
+        return PRO_RATA_WEEKS
+    return max(PRO_RATA_WEEKS - appointed_week + 1, 1)
+
+
+@lru_cache(maxsize=128)
+def director_thresholds(tax_year: str, weeks: int) -> dict[str, Decimal]:
+    """Annual thresholds, or pro-rata ones: annual / 52 x weeks, rounded UP to the next whole
+    pound (HMRC "Quick guide to pro-rata annual earnings periods"; e.g. 2024-25, appointed in
+    week 30, 23 weeks: PT 12,570 / 52 x 23 = 5,559.81 -> 5,560; UEL 50,270 / 52 x 23 =
+    22,234.42 -> 22,235; LEL 6,396 / 52 x 23 = 2,829 exactly). Cached: treat as read-only."""
+    annual = ni_tables(tax_year).thresholds["annual"]
+    if weeks >= PRO_RATA_WEEKS:
+        return annual
+    return {name: ceil_pounds(value * weeks / PRO_RATA_WEEKS) for name, value in annual.items()}
+
+
+def director_class1_ni(
+    *, tax_year: str, pay_frequency: str, category: str, ni_pay: Decimal, director: UKDirector,
+    ytd_ni_pay: Decimal, ytd_employee_ni: Decimal, ytd_employer_ni: Decimal,
+) -> tuple[PayLine, PayLine]:
+    """A director's employee and employer Class 1 NI for this payment.
+
+    ``ytd_*`` are the director's earnings period so far, BEFORE this payment. Alternative
+    arrangements: the normal per-period calculation, except in the final period, which is
+    recalculated on the annual basis and so trues up the year (CWG2; NIM12026).
+    """
+    method = director.method
+    weeks = director_weeks(director.appointed_week)
+    context = {"method": method, "appointed_week": director.appointed_week, "weeks": weeks,
+               "final_period": director.final_period}
+    if method == "alternative" and not director.final_period:
+        lines = class1_ni(tax_year=tax_year, pay_frequency=pay_frequency, category=category,
+                          ni_pay=ni_pay)
+        note = {**context, "basis": "per pay period (alternative arrangements; recalculated on "
+                "the annual basis in the final period)"}
+        return tuple(  # type: ignore[return-value]
+            replace(line, trace={**line.trace, "director": note}) for line in lines)
+    tables = ni_tables(tax_year)
+    cat = tables.categories.get(category.upper())
+    if cat is None:
+        raise NiCategoryError(f"{category!r} is not an NI category")
+    thresholds = director_thresholds(tax_year, weeks)
+    cumulative = ytd_ni_pay + ni_pay
+    inputs = {"ni_pay": fmt(ni_pay), "ytd_ni_pay": fmt(ytd_ni_pay),
+              "cumulative_ni_pay": fmt(cumulative), "category": cat.letter,
+              "pay_frequency": pay_frequency}
+    basis = "annual" if weeks == PRO_RATA_WEEKS else f"pro-rata annual ({weeks} weeks)"
+    table = {"tax_year": tax_year, "category_name": cat.name, "basis": basis,
+             **{k: fmt(v) for k, v in thresholds.items()}}
+    lines = []
+    for who, bands, paid, code, category_kind in (
+        ("employee", cat.employee, ytd_employee_ni, "NI_EE", "employee_tax"),
+        ("employer", cat.employer, ytd_employer_ni, "NI_ER", "employer_tax"),
+    ):
+        # The exact percentage method on the cumulative earnings, each band rounded as HMRC
+        # rounds (third decimal), then less what was paid: both figures are whole pence.
+        due, parts = _bands(cumulative, bands, thresholds)
+        amount = due - paid
+        formula = (f"NI due to date: {' + '.join(parts) or 'no band reached'} = {fmt(due)}; "
+                   f"this payment = {fmt(due)} due - {fmt(paid)} paid to date = {amount}")
+        lines.append(PayLine(
+            code, f"National Insurance ({who}, category {cat.letter}, director)",
+            category_kind,  # type: ignore[arg-type]
+            amount,
+            trace={"inputs": inputs, "table": table, "formula": formula,
+                   "director": {**context, "basis": basis, "due_to_date": fmt(due),
+                                "paid_to_date": fmt(paid)},
+                   "rule": DIRECTOR_SOURCE},
+        ))
     return lines[0], lines[1]
