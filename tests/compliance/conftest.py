@@ -18,6 +18,26 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture
+def subject_access_zip(hr_admin, django_capture_on_commit_callbacks):
+    """Run a subject-access export for `employee` (the task on commit) and return the ZIP's
+    members as {name: bytes}."""
+    import zipfile
+
+    from compliance.models import JobStatus
+    from compliance.services.exports import subject_access_request
+
+    def export(employee) -> dict[str, bytes]:
+        with django_capture_on_commit_callbacks(execute=True):
+            job = subject_access_request(acting_user=hr_admin, employee=employee)
+        job.refresh_from_db()
+        assert job.status == JobStatus.READY, job.error
+        with job.file.open("rb") as fh, zipfile.ZipFile(fh) as archive:
+            return {name: archive.read(name) for name in archive.namelist()}
+
+    return export
+
+
+@pytest.fixture
 def pdf_upload():
     def make(name: str = "evidence.pdf", content: bytes = PDF_BYTES) -> SimpleUploadedFile:
         return SimpleUploadedFile(name, content, content_type="application/pdf")

@@ -2,15 +2,12 @@
 
 import hashlib
 import json
-import zipfile
 from datetime import date
 
 import pytest
 from django.core.files.storage import default_storage
 
-from compliance.models import JobStatus
 from compliance.services import exports
-from compliance.services.exports import subject_access_request
 from payroll.models import Payslip
 from payroll.services.payslips import payslip_render
 from tests.factories.payroll_history import paid_on
@@ -18,17 +15,7 @@ from tests.factories.payroll_history import paid_on
 pytestmark = pytest.mark.django_db
 
 
-def _export_zip(hr_admin, employee, capture):
-    with capture(execute=True):
-        export = subject_access_request(acting_user=hr_admin, employee=employee)
-    export.refresh_from_db()
-    assert export.status == JobStatus.READY, export.error
-    with export.file.open("rb") as fh, zipfile.ZipFile(fh) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
-
-
-def test_zip_has_own_finalised_payslips_and_pdfs_only(org, hr_admin,
-                                                      django_capture_on_commit_callbacks):
+def test_zip_has_own_finalised_payslips_and_pdfs_only(org, subject_access_zip):
     # given two finalised runs (one PDF rendered) paying the person and a colleague, and a draft
     may = paid_on([org.report, org.peer], pay_date=date(2026, 5, 29))
     june = paid_on([org.report, org.peer], pay_date=date(2026, 6, 30))
@@ -38,7 +25,7 @@ def test_zip_has_own_finalised_payslips_and_pdfs_only(org, hr_admin,
     own_may = may.payslips.get(employee=org.report)
     own_june = june.payslips.get(employee=org.report)
     # when
-    files = _export_zip(hr_admin, org.report, django_capture_on_commit_callbacks)
+    files = subject_access_zip(org.report)
     data = json.loads(files["data.json"])
     # then the person's two finalised payslips, newest first, and no one else's
     numbers = [p["number"] for p in data["payroll"]["payslips"]]
@@ -54,14 +41,13 @@ def test_zip_has_own_finalised_payslips_and_pdfs_only(org, hr_admin,
     assert "files" not in data["payroll"] and "payslips/" not in files["data.json"].decode()
 
 
-def test_a_missing_pdf_does_not_fail_the_export(org, hr_admin,
-                                                django_capture_on_commit_callbacks):
+def test_a_missing_pdf_does_not_fail_the_export(org, subject_access_zip):
     run = paid_on([org.report], pay_date=date(2026, 5, 29))
     payslip = run.payslips.get()
     payslip_render(payslip.pk)
     payslip.refresh_from_db()
     default_storage.delete(payslip.pdf_file.name)
-    files = _export_zip(hr_admin, org.report, django_capture_on_commit_callbacks)
+    files = subject_access_zip(org.report)
     assert not [n for n in files if n.startswith("files/payroll/")]
     assert len(json.loads(files["data.json"])["payroll"]["payslips"]) == 1
 

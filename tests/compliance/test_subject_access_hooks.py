@@ -3,14 +3,11 @@ hook (checklists, task history and uploads, offboarding) — only the person's o
 under safe archive names."""
 
 import json
-import zipfile
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from compliance.models import JobStatus
-from compliance.services.exports import subject_access_request
 from employees.models import Document, Employment
 from employees.privacy import subject_access_data as employee_section
 from lifecycle.models import Task
@@ -21,15 +18,6 @@ from tests.factories.lifecycle import make_template, task_spec
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.7\n% a test file\n"
-
-
-def _export(hr_admin, employee, capture) -> dict[str, bytes]:
-    with capture(execute=True):
-        export = subject_access_request(acting_user=hr_admin, employee=employee)
-    export.refresh_from_db()
-    assert export.status == JobStatus.READY, export.error
-    with export.file.open("rb") as fh, zipfile.ZipFile(fh) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
 
 
 def _document(employee, name: str) -> Document:
@@ -51,9 +39,8 @@ def _checklist_with_upload(employee, hr_admin, name: str):
     return checklist
 
 
-def test_zip_has_own_bank_contacts_documents_and_checklists_only(
-    org, hr_admin, django_capture_on_commit_callbacks
-):
+def test_zip_has_own_bank_contacts_documents_and_checklists_only(org, hr_admin,
+                                                                 subject_access_zip):
     # given the person's records, and a colleague's of the same kinds
     BankAccountFactory(employee=org.report)
     BankAccountFactory(employee=org.peer, iban="DE89370400440532013000", last4="3000")
@@ -64,7 +51,7 @@ def test_zip_has_own_bank_contacts_documents_and_checklists_only(
     _checklist_with_upload(org.report, hr_admin, "../passport scan.pdf")
     _checklist_with_upload(org.peer, hr_admin, "colleague-id.pdf")
     # when
-    files = _export(hr_admin, org.report, django_capture_on_commit_callbacks)
+    files = subject_access_zip(org.report)
     data = json.loads(files["data.json"])
     # then the person's own bank account in full, their contact and documents
     [account] = data["employees"]["bank_accounts"]
