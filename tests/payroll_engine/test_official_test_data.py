@@ -14,14 +14,19 @@ from .reference import reference_params
 HMRC_FREQUENCIES = {"Weekly": "weekly", "Fortnightly": "fortnightly",
                     "FourWeekly": "four_weekly", "Monthly": "monthly"}
 
-# Rows where exact arithmetic puts tax due to date EXACTLY on a whole penny (e.g. S45L month 1:
-# 19% x 235.58333 + 20% x 1,007.83333 + 21% x 1,347.58333 + 42% x 534 = 753.60 exactly) and
-# HMRC's expected figure is 1p lower. All six are Scottish rows whose top band rate is 21%, 42%
-# or 48%: as binary floating point those rates are stored slightly BELOW their value (0.42 ->
-# 0.41999999999999998...), so a generator using doubles lands a hair under the penny and floors
-# 1p lower (rUK's 20%/40%/45% are stored slightly above, so rUK rows are unaffected). The engine
-# keeps the exact decimal figure; HMRC accepts a 1p difference. Only these rows may differ, and
-# only by exactly +1p.
+# The engine works HMRC's computerised method to the letter: the cumulative band limits AND the
+# tax at each band top are pro-rated to period n and truncated to 4 decimal places, then tax to
+# date is truncated to the penny (uk_paye._band_tops). That gives 162 of the 168 rows exactly,
+# including rows such as 1257L month 4 (taxable 43,708: 14,172.0000 + 45% x (43,708 -
+# 41,713.3333) = 15,069.600015 -> 15,069.60) that a per-band truncation would put 1p LOW.
+# Six Scottish rows remain where HMRC's figure is 1p below the exact one, e.g. S45L month 1:
+# tax at the intermediate band top 6,351.84 / 12 = 529.32 exactly (no truncation to make), +
+# 42% x (3,125 - 2,591.0000) = 224.28 -> 753.60, HMRC 753.59. No 4 dp truncation rule can lower
+# a figure that is exact at 4 dp; we searched every combination of truncated / rounded-up /
+# half-up limits and band-top taxes, and none reproduces all 168 rows (the best leave 2 wrong,
+# by rounding partial-band tax UP, which no spec says). HMRC accepts a 1p difference from its
+# test data (shared/data/payroll/README.md). Only these rows may differ, and only by exactly
+# +1p.
 HMRC_PAYE_ONE_PENNY_ROWS = {
     "2025 - 26 Scottish tax v1.0/Gen_cumul_mthly/4",
     "2025 - 26 Scottish tax v1.0/Gen_cumul_mthly/8",

@@ -134,26 +134,51 @@ def _basis(tables: PayeTables, pay_frequency: str, period: int, non_cumulative: 
     return "weekly", tables.periods_per_year["weekly"], weeks if non_cumulative else period * weeks
 
 
+@lru_cache(maxsize=4096)
+def _band_tops(
+    bands: tuple[tuple[Decimal | None, Decimal], ...], n: int, periods: int
+) -> tuple[tuple[Decimal | None, Decimal, Decimal], ...]:
+    """(band limit to date, tax at the band top to date, rate) per band, HMRC spec v24.
+
+    Both the cumulative band limit and the tax at each band top are worked on the annual figures
+    and pro-rated to period n (x n / periods), each truncated to 4 decimal places; the last band
+    has no top (limit None). Cached: a handful of (region, n) combinations per run.
+    """
+    tops: list[tuple[Decimal | None, Decimal, Decimal]] = []
+    annual_limit = annual_tax = ZERO
+    for width, rate in bands:
+        if width is None:
+            tops.append((None, ZERO, rate))
+            break
+        annual_limit += width
+        annual_tax += width * rate
+        tops.append((truncate_4dp(annual_limit * n / periods),
+                     truncate_4dp(annual_tax * n / periods), rate))
+    return tuple(tops)
+
+
 def _banded_tax(
     taxable: Decimal, bands: tuple[tuple[Decimal | None, Decimal], ...], n: int, periods: int
 ) -> tuple[Decimal, list[dict[str, str]], list[str]]:
-    """Tax on taxable pay to date through the bands pro-rated to period n."""
-    remaining = taxable
-    tax = ZERO
+    """Tax on taxable pay to date: the tax at the top of the band below, plus the band's rate on
+    the pay above that band's limit (HMRC computerised method; 4 dp truncated limits and tax at
+    band tops). E.g. 1257L month 4, taxable 43,708: basic band top 125,140 x 4 / 12 = 41,713.3333,
+    tax at that top 42,516 x 4 / 12 = 14,172.0000; + 45% x (43,708 - 41,713.3333) = 897.600015 ->
+    15,069.600015 -> 15,069.60 (HMRC test data; summing 4 dp band widths gives 15,069.59)."""
     used: list[dict[str, str]] = []
-    parts: list[str] = []
-    for width, rate in bands:
-        if remaining <= 0:
+    lower_limit = lower_tax = ZERO
+    for limit, tax_at_top, rate in _band_tops(bands, n, periods):
+        if taxable <= 0:
             break
-        # HMRC spec: band limit to date = annual width x n / periods, to 4 decimals (truncated).
-        limit = remaining if width is None else truncate_4dp(width * n / periods)
-        in_band = min(remaining, limit)
-        band_tax = in_band * rate
-        tax += band_tax
-        remaining -= in_band
-        used.append({"band_to_date": fmt(limit), "rate": fmt_rate(rate), "taxable": fmt(in_band)})
-        parts.append(f"{fmt_rate(rate)} x {fmt(in_band)}")
-    return tax, used, parts
+        in_band = taxable - lower_limit if limit is None else min(taxable, limit) - lower_limit
+        used.append({"band_to_date": fmt(limit) if limit is not None else "",
+                     "rate": fmt_rate(rate), "taxable": fmt(in_band)})
+        if limit is None or taxable <= limit:
+            tax = lower_tax + rate * in_band
+            part = f"{fmt(lower_tax)} at {fmt(lower_limit)} + {fmt_rate(rate)} x {fmt(in_band)}"
+            return tax, used, [part]
+        lower_limit, lower_tax = limit, tax_at_top
+    return ZERO, used, []
 
 
 def paye_tax(
