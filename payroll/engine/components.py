@@ -38,6 +38,8 @@ class PayComponent:
       CCPA), applied to post-tax deductions.
     - ``mandatory``: a pre-tax deduction required by law; it is subtracted when working out
       disposable earnings (voluntary ones such as a 401(k) are not).
+    - ``supplemental`` (earnings): US supplemental wages (bonus, commission; IRS Pub 15
+      section 7), withheld at the schedule's supplemental method; no effect in the UK.
     """
 
     code: str
@@ -55,6 +57,7 @@ class PayComponent:
     relief_at_source: bool = False
     garnishment_cap_rate: Decimal | None = None
     mandatory: bool = False
+    supplemental: bool = False
 
 
 # Ready-made components for the common cases; a deployment defines its own in the database.
@@ -63,8 +66,8 @@ HOURLY = PayComponent("HOURLY", "Hourly pay", "earning", calculation="rate_x_hou
 OVERTIME = PayComponent(
     "OVERTIME", "Overtime", "earning", calculation="rate_x_hours", multiplier=Decimal("1.5")
 )
-BONUS = PayComponent("BONUS", "Bonus", "earning")
-COMMISSION = PayComponent("COMMISSION", "Commission", "earning")
+BONUS = PayComponent("BONUS", "Bonus", "earning", supplemental=True)
+COMMISSION = PayComponent("COMMISSION", "Commission", "earning", supplemental=True)
 TAXABLE_REIMBURSEMENT = PayComponent("REIMB_TAX", "Taxable reimbursement", "reimbursement")
 NON_TAXABLE_REIMBURSEMENT = PayComponent(
     "REIMB", "Expense reimbursement", "reimbursement", income_taxable=False, social_taxable=False

@@ -70,6 +70,7 @@ def _earnings(inputs: PayInputs) -> tuple[list[PayLine], Wages, dict[str, Decima
     lines = salary_lines(inputs) + hourly_lines(inputs)
     income = social = sum((line.amount for line in lines), ZERO)
     basic = income
+    supplemental = ZERO  # income-taxable supplemental wages (US Pub 15 section 7)
     deferred: list[PayItem] = []
     for item in inputs.items:
         comp = item.component
@@ -82,6 +83,7 @@ def _earnings(inputs: PayInputs) -> tuple[list[PayLine], Wages, dict[str, Decima
         lines.append(_line(comp, amount, trace, item))
         income += amount if comp.income_taxable else ZERO
         social += amount if comp.social_taxable else ZERO
+        supplemental += amount if comp.income_taxable and comp.supplemental else ZERO
     earnings = sum((line.amount for line in lines if line.category == "earning"), ZERO)
     bases = {"gross_earnings": earnings, "basic_pay": basic}
     for item in deferred:
@@ -90,10 +92,11 @@ def _earnings(inputs: PayInputs) -> tuple[list[PayLine], Wages, dict[str, Decima
         lines.append(_line(comp, amount, trace, item))
         income += amount if comp.income_taxable else ZERO
         social += amount if comp.social_taxable else ZERO
+        supplemental += amount if comp.income_taxable and comp.supplemental else ZERO
     bases["gross_earnings"] = sum(
         (line.amount for line in lines if line.category == "earning"), ZERO
     )
-    return lines, Wages(income, social), bases
+    return lines, Wages(income, social, supplemental), bases
 
 
 def _pre_tax(inputs: PayInputs, bases: dict[str, Decimal], wages: Wages):
@@ -110,7 +113,10 @@ def _pre_tax(inputs: PayInputs, bases: dict[str, Decimal], wages: Wages):
         income -= amount if comp.reduces_income_tax_wages else ZERO
         social -= amount if comp.reduces_social_wages else ZERO
         mandatory += amount if comp.mandatory else ZERO
-    return lines, Wages(income, social), mandatory
+    # Pre-tax deductions come out of regular wages first; only what is left of the
+    # income-tax wages can be supplemental.
+    supplemental = min(wages.supplemental, max(income, ZERO))
+    return lines, Wages(income, social, supplemental), mandatory
 
 
 def _post_tax(inputs: PayInputs, bases: dict[str, Decimal], disposable: Decimal,

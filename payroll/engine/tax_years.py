@@ -8,7 +8,7 @@ here changes. Each jurisdiction module turns the raw dict into typed tables, als
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -63,3 +63,40 @@ def uk_tax_week(day: date) -> int:
     week 53 (HMRC CWG2; the week a director is appointed in starts their pro-rata period)."""
     start_year = int(uk_tax_year_for(day)[:4])
     return (day - date(start_year, 4, 6)).days // 7 + 1
+
+
+# Tax weeks per UK pay period: a fortnightly period n covers tax weeks 2n-1 and 2n, a four-weekly
+# one weeks 4n-3 to 4n (HMRC spec: fortnightly period n is tax week 2n, four-weekly 4n).
+UK_WEEKS_PER_PERIOD = {"weekly": 1, "fortnightly": 2, "four_weekly": 4}
+
+
+def uk_tax_month(day: date) -> int:
+    """The UK tax month of a date: month 1 is 6 April to 5 May, month 12 is 6 March to 5 April."""
+    return (day.month - (4 if day.day >= 6 else 5)) % 12 + 1
+
+
+def uk_tax_period(pay_date: date, frequency: str) -> int:
+    """The tax period a payment belongs to: that of its PAY DATE (HMRC: PAYE and NI are worked
+    in the tax week / month in which the payment is made, whatever period it is for). Weekly:
+    the tax week (53 after week 52); fortnightly / four-weekly: the period whose weeks hold the
+    pay date's tax week; monthly: the tax month."""
+    if frequency == "monthly":
+        return uk_tax_month(pay_date)
+    width = UK_WEEKS_PER_PERIOD[frequency]
+    return (uk_tax_week(pay_date) + width - 1) // width
+
+
+def uk_tax_period_bounds(pay_date: date, frequency: str) -> tuple[date, date]:
+    """First and last day of the tax period of ``pay_date``: the NI earnings period in which
+    every payment is aggregated (CWG2 "more than one payment in an earnings period")."""
+    start_year = int(uk_tax_year_for(pay_date)[:4])
+    year_end = date(start_year + 1, 4, 5)
+    if frequency == "monthly":
+        month = uk_tax_month(pay_date)
+        first = date(start_year + (month + 2) // 12, (month + 2) % 12 + 1, 6)
+        nxt = date(first.year + first.month // 12, first.month % 12 + 1, 6)
+        return first, nxt - timedelta(days=1)
+    width = UK_WEEKS_PER_PERIOD[frequency] * 7
+    n = uk_tax_period(pay_date, frequency)
+    first = date(start_year, 4, 6) + timedelta(days=(n - 1) * width)
+    return first, min(first + timedelta(days=width - 1), year_end)

@@ -96,6 +96,7 @@ class USW4:
 
 
 DirectorMethod = Literal["annual", "alternative"]
+SupplementalMethod = Literal["aggregate", "flat"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,11 +141,29 @@ class YearToDate:
     uk_director_ni_pay: Decimal = ZERO
     uk_director_employee_ni: Decimal = ZERO
     uk_director_employer_ni: Decimal = ZERO
+    # Other payments already made in THIS payment's NI earnings period (the tax week / month of
+    # its pay date: an off-cycle bonus, a second run): NI-able pay and the NI on it. NI is
+    # worked on the period's total (NIM08510). Zero when this is the period's only payment.
+    uk_period_ni_pay: Decimal = ZERO
+    uk_period_employee_ni: Decimal = ZERO
+    uk_period_employer_ni: Decimal = ZERO
+    # US supplemental wages paid so far this calendar year (Pub 15 section 7: the part of the
+    # year's supplemental wages above 1,000,000 is withheld at 37%, mandatory).
+    us_supplemental_wages: Decimal = ZERO
+    # The most recent regular paycheck of the year (aggregate method for supplemental wages
+    # paid separately, Pub 15 section 7): its income-tax wages and the federal income tax
+    # withheld from it. None: no regular paycheck yet this year.
+    us_last_regular_wages: Decimal | None = None
+    us_last_regular_income_tax: Decimal = ZERO
 
 
 @dataclass(frozen=True, slots=True)
 class Options:
     whole_dollar_withholding: bool = False  # Pub 15-T: round federal income tax to whole dollars
+    # US supplemental wages (components flagged ``supplemental``; Pub 15 section 7): "flat" =
+    # the optional flat rate (22%), "aggregate" = with regular wages. Above 1,000,000 of
+    # supplemental wages in the year, 37% is mandatory either way.
+    supplemental_method: SupplementalMethod = "aggregate"
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +185,9 @@ class PayInputs:
     overtime_hours: Decimal = ZERO
     overtime_multiplier: Decimal = Decimal("1.5")
     items: tuple[PayItem, ...] = ()
+    # A payment outside the regular payroll (an off-cycle run): supplemental wages in it are
+    # "paid separately" from regular wages (Pub 15 section 7).
+    off_cycle: bool = False
     us_w4: USW4 | None = None
     uk_tax: UKTaxProfile | None = None
     ytd: YearToDate = YearToDate()

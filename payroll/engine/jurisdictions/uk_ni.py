@@ -119,6 +119,47 @@ def class1_ni(
     return lines[0], lines[1]
 
 
+# More than one payment in an earnings period (HMRC NIM08510: "all earnings paid in the same
+# earnings period normally have to be added together", so that the total NICs are as if the
+# payments had been one): NICs on the period's total, less the NICs already paid on the earlier
+# payments of the period.
+PERIOD_SOURCE = ("HMRC NIM08510 / CWG2 earnings periods (payments in one earnings period are "
+                 "added together: NICs on the total, less NICs already paid in the period)")
+
+
+def class1_ni_in_period(
+    *, tax_year: str, pay_frequency: str, category: str, ni_pay: Decimal,
+    paid_ni_pay: Decimal, paid_employee_ni: Decimal, paid_employer_ni: Decimal,
+) -> tuple[PayLine, PayLine]:
+    """Employee and employer Class 1 NI for this payment when ``paid_*`` other payments were
+    already made in the same earnings period: NI on the period's total NI-able pay less the NI
+    already paid. With nothing paid yet it is exactly :func:`class1_ni`.
+
+    E.g. 2025-26 category A monthly, salary 3,000 then a 1,000 bonus in the same tax month:
+    NI on 4,000 is 8% x (4,000 - 1,048) = 236.16 employee and 15% x (4,000 - 417) = 537.45
+    employer; already paid on 3,000: 156.16 and 387.45; the bonus bears 80.00 and 150.00.
+    """
+    if not (paid_ni_pay or paid_employee_ni or paid_employer_ni):
+        return class1_ni(tax_year=tax_year, pay_frequency=pay_frequency, category=category,
+                         ni_pay=ni_pay)
+    total = paid_ni_pay + ni_pay
+    on_total = class1_ni(tax_year=tax_year, pay_frequency=pay_frequency, category=category,
+                         ni_pay=total)
+    lines = []
+    for line, paid in zip(on_total, (paid_employee_ni, paid_employer_ni), strict=True):
+        amount = line.amount - paid
+        period = {"ni_pay_this_payment": fmt(ni_pay), "ni_pay_already_paid": fmt(paid_ni_pay),
+                  "ni_pay_in_period": fmt(total), "due_on_period": fmt(line.amount),
+                  "already_paid": fmt(paid)}
+        formula = (f"earnings period total {fmt(paid_ni_pay)} already paid + {fmt(ni_pay)} now "
+                   f"= {fmt(total)}: {line.trace['formula']}; less {fmt(paid)} paid earlier "
+                   f"in the period = {amount}")
+        lines.append(replace(line, amount=amount, trace={
+            **line.trace, "formula": formula, "earnings_period": period,
+            "rule": f"{SOURCE}; {PERIOD_SOURCE}"}))
+    return lines[0], lines[1]
+
+
 # Directors (HMRC CWG2 "Directors' NICs"; NIM12021): an annual earnings period whatever the pay
 # interval. NI due to date is Class 1 NI on the cumulative earnings of the earnings period
 # against the annual thresholds; this payment's NI is that less the NI already paid.
@@ -153,11 +194,15 @@ def director_thresholds(tax_year: str, weeks: int) -> dict[str, Decimal]:
 def director_class1_ni(
     *, tax_year: str, pay_frequency: str, category: str, ni_pay: Decimal, director: UKDirector,
     ytd_ni_pay: Decimal, ytd_employee_ni: Decimal, ytd_employer_ni: Decimal,
+    period_ni_pay: Decimal = ZERO, period_employee_ni: Decimal = ZERO,
+    period_employer_ni: Decimal = ZERO,
 ) -> tuple[PayLine, PayLine]:
     """A director's employee and employer Class 1 NI for this payment.
 
-    ``ytd_*`` are the director's earnings period so far, BEFORE this payment. Alternative
-    arrangements: the normal per-period calculation, except in the final period, which is
+    ``ytd_*`` are the director's earnings period so far, BEFORE this payment: the annual
+    method is cumulative, so every earlier payment of the year (an off-cycle bonus too) is in
+    it. Alternative arrangements: the normal per-period calculation, aggregated with the other
+    payments of the same pay period (``period_*``), except in the final period, which is
     recalculated on the annual basis and so trues up the year (CWG2; NIM12026).
     """
     method = director.method
@@ -165,8 +210,11 @@ def director_class1_ni(
     context = {"method": method, "appointed_week": director.appointed_week, "weeks": weeks,
                "final_period": director.final_period}
     if method == "alternative" and not director.final_period:
-        lines = class1_ni(tax_year=tax_year, pay_frequency=pay_frequency, category=category,
-                          ni_pay=ni_pay)
+        # Per pay period, so several payments in one period are aggregated like anyone's.
+        lines = class1_ni_in_period(
+            tax_year=tax_year, pay_frequency=pay_frequency, category=category, ni_pay=ni_pay,
+            paid_ni_pay=period_ni_pay, paid_employee_ni=period_employee_ni,
+            paid_employer_ni=period_employer_ni)
         note = {**context, "basis": "per pay period (alternative arrangements; recalculated on "
                 "the annual basis in the final period)"}
         return tuple(  # type: ignore[return-value]

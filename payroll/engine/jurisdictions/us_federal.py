@@ -35,6 +35,9 @@ class UsTables:
     medicare_rate: Decimal
     addl_medicare_rate: Decimal
     addl_medicare_threshold: Decimal
+    supplemental_flat_rate: Decimal
+    supplemental_mandatory_rate: Decimal
+    supplemental_mandatory_threshold: Decimal
 
 
 @cache
@@ -45,6 +48,7 @@ def us_tables(tax_year: str) -> UsTables:
     ss_rate = Decimal(fica["social_security_rate"])
     ss_base = Decimal(fica["social_security_wage_base"])
     nra = tax["nonresident_alien_addition"]
+    supplemental = raw["supplemental"]
     return UsTables(
         tax_year=tax_year,
         periods_per_year=raw["periods_per_year"],
@@ -63,6 +67,9 @@ def us_tables(tax_year: str) -> UsTables:
         medicare_rate=Decimal(fica["medicare_rate"]),
         addl_medicare_rate=Decimal(fica["additional_medicare_rate"]),
         addl_medicare_threshold=Decimal(fica["additional_medicare_threshold"]),
+        supplemental_flat_rate=Decimal(supplemental["optional_flat_rate"]),
+        supplemental_mandatory_rate=Decimal(supplemental["mandatory_rate"]),
+        supplemental_mandatory_threshold=Decimal(supplemental["mandatory_threshold"]),
     )
 
 
@@ -146,6 +153,86 @@ def federal_income_tax(
         "formula": formula,
         "rule": f"{source}, steps 1-4 ({'2020 or later' if w4.form_year >= 2020 else '2019 or '
                  'earlier'} Form W-4)",
+    }
+    return PayLine("FIT", "Federal income tax", "employee_tax", amount, trace=trace)
+
+
+PUB15_SUPPLEMENTAL = "IRS Pub 15 {year}, section 7 (supplemental wages)"
+
+
+@dataclass(frozen=True, slots=True)
+class SupplementalPosition:
+    """What the supplemental-wage rules need besides this paycheck's wages."""
+
+    method: str  # "flat" (optional flat rate) | "aggregate"
+    paid_separately: bool  # an off-cycle payment with no regular wages of its own
+    ytd_supplemental: Decimal  # supplemental wages paid earlier this calendar year
+    last_regular_wages: Decimal | None  # most recent regular paycheck's income-tax wages
+    last_regular_tax: Decimal  # federal income tax withheld from it
+
+
+def supplemental_income_tax(
+    *, tax_year: str, pay_frequency: str, regular_wages: Decimal,
+    supplemental_wages: Decimal, w4: USW4, whole_dollar: bool, position: SupplementalPosition,
+) -> PayLine:
+    """Federal income tax on a paycheck holding supplemental wages (Pub 15 section 7).
+
+    - The part of the year's supplemental wages above 1,000,000 is withheld at 37%, mandatory,
+      without regard to Form W-4.
+    - The rest: "flat" = the optional flat rate 22% (Form W-4 ignored, except an exempt W-4
+      means no optional withholding), regular wages through Worksheet 1A as usual; "aggregate"
+      = added to the regular wages of this paycheck, or, when paid separately, to those of the
+      most recent regular paycheck of the year: tax on the total as one payment (Worksheet 1A)
+      less the tax already withheld from that regular paycheck, never below 0.
+    """
+    t = us_tables(tax_year)
+    source = PUB15_SUPPLEMENTAL.format(year=tax_year)
+    threshold = t.supplemental_mandatory_threshold
+    before = max(ZERO, position.ytd_supplemental - threshold)
+    after = max(ZERO, position.ytd_supplemental + supplemental_wages - threshold)
+    mandatory_wages = after - before
+    optional_wages = supplemental_wages - mandatory_wages
+    mandatory = half_up_cents(mandatory_wages * t.supplemental_mandatory_rate)
+    parts: list[str] = []
+
+    def worksheet(wages: Decimal) -> PayLine:
+        return federal_income_tax(tax_year=tax_year, pay_frequency=pay_frequency,
+                                  taxable_wages=wages, w4=w4, whole_dollar=whole_dollar)
+
+    if position.method == "flat":
+        regular = worksheet(regular_wages).amount if not position.paid_separately else ZERO
+        exempt = w4.exempt and w4.form_year >= 2020
+        optional = ZERO if exempt else half_up_cents(optional_wages * t.supplemental_flat_rate)
+        if not position.paid_separately:
+            parts.append(f"regular wages {fmt(regular_wages)} by Worksheet 1A = {regular}")
+        parts.append(f"optional flat rate {fmt_rate(t.supplemental_flat_rate)} x "
+                     f"{fmt(optional_wages)} = {optional}{' (W-4 exempt)' if exempt else ''}")
+    elif position.paid_separately:
+        base = position.last_regular_wages or ZERO
+        combined = worksheet(base + optional_wages).amount
+        regular = ZERO
+        optional = max(ZERO, combined - position.last_regular_tax)
+        parts.append(f"aggregate: Worksheet 1A on last regular wages {fmt(base)} + "
+                     f"supplemental {fmt(optional_wages)} = {combined}; less "
+                     f"{fmt(position.last_regular_tax)} withheld from those regular wages = "
+                     f"{optional}")
+    else:
+        regular = worksheet(regular_wages + optional_wages).amount
+        optional = ZERO
+        parts.append(f"aggregate: Worksheet 1A on regular {fmt(regular_wages)} + supplemental "
+                     f"{fmt(optional_wages)} = {regular}")
+    if mandatory_wages:
+        parts.append(f"mandatory {fmt_rate(t.supplemental_mandatory_rate)} x "
+                     f"{fmt(mandatory_wages)} above {fmt(threshold)} of supplemental wages "
+                     f"this year = {mandatory}")
+    amount = regular + optional + mandatory
+    trace = {
+        "inputs": {"regular_wages": fmt(regular_wages),
+                   "supplemental_wages": fmt(supplemental_wages),
+                   "supplemental_wages_before": fmt(position.ytd_supplemental),
+                   "method": position.method, "paid_separately": position.paid_separately},
+        "formula": f"{'; '.join(parts)}; total = {amount}",
+        "rule": f"{source}; {PUB15T.format(year=tax_year)} for regular wages",
     }
     return PayLine("FIT", "Federal income tax", "employee_tax", amount, trace=trace)
 
