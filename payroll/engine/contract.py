@@ -8,14 +8,30 @@ the exit status 2, while the other items are still computed. Amounts are strings
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from payroll.engine.jurisdictions.uk_ni import NiCategoryError, class1_ni, director_class1_ni
+from payroll.engine.jurisdictions.uk_ni import (
+    NiCategoryError,
+    class1_ni_in_period,
+    director_class1_ni,
+)
 from payroll.engine.jurisdictions.uk_paye import TaxCodeError, paye_tax
-from payroll.engine.jurisdictions.us_federal import FILING_STATUSES, federal_income_tax, fica
+from payroll.engine.jurisdictions.us_federal import (
+    FILING_STATUSES,
+    SupplementalPosition,
+    federal_income_tax,
+    fica,
+    supplemental_income_tax,
+)
 from payroll.engine.money import MoneyError, to_decimal
-from payroll.engine.tax_years import TaxYearNotFound, available_tax_years
+from payroll.engine.tax_years import (
+    TaxYearNotFound,
+    available_tax_years,
+    uk_tax_period,
+    uk_tax_year_for,
+)
 from payroll.engine.types import USW4, PayLine, UKDirector
 
 EXIT_OK = 0
@@ -116,8 +132,25 @@ def _us(item: dict[str, Any]) -> list[PayLine]:
     ytd = _amount(item, "ytd_fica_wages", "0")
     w4 = _w4(item.get("w4"))
     whole_dollar = _flag(item, "whole_dollar")
-    fit = federal_income_tax(tax_year=tax_year, pay_frequency=freq, taxable_wages=wages, w4=w4,
-                             whole_dollar=whole_dollar)
+    separately = _flag(item, "paid_separately")
+    supplemental = wages if separately else _amount(item, "supplemental_wages", "0")
+    if supplemental < 0 or supplemental > max(wages, Decimal(0)):
+        raise InputError("supplemental_wages: must be between 0 and taxable_wages")
+    if supplemental:
+        last = item.get("last_regular_wages")
+        position = SupplementalPosition(
+            method=_choice(item, "supplemental_method", ("aggregate", "flat"), "aggregate"),
+            paid_separately=separately,
+            ytd_supplemental=_amount(item, "ytd_supplemental_wages", "0"),
+            last_regular_wages=None if last is None else _amount(item, "last_regular_wages"),
+            last_regular_tax=_amount(item, "last_regular_income_tax", "0"))
+        fit = supplemental_income_tax(
+            tax_year=tax_year, pay_frequency=freq, regular_wages=wages - supplemental,
+            supplemental_wages=supplemental, w4=w4, whole_dollar=whole_dollar,
+            position=position)
+    else:
+        fit = federal_income_tax(tax_year=tax_year, pay_frequency=freq, taxable_wages=wages,
+                                 w4=w4, whole_dollar=whole_dollar)
     return [fit, *fica(tax_year=tax_year, fica_wages=fica_wages, ytd_fica_wages=ytd)]
 
 
@@ -140,15 +173,24 @@ def _director(raw: Any) -> UKDirector | None:
 def _ni(item: dict[str, Any], tax_year: str, freq: str, ni_pay: Decimal) -> tuple[PayLine, ...]:
     category = str(item.get("ni_category", "A"))
     director = _director(item.get("director"))
+    # Other payments already made in this earnings period (before this one): NI is worked on
+    # the period's total (NIM08510); for directors only under alternative arrangements.
+    period = {"ni_pay": _amount(item, "period_ni_pay", "0"),
+              "employee_ni": _amount(item, "period_employee_ni", "0"),
+              "employer_ni": _amount(item, "period_employer_ni", "0")}
     try:
         if director is None:
-            return class1_ni(tax_year=tax_year, pay_frequency=freq, category=category,
-                             ni_pay=ni_pay)
+            return class1_ni_in_period(
+                tax_year=tax_year, pay_frequency=freq, category=category, ni_pay=ni_pay,
+                paid_ni_pay=period["ni_pay"], paid_employee_ni=period["employee_ni"],
+                paid_employer_ni=period["employer_ni"])
         return director_class1_ni(
             tax_year=tax_year, pay_frequency=freq, category=category, ni_pay=ni_pay,
             director=director, ytd_ni_pay=_amount(item, "ytd_ni_pay", "0"),
             ytd_employee_ni=_amount(item, "ytd_employee_ni", "0"),
-            ytd_employer_ni=_amount(item, "ytd_employer_ni", "0"))
+            ytd_employer_ni=_amount(item, "ytd_employer_ni", "0"),
+            period_ni_pay=period["ni_pay"], period_employee_ni=period["employee_ni"],
+            period_employer_ni=period["employer_ni"])
     except NiCategoryError as exc:
         raise InputError(f"ni_category: {exc}") from exc
 
@@ -159,10 +201,27 @@ US_OUTPUT = {"FIT": "federal_income_tax", "SS": "social_security", "MEDICARE": "
 UK_OUTPUT = {"PAYE": "income_tax", "NI_EE": "employee_ni", "NI_ER": "employer_ni"}
 
 
+def _uk_period(item: dict[str, Any], tax_year: str, freq: str) -> int:
+    """``period``, or the tax period of ``pay_date`` (PAYE and NI go by the pay date's period)."""
+    raw = item.get("pay_date")
+    if raw is None:
+        return _integer(item, "period")
+    try:
+        pay_date = date.fromisoformat(str(raw))
+    except ValueError as exc:
+        raise InputError("pay_date: must be a date (YYYY-MM-DD)") from exc
+    if uk_tax_year_for(pay_date) != tax_year:
+        raise InputError(f"pay_date: {pay_date} is not in tax year {tax_year}")
+    period = uk_tax_period(pay_date, freq)
+    if "period" in item and item["period"] != period:
+        raise InputError(f"period: the pay date {pay_date} is in {freq} period {period}")
+    return period
+
+
 def _uk(item: dict[str, Any]) -> list[PayLine]:
     tax_year = _tax_year(item, "UK")
     freq = _choice(item, "pay_frequency", tuple(UK_PERIODS))
-    period = _integer(item, "period")
+    period = _uk_period(item, tax_year, freq)
     if not 1 <= period <= UK_PERIODS[freq]:
         raise InputError(f"period: must be 1 to {UK_PERIODS[freq]} for {freq} pay")
     tax_code = item.get("tax_code", "")
