@@ -91,6 +91,18 @@ class PaySchedule(models.Model):
     whole_dollar_withholding = models.BooleanField(
         _("round US federal income tax to whole dollars"), default=False
     )
+    class SupplementalMethod(models.TextChoices):
+        AGGREGATE = "aggregate", _("Aggregate with regular wages")
+        FLAT = "flat", _("Optional flat rate (22%)")
+
+    # US supplemental wages (bonuses, commissions, off-cycle payments; IRS Pub 15 section 7).
+    # Above 1,000,000 of supplemental wages in a year, 37% is mandatory whatever this says.
+    supplemental_method = models.CharField(
+        _("US supplemental wages withholding"), max_length=10,
+        choices=SupplementalMethod.choices, default=SupplementalMethod.AGGREGATE,
+        help_text=_("IRS Pub 15 section 7: aggregate with regular wages, or the optional flat "
+                    "rate of 22%. 37% applies above 1,000,000 of supplemental wages a year."),
+    )
     variance_threshold_percent = models.DecimalField(
         _("flag net pay changes above (%)"), max_digits=6, decimal_places=2,
         default=Decimal("10.00"),

@@ -235,6 +235,8 @@ def _uk(item: dict[str, Any]) -> list[PayLine]:
             pay_frequency=freq, period=period, taxable_pay=taxable,
             ytd_taxable_pay=_amount(item, "ytd_taxable_pay", "0"),
             ytd_tax_paid=_amount(item, "ytd_tax_paid", "0"),
+            period_taxable_pay=_amount(item, "period_taxable_pay", "0"),
+            period_tax_paid=_amount(item, "period_tax_paid", "0"),
         )
     except TaxCodeError as exc:
         raise InputError(f"tax_code: not a valid tax code ({exc})") from exc

@@ -147,6 +147,11 @@ class YearToDate:
     uk_period_ni_pay: Decimal = ZERO
     uk_period_employee_ni: Decimal = ZERO
     uk_period_employer_ni: Decimal = ZERO
+    # ... and their taxable pay and PAYE: on a week 1 / month 1 basis the period's payments are
+    # taxed together against one period's free pay and bands (cumulative codes need nothing
+    # more: the year to date already holds them).
+    uk_period_taxable_pay: Decimal = ZERO
+    uk_period_tax_paid: Decimal = ZERO
     # US supplemental wages paid so far this calendar year (Pub 15 section 7: the part of the
     # year's supplemental wages above 1,000,000 is withheld at 37%, mandatory).
     us_supplemental_wages: Decimal = ZERO

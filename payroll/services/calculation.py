@@ -7,7 +7,7 @@ queries), so a 20,000-employee run is 100 chunks of cheap, bulk work.
 import hashlib
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -32,8 +32,8 @@ from payroll.selectors import (
     bank_details_missing,
     previous_payslips,
     unpaid_leave_days_by_employee,
-    ytd_by_employee,
 )
+from payroll.selectors_position import pay_position
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -68,11 +68,15 @@ def engine_component(component: PayComponent) -> engine.PayComponent:
 
 
 def _pay_item(component: PayComponent, *, amount=None, quantity=None, rate=None,
-              percent=None) -> engine.PayItem:
+              percent=None, one_off: bool = False) -> engine.PayItem:
     if component.calculation == PayComponent.Calculation.PERCENT_OF_BASE and percent is not None:
         rate = percent / HUNDRED
-    return engine.PayItem(engine_component(component), amount=amount, quantity=quantity,
-                          rate=rate)
+    comp = engine_component(component)
+    if one_off and comp.kind == "earning":
+        # A one-off earning of a run (bonus, commission) is supplemental wages, not regular
+        # wages (IRS Pub 15 section 7); recurring items and salary are regular wages.
+        comp = replace(comp, supplemental=True)
+    return engine.PayItem(comp, amount=amount, quantity=quantity, rate=rate)
 
 
 def us_w4(profile: TaxProfile) -> engine.USW4:
@@ -116,6 +120,15 @@ def uk_tax(profile: TaxProfile, director: engine.UKDirector | None = None) -> en
     return engine.UKTaxProfile(tax_code=profile.tax_code or "1257L",
                                week1_month1=profile.week1_month1,
                                ni_category=profile.ni_category or "A", director=director)
+
+
+def tax_period_number(schedule, period, pay_date: date) -> int:
+    """UK: the tax period OF THE PAY DATE (HMRC: PAYE and NI are worked in the tax week or
+    month in which a payment is made), so an off-cycle paid in another month is taxed there;
+    US: the period's own number (nothing in the US calculation depends on it)."""
+    if schedule.jurisdiction == "UK" and schedule.frequency in UK_LAST_PERIOD:
+        return engine_tax_years.uk_tax_period(pay_date, schedule.frequency)
+    return period.number
 
 
 def _ytd(values: dict[str, Decimal]) -> engine.YearToDate:
@@ -205,13 +218,18 @@ def prepare(run: PayRun, employee_ids: list[int], *, pay_date: date | None = Non
             hours[ri.employee_id]["multiplier"] = ri.component.multiplier
         else:
             items[ri.employee_id].append(_pay_item(
-                ri.component, amount=ri.amount, quantity=ri.quantity, rate=ri.rate))
+                ri.component, amount=ri.amount, quantity=ri.quantity, rate=ri.rate,
+                one_off=True))
     leave = {} if off_cycle else unpaid_leave_days_by_employee(employee_ids, start, end)
     profiles = {p.employee_id: p for p in TaxProfile.objects.filter(
         employee_id__in=employee_ids, jurisdiction=jurisdiction)}
-    ytd = ytd_by_employee(employee_ids, tax_year, on_or_before=pay_date,
-                          exclude_run_ids={run.pk, *exclude_run_ids})
-    options = engine.Options(whole_dollar_withholding=schedule.whole_dollar_withholding)
+    # Year to date and the other payments of this payment's tax period (payroll.selectors_position)
+    position = pay_position(run, employee_ids, tax_year=tax_year, pay_date=pay_date,
+                            exclude_run_ids={run.pk, *exclude_run_ids})
+    ytd = position.ytd
+    period_number = tax_period_number(schedule, period, pay_date)
+    options = engine.Options(whole_dollar_withholding=schedule.whole_dollar_withholding,
+                             supplemental_method=schedule.supplemental_method)
     prepared = []
     for employee in employees:
         segments, records = _segments(comp[employee.pk], start, end)
@@ -222,14 +240,14 @@ def prepare(run: PayRun, employee_ids: list[int], *, pay_date: date | None = Non
         if profile is not None:
             director = uk_director(
                 profile, pay_date=pay_date, frequency=schedule.frequency,
-                period_number=period.number,
+                period_number=period_number,
                 leaving=bool(employee.termination_date and employee.termination_date <= end),
             ) if jurisdiction == "UK" else None
             uk_profile = uk_tax(profile, director)
         inputs = engine.PayInputs(
             jurisdiction=jurisdiction, pay_date=pay_date, period_start=start, period_end=end,
             pay_frequency=schedule.frequency, compensation=segments,
-            period_number=period.number,
+            period_number=period_number,
             employment_start=employee.hire_date if employee.hire_date > start else None,
             employment_end=employee.termination_date if employee.termination_date
             and employee.termination_date < end else None,
@@ -238,21 +256,25 @@ def prepare(run: PayRun, employee_ids: list[int], *, pay_date: date | None = Non
             hours_worked=emp_hours.get(HOURS_CODE, ZERO),
             overtime_hours=emp_hours.get(OVERTIME_CODE, ZERO),
             overtime_multiplier=emp_hours.get("multiplier", Decimal("1.5")),
-            items=tuple(items[employee.pk]),
+            items=tuple(items[employee.pk]), off_cycle=off_cycle,
             us_w4=us_w4(profile) if profile and jurisdiction == "US" else None,
             uk_tax=uk_profile,
-            ytd=_ytd(ytd.get(employee.pk, {})),
+            ytd=replace(_ytd(ytd.get(employee.pk, {})), **position.engine_ytd_extra(employee.pk)),
             options=options,
         )
         # The hash covers every input, unpaid leave days included: adding or removing leave
-        # recalculates that employee, and an employee with no leave hashes as before.
-        digest = hashlib.sha256(repr((inputs, tax_year)).encode()).hexdigest()
+        # recalculates that employee, and an employee with no leave hashes as before. Other
+        # runs of the period still pending are part of it: their finalisation recalculates.
+        digest = hashlib.sha256(repr((inputs, tax_year)).encode()
+                                + position.digest_part(employee.pk).encode()).hexdigest()
         p = Prepared(employee, inputs, digest, tax_year, ytd.get(employee.pk, {}),
                      has_inputs=employee.pk in with_inputs,
                      rate_changed=any(r.effective_date > start for r in records[1:]))
         if profile is None:
             p.flags.append(_flag("missing_tax_setup", "No tax details on file; emergency "
                                  "defaults used."))
+        if (pending := position.pending_flag(employee.pk)) is not None:
+            p.flags.append(pending)
         prepared.append(p)
     return prepared
 

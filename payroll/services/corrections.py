@@ -3,17 +3,80 @@
 A correction payslip holds the negated lines of what is in force for the employee (the original
 payslip plus any earlier finalised corrections of the same run) and the freshly calculated lines,
 so its totals and YTD increments are (new - old) and plain sums of finalised payslips stay right.
+
+Where each part is worked out:
+- earnings, deductions and NI: recalculated for the ORIGINAL payment (its period, its pay date,
+  the other payments of its earnings period), then reversed and replaced;
+- UK PAYE: the difference in taxable pay is taxed at the cumulative position of the
+  correction's OWN pay date (HMRC: PAYE is deducted when a payment is made, in the tax period
+  it is made in), i.e. against everything finalised up to then, the original included;
+- the payslip's year to date is the true cumulative position after it: everything finalised up
+  to its pay date (the original included) plus (new - old).
+A correction must be paid inside the tax year of the payment it corrects; after that year's last
+pay day it is refused (see ``check_correction_pay_date``).
 """
 
 import hashlib
 from collections import defaultdict
+from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
 from payroll import engine
+from payroll.engine import tax_years
+from payroll.engine.jurisdictions.registry import get as get_jurisdiction
+from payroll.engine.jurisdictions.uk_paye import paye_tax
 from payroll.models import PayRun, Payslip, PayslipLine
-from payroll.services.calculation import _flag, build_payslip, prepare, store
+from payroll.selectors import ytd_by_employee
+from payroll.services.calculation import (
+    UK_LAST_PERIOD,
+    _flag,
+    build_payslip,
+    prepare,
+    store,
+)
 
 ZERO = Decimal("0")
+
+
+def _tax_year_end(jurisdiction: str, tax_year: str) -> date:
+    if jurisdiction == "UK":
+        return date(int(tax_year[:4]) + 1, 4, 5)
+    return date(int(tax_year), 12, 31)
+
+
+def correction_pay_date_error(original: PayRun, pay_date: date) -> str | None:
+    """Why a correction of ``original`` cannot be paid on ``pay_date``, or None."""
+    jurisdiction = original.schedule.jurisdiction
+    tax_year = get_jurisdiction(jurisdiction).tax_year_for(original.pay_date)
+    last_day = _tax_year_end(jurisdiction, tax_year)
+    if pay_date < original.pay_date:
+        return _("A correction is paid after the payment it corrects (%(date)s), not before.") % {
+            "date": original.pay_date.isoformat()}
+    if pay_date <= last_day:
+        return None
+    if jurisdiction == "UK":
+        return _(
+            "This correction would be paid on %(date)s, after the last pay day of tax year "
+            "%(year)s (%(end)s): that year is closed for PAYE. Pay the difference in a run of the "
+            "current tax year instead (an off-cycle run, or an input in the next regular run: it "
+            "is taxed when paid), and report any change to %(year)s's figures to HMRC with an "
+            "Earlier Year Update or a corrected final FPS for that year.") % {
+            "date": pay_date.isoformat(), "year": tax_year, "end": last_day.isoformat()}
+    return _(
+        "This correction would be paid on %(date)s, after the last pay day of %(year)s "
+        "(%(end)s). Pay the difference in a run of the current year instead (an off-cycle run, "
+        "taxed as supplemental wages), and correct %(year)s's wage statement with a Form W-2c.") % {
+        "date": pay_date.isoformat(), "year": tax_year, "end": last_day.isoformat()}
+
+
+def check_correction_pay_date(original: PayRun, pay_date: date) -> None:
+    message = correction_pay_date_error(original, pay_date)
+    if message is not None:
+        raise ValidationError({"pay_date": message})
 
 
 def _in_force_run_ids(run: PayRun) -> list[int]:
@@ -53,6 +116,56 @@ def _increments_in_force(run_ids: list[int], employee_ids: list[int]):
     return totals
 
 
+def _position_at(run: PayRun, employee_ids: list[int], tax_year: str):
+    """Year to date at the correction's own pay date: every finalised payment up to the end of
+    its tax period (UK) or its pay date (US), the corrected one included. One query."""
+    schedule = run.schedule
+    until = run.pay_date
+    if schedule.jurisdiction == "UK" and schedule.frequency in UK_LAST_PERIOD:
+        until = tax_years.uk_tax_period_bounds(run.pay_date, schedule.frequency)[1]
+    return ytd_by_employee(employee_ids, tax_year, on_or_before=until, exclude_run_ids={run.pk})
+
+
+def _paye_difference(run: PayRun, p, taxable_difference: Decimal,
+                     position: dict[str, Decimal]) -> engine.PayLine:
+    """UK PAYE on the difference in taxable pay, at the correction's own pay date."""
+    profile = p.inputs.uk_tax or engine.UKTaxProfile(week1_month1=True)
+    frequency = run.schedule.frequency
+    line = paye_tax(
+        tax_year=p.tax_year, tax_code=profile.tax_code, week1_month1=profile.week1_month1,
+        pay_frequency=frequency, period=tax_years.uk_tax_period(run.pay_date, frequency),
+        taxable_pay=taxable_difference, ytd_taxable_pay=position.get("uk_taxable_pay", ZERO),
+        ytd_tax_paid=position.get("uk_tax_paid", ZERO))
+    note = {"correction": (f"difference in taxable pay {taxable_difference} taxed at the "
+                           f"cumulative position of the correction's pay date "
+                           f"{run.pay_date.isoformat()}")}
+    return replace(line, description="Income tax (PAYE) on the correction",
+                   trace={**line.trace, **note})
+
+
+def _correct_one(run: PayRun, p, reversals, old: dict[str, Decimal], position):
+    """(lines, increments, result) of one employee's correction payslip."""
+    try:
+        result = engine.calculate(p.inputs)
+        new_lines, new_incr = list(result.lines), dict(result.ytd_increments)
+    except (LookupError, ValueError, ArithmeticError) as exc:
+        result, new_lines, new_incr = None, [], {}
+        p.flags.append(_flag("calculation_error", f"{type(exc).__name__}: {exc}"))
+    increments = dict(new_incr)
+    for key, value in old.items():
+        increments[key] = increments.get(key, ZERO) - value
+    lines = reversals + new_lines
+    if result is not None and run.schedule.jurisdiction == "UK":
+        paye = _paye_difference(run, p, increments.get("uk_taxable_pay", ZERO), position)
+        lines = [line for line in lines if line.code != "PAYE"] + [paye]
+        increments["uk_tax_paid"] = paye.amount
+        increments["net"] = sum((line.amount for line in lines
+                                 if line.category in ("earning", "reimbursement")), ZERO) - sum(
+            (line.amount for line in lines if line.category in engine.types.DEDUCTION_CATEGORIES),
+            ZERO)
+    return lines, increments, result
+
+
 def calculate_correction_employees(run: PayRun, employee_ids: list[int]) -> int:
     original = run.corrects
     in_force = _in_force_run_ids(run)
@@ -60,9 +173,13 @@ def calculate_correction_employees(run: PayRun, employee_ids: list[int]) -> int:
         run=run, employee_id__in=employee_ids).only("id", "employee_id", "inputs_hash")}
     prepared = prepare(run, employee_ids, pay_date=original.pay_date,
                        exclude_run_ids=frozenset(in_force))
+    positions = _position_at(run, employee_ids, prepared[0].tax_year) if prepared else {}
+    refused = correction_pay_date_error(original, run.pay_date)
     for p in prepared:
-        # What is reversed is part of the input: a new earlier correction changes the result.
-        p.inputs_hash = hashlib.sha256(f"{p.inputs_hash}:{in_force}".encode()).hexdigest()
+        # What is reversed and where the correction stands are part of the input: a new
+        # earlier correction or a newly finalised payment changes the result.
+        state = repr((in_force, sorted(positions.get(p.employee.pk, {}).items())))
+        p.inputs_hash = hashlib.sha256(f"{p.inputs_hash}:{state}".encode()).hexdigest()
     todo = [p for p in prepared if existing.get(p.employee.pk) is None
             or existing[p.employee.pk].inputs_hash != p.inputs_hash]
     if not todo:
@@ -72,16 +189,15 @@ def calculate_correction_employees(run: PayRun, employee_ids: list[int]) -> int:
     built = []
     for p in todo:
         p.reasons = ["correction"]
-        try:
-            result = engine.calculate(p.inputs)
-            new_lines, new_incr = list(result.lines), dict(result.ytd_increments)
-        except (LookupError, ValueError, ArithmeticError) as exc:
-            result, new_lines, new_incr = None, [], {}
-            p.flags.append(_flag("calculation_error", f"{type(exc).__name__}: {exc}"))
-        increments = dict(new_incr)
-        for key, value in old_increments.get(p.employee.pk, {}).items():
-            increments[key] = increments.get(key, ZERO) - value
-        lines = reversals.get(p.employee.pk, []) + new_lines
+        # The payslip's YTD: the true position after it (the corrected payment included).
+        p.prior_ytd = positions.get(p.employee.pk, {})
+        if refused is not None:
+            p.flags.append(_flag("calculation_error", refused))
+            lines, increments, result = [], {}, None
+        else:
+            lines, increments, result = _correct_one(
+                run, p, reversals.get(p.employee.pk, []), old_increments.get(p.employee.pk, {}),
+                positions.get(p.employee.pk, {}))
         built.append((build_payslip(run, p, result, lines, None, increments=increments), lines))
     store(run, built, existing)
     return len(todo)

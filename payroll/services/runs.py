@@ -266,9 +266,13 @@ def run_correction_create(*, original: PayRun, employee_ids: list[int], acting_u
     chosen = [pk for pk in employee_ids if pk in paid]
     if not chosen:
         raise ValidationError(_("Choose at least one employee paid in that run."))
+    from payroll.services.corrections import check_correction_pay_date
+
+    pay_date = pay_date or timezone.localdate()
+    check_correction_pay_date(original, pay_date)
     run = run_create(schedule=original.schedule, period=original.period, acting_user=acting_user,
                      kind=PayRun.Kind.CORRECTION, employees=chosen, corrects=original,
-                     pay_date=pay_date or timezone.localdate(), note=note)
+                     pay_date=pay_date, note=note)
     RunInput.objects.bulk_create(
         RunInput(run=run, employee_id=ri.employee_id, component_id=ri.component_id,
                  quantity=ri.quantity, rate=ri.rate, amount=ri.amount, note=ri.note)

@@ -41,6 +41,8 @@ def _after(first, ytd: YearToDate) -> YearToDate:
     """The YTD a second payment in the same month sees once ``first`` is finalised."""
     inc = first.ytd_increments
     return replace(ytd, uk_taxable_pay=ytd.uk_taxable_pay + inc["uk_taxable_pay"],
+                   uk_period_taxable_pay=ytd.uk_period_taxable_pay + inc["uk_taxable_pay"],
+                   uk_period_tax_paid=ytd.uk_period_tax_paid + inc["uk_tax_paid"],
                    uk_tax_paid=ytd.uk_tax_paid + inc["uk_tax_paid"],
                    uk_period_ni_pay=ytd.uk_period_ni_pay + inc["uk_ni_pay"],
                    uk_period_employee_ni=ytd.uk_period_employee_ni + inc["uk_employee_ni"],
@@ -246,3 +248,18 @@ def test_bonus_in_a_regular_paycheck_under_the_flat_method():
     # then: the salary by Worksheet 1A (60,000 - 8,600 = 51,400: 1,240 + 12% x (51,400 -
     # 19,900) = 5,020 / 12 = 418.33) plus 22% x 1,000 = 220.00
     assert amount(result, "FIT") == d("418.33") + d("220.00")
+
+
+def test_week1_month1_payments_of_one_month_share_one_months_free_pay():
+    # given: 1257L on a month 1 basis, 3,000 salary already paid in the month (its PAYE:
+    # 3,000 - 1,048.26 = 1,951.74 -> 1,951 x 20% = 390.20), then a 1,000 bonus
+    profile = UKTaxProfile(week1_month1=True)
+    salary = calculate(_uk_2025(uk_tax=profile, compensation=(
+        CompensationSegment(date(2025, 1, 1), annual_salary=d("36000")),)))
+    # when
+    bonus = calculate(_uk_2025(uk_tax=profile, items=(PayItem(c.BONUS, amount=d("1000")),),
+                               off_cycle=True, ytd=_after(salary, YearToDate()), **BONUS_ONLY))
+    # then: the month's 4,000 - 1,048.26 = 2,951.74 -> 2,951 x 20% = 590.20, less 390.20
+    # (alone, the bonus is under one month's free pay and would bear no tax at all)
+    assert amount(salary, "PAYE") == d("390.20")
+    assert amount(bonus, "PAYE") == d("200.00")

@@ -181,11 +181,30 @@ def test_correction_from_the_page(client, uk_schedule, uk_staff, payroll_admin,
                         django_capture_on_commit_callbacks)
     login(client, payroll_admin)
     response = client.post(reverse("payroll:run_correct", args=[run.pk]),
-                           {"employee_numbers": uk_staff[1].employee_number})
+                           {"employee_numbers": uk_staff[1].employee_number,
+                            "pay_date": "2025-05-15"})
     correction = PayRun.objects.get(kind="correction")
     assert response.url == reverse("payroll:run_detail", args=[correction.pk])
     assert correction.corrects == run
     assert list(correction.employees.all()) == [uk_staff[1]]
+
+
+def test_correction_after_the_tax_year_is_refused_on_the_page_with_what_to_do(
+        client, uk_schedule, uk_staff, payroll_admin, second_payroll_admin,
+        django_capture_on_commit_callbacks):
+    # given a finalised 2025-26 month-1 run
+    run = finalised_run(uk_schedule, 1, payroll_admin, second_payroll_admin,
+                        django_capture_on_commit_callbacks)
+    login(client, payroll_admin)
+    # when a correction is asked for with a pay date in 2026-27
+    response = client.post(reverse("payroll:run_correct", args=[run.pk]),
+                           {"employee_numbers": uk_staff[1].employee_number,
+                            "pay_date": "2026-04-06"}, follow=True)
+    # then nothing is created and the message says why and what to do instead
+    assert not PayRun.objects.filter(kind="correction").exists()
+    html = response.content.decode()
+    assert "after the last pay day of tax year 2025-26 (2026-04-05)" in html
+    assert "Earlier Year Update" in html
 
 
 def test_reasons_for_change_are_shown_in_words(client, uk_schedule, uk_staff, payroll_admin,

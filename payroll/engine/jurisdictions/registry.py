@@ -114,6 +114,8 @@ class UnitedKingdom:
             pay_frequency=inputs.pay_frequency, period=inputs.period_number,
             taxable_pay=wages.income_tax, ytd_taxable_pay=inputs.ytd.uk_taxable_pay,
             ytd_tax_paid=inputs.ytd.uk_tax_paid,
+            period_taxable_pay=inputs.ytd.uk_period_taxable_pay,
+            period_tax_paid=inputs.ytd.uk_period_tax_paid,
         )
         ytd = inputs.ytd
         if profile.director is None:

@@ -191,15 +191,23 @@ def paye_tax(
     taxable_pay: Decimal,
     ytd_taxable_pay: Decimal,
     ytd_tax_paid: Decimal,
+    period_taxable_pay: Decimal = ZERO,
+    period_tax_paid: Decimal = ZERO,
 ) -> PayLine:
-    """Income tax for this period; negative under a cumulative code means a refund."""
+    """Income tax for this payment; negative under a cumulative code means a refund.
+
+    ``period_*``: other payments already made in this tax period. Cumulative codes see them in
+    the year to date; on a week 1 / month 1 basis the period's payments are added together
+    and taxed against ONE period's free pay and bands, less the tax already deducted in the
+    period (otherwise each payment would get a full period's free pay again).
+    """
     tables = paye_tables(tax_year)
     code = parse_tax_code(tax_code)
     extra_week = is_extra_week_period(tables, pay_frequency, period)
     non_cumulative = week1_month1 or code.non_cumulative or extra_week
     basis, periods, n = _basis(tables, pay_frequency, period, non_cumulative)
-    pay_to_date = taxable_pay if non_cumulative else ytd_taxable_pay + taxable_pay
-    paid_to_date = ZERO if non_cumulative else ytd_tax_paid
+    pay_to_date = (period_taxable_pay if non_cumulative else ytd_taxable_pay) + taxable_pay
+    paid_to_date = period_tax_paid if non_cumulative else ytd_tax_paid
     trace: dict[str, object] = {
         "inputs": {
             "tax_code": tax_code,
