@@ -27,7 +27,8 @@ def _frozen(run: PayRun | None) -> bool:
 
 @admin.register(PaySchedule)
 class PayScheduleAdmin(AuditedModelAdmin):
-    list_display = ["name", "frequency", "country", "currency", "is_active"]
+    list_display = ["name", "frequency", "country", "currency", "supplemental_method",
+                    "is_active"]
 
 
 @admin.register(PayPeriod)

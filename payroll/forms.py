@@ -169,3 +169,13 @@ class PaymentDetailsForm(forms.Form):
     debtor_iban = forms.CharField(label=_("Company IBAN (SEPA)"), max_length=42, required=False)
     clear_debtor_iban = forms.BooleanField(label=_("Remove the IBAN on file"), required=False)
     debtor_bic = forms.CharField(label=_("Company BIC (SEPA)"), max_length=11, required=False)
+
+
+class SupplementalMethodForm(forms.Form):
+    """US supplemental wages withholding (IRS Pub 15 section 7) for one schedule."""
+
+    supplemental_method = forms.ChoiceField(
+        label=_("US supplemental wages withholding"),
+        choices=PaySchedule.SupplementalMethod.choices,
+        help_text=_("Bonuses, commissions and off-cycle payments. 37% is withheld on "
+                    "supplemental wages above 1,000,000 in a year whatever you choose."))

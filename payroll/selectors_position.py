@@ -9,8 +9,9 @@ A correction's NI belongs to the earnings period of the payment it corrects (tha
 is recalculated), its PAYE difference to the period of its own pay date (where it is taxed).
 
 Payments of other runs that are calculated but NOT finalised are not counted (their figures
-may still change or be deleted); instead the payslip gets a blocking flag naming the run, so
-the runs of one period are finalised one after the other, each seeing the ones before it.
+may still change or be deleted); instead, when such a payment comes EARLIER in the period (pay
+date, then run id), the payslip gets a blocking, non-overridable flag naming that run: the runs
+of one period are finalised in pay-date order, each recalculated on the ones before it.
 """
 
 from collections import defaultdict
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from payroll.engine import tax_years
@@ -108,7 +109,9 @@ def pay_position(run: PayRun, employee_ids: list[int], *, tax_year: str, pay_dat
                     **(PAYE_KEYS if start <= paid_on <= end else {})}
             for key, source in keys.items():
                 totals[key] = totals.get(key, ZERO) + Decimal(str(increments.get(source, 0)))
-        else:
+        elif (paid_on, run_id) < (pay_date, run.pk):
+            # Only an EARLIER payment of the period is waited for: the runs of a period are
+            # finalised in pay-date order, and a later one never blocks an earlier one.
             position.pending.setdefault(employee_id, []).append(
                 (run_id, str(kinds.get(kind, kind)), paid_on))
     return position
@@ -128,3 +131,23 @@ def last_regular_paychecks(employee_ids: list[int], tax_year: str, pay_date: dat
         found[employee_id] = (Decimal(str(increments.get("us_income_tax_wages", 0))),
                               Decimal(str(increments.get("us_federal_income_tax", 0))))
     return dict(found)
+
+
+def stale_payslip_count(run: PayRun) -> int:
+    """UK: payslips of ``run`` calculated BEFORE another payment to the same person in the same
+    tax period was finalised: their NI (and week 1 / month 1 PAYE) did not see that payment, so
+    the run must be recalculated before it is finalised. One query."""
+    schedule = run.schedule
+    if schedule.jurisdiction != "UK" or schedule.frequency not in UK_FREQUENCIES:
+        return 0
+    dates = [run.pay_date] + ([run.corrects.pay_date] if run.corrects_id else [])
+    window = Q()
+    for day in dates:
+        start, end = tax_years.uk_tax_period_bounds(day, schedule.frequency)
+        window |= Q(run__pay_date__range=(start, end)) | Q(
+            run__kind=PayRun.Kind.CORRECTION, run__corrects__pay_date__range=(start, end))
+    later = Payslip.objects.filter(window, employee_id=OuterRef("employee_id"),
+                                   run__status__in=PayRun.FROZEN,
+                                   run__finalised_at__gt=OuterRef("calculated_at")).exclude(
+        run_id=run.pk)
+    return run.payslips.filter(Exists(later)).count()

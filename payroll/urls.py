@@ -11,6 +11,8 @@ urlpatterns = [
     path("schedules/<int:pk>/generate/", views.schedule_generate, name="schedule_generate"),
     path("schedules/<int:pk>/payment-details/", views.schedule_payment_details,
          name="schedule_payment_details"),
+    path("schedules/<int:pk>/supplemental-method/", views.schedule_supplemental_method,
+         name="schedule_supplemental_method"),
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),
     path("runs/<int:pk>/correct/", views.run_correct, name="run_correct"),
     path("runs/<int:pk>/inputs/", views.run_inputs, name="run_inputs"),

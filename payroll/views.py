@@ -22,6 +22,7 @@ from payroll.forms import (
     PaymentDetailsForm,
     RunCreateForm,
     RunInputForm,
+    SupplementalMethodForm,
     TaxProfileForm,
     UnpaidLeaveForm,
 )
@@ -37,6 +38,7 @@ from payroll.models import (
 from payroll.services import leave as leave_services
 from payroll.services import payment_details
 from payroll.services import runs as run_services
+from payroll.services import schedules as schedule_services
 from payroll.services import setup as setup_services
 from payroll.services.periods import periods_generate
 
@@ -97,7 +99,10 @@ def schedule_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "schedule": schedule, "periods": schedule.periods.order_by("-start_date")[:60],
         "can_run": can_run,
         "payment_form": PaymentDetailsForm(initial=_payment_form_initial(schedule))
-        if can_run else None})
+        if can_run else None,
+        "supplemental_form": SupplementalMethodForm(
+            initial={"supplemental_method": schedule.supplemental_method})
+        if can_run and schedule.jurisdiction == "US" else None})
 
 
 def _payment_form_initial(schedule: PaySchedule) -> dict:
@@ -128,6 +133,26 @@ def schedule_payment_details(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "payroll/schedule_detail.html", {
         "schedule": schedule, "periods": schedule.periods.order_by("-start_date")[:60],
         "can_run": True, "payment_form": form}, status=400)
+
+
+@require_POST
+def schedule_supplemental_method(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    run_services.require_payroll_admin(request.user)
+    schedule = get_object_or_404(PaySchedule, pk=pk)
+    form = SupplementalMethodForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose how supplemental wages are withheld."))
+        return redirect("payroll:schedule_detail", pk=pk)
+    try:
+        schedule_services.schedule_supplemental_method_set(
+            schedule=schedule, method=form.cleaned_data["supplemental_method"],
+            acting_user=request.user)
+    except ValidationError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, _("Supplemental wages withholding saved."))
+    return redirect("payroll:schedule_detail", pk=pk)
 
 
 @require_POST

@@ -26,7 +26,9 @@ from payroll.models import (
     RunInput,
 )
 from payroll.selectors import run_employee_ids
+from payroll.selectors_position import stale_payslip_count
 from payroll.services.calculation import calculate_employees
+from payroll.services.corrections import check_correction_pay_date
 
 log = logging.getLogger(__name__)
 S = PayRun.Status
@@ -222,6 +224,11 @@ def finalise_in_transaction(*, run: PayRun, acting_user, deliver: bool = True) -
     if run.status == S.FINALISED:
         return run
     _check(run, S.FINALISED)
+    if stale := stale_payslip_count(run):
+        raise ValidationError(_(
+            "%(n)d payslip(s) were calculated before another payment to the same people in the "
+            "same tax period was finalised: recalculate this run (it will count that payment), "
+            "approve it again and then finalise.") % {"n": stale})
     payslip_ids = list(run.payslips.order_by(
         "employee__legal_last_name", "employee__legal_first_name", "pk"
     ).values_list("pk", flat=True))
@@ -266,8 +273,6 @@ def run_correction_create(*, original: PayRun, employee_ids: list[int], acting_u
     chosen = [pk for pk in employee_ids if pk in paid]
     if not chosen:
         raise ValidationError(_("Choose at least one employee paid in that run."))
-    from payroll.services.corrections import check_correction_pay_date
-
     pay_date = pay_date or timezone.localdate()
     check_correction_pay_date(original, pay_date)
     run = run_create(schedule=original.schedule, period=original.period, acting_user=acting_user,
