@@ -130,7 +130,8 @@ def test_uk_scottish_code_uses_scottish_bands():
     rest = calculate(uk_inputs())
     scot = calculate(uk_inputs(uk_tax=UKTaxProfile(tax_code="S1257L")))
     # then: 1,951 taxable; rUK 20% = 390.20; Scotland 2026-27
-    #       19% x 330.5833 + 20% x 1,082.4166 + 21% x 538.0001 = 392.2741 -> 392.27
+    #       tax at the basic band top (annual 3,351.53 / 12 = 279.2941, 4 dp truncated) + 21% x
+    #       (1,951 - 16,956 / 12 = 1,413.0000) = 279.2941 + 112.98 = 392.2741 -> 392.27
     assert amount(rest, "PAYE") == d("390.20")
     assert amount(scot, "PAYE") == d("392.27")
     assert scot.lines_in("employee_tax")[0].trace["table"]["region"] == "scotland"

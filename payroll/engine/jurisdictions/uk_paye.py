@@ -171,11 +171,12 @@ def _banded_tax(
         if taxable <= 0:
             break
         in_band = taxable - lower_limit if limit is None else min(taxable, limit) - lower_limit
-        used.append({"band_to_date": fmt(limit) if limit is not None else "",
+        used.append({"band_to_date": fmt(limit) if limit is not None else "no limit",
                      "rate": fmt_rate(rate), "taxable": fmt(in_band)})
         if limit is None or taxable <= limit:
             tax = lower_tax + rate * in_band
-            part = f"{fmt(lower_tax)} at {fmt(lower_limit)} + {fmt_rate(rate)} x {fmt(in_band)}"
+            part = (f"tax at band top {fmt(lower_limit)} = {fmt(lower_tax)} + "
+                    f"{fmt_rate(rate)} x {fmt(in_band)}")
             return tax, used, [part]
         lower_limit, lower_tax = limit, tax_at_top
     return ZERO, used, []
