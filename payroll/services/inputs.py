@@ -114,12 +114,11 @@ def input_problem(run: PayRun, employee: Employee, component: PayComponent, valu
                  "it.") % {"c": component.code}
     if component.code in (HOURS_CODE, OVERTIME_CODE):
         return _hours_problem(run, employee, component, values, facts)
-    if component.calculation == PayComponent.Calculation.FIXED:
-        if values.quantity is not None or values.rate is not None:
-            return _("%(c)s is a fixed amount: give an amount, not hours or a rate.") % {
-                "c": component.code}
-        if values.amount is None and component.default_amount is None:
-            return _("Give an amount for %(c)s.") % {"c": component.code}
+    if component.calculation == PayComponent.Calculation.FIXED and (
+        values.quantity is not None or values.rate is not None
+    ):
+        return _("%(c)s is a fixed amount: give an amount, not hours or a rate.") % {
+            "c": component.code}
     if component.calculation == PayComponent.Calculation.RATE_X_HOURS and (
         values.quantity is None
     ):
