@@ -15,6 +15,7 @@ from employees.models import (
     Department,
     Employee,
     EmploymentType,
+    JobRecord,
     JobTitle,
     Location,
 )
@@ -109,8 +110,11 @@ class JobChangeForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=255)
 
     @classmethod
-    def for_employee(cls, employee: Employee, data=None) -> "JobChangeForm":
-        current = job_as_of(employee, timezone.localdate())
+    def for_employee(cls, employee: Employee, data=None, *,
+                     current: JobRecord | object | None = ...) -> "JobChangeForm":
+        """Pre-filled from today's job; `current`: today's JobRecord when the caller has it."""
+        if current is ...:
+            current = job_as_of(employee, timezone.localdate())
         initial = {
             "effective_date": timezone.localdate(), "job_title": employee.job_title_id,
             "department": employee.department_id, "location": employee.location_id,

@@ -14,8 +14,13 @@ from employees.selectors import job_as_of, weekly_hours_as_of
 from employees.services.changes import job_change
 from employees.services.core import JobData
 from employees.services.imports import import_run
-from tests.factories import DepartmentFactory, EmployeeFactory, LocationFactory
-from tests.factories import JobTitleFactory, PayScheduleFactory
+from tests.factories import (
+    DepartmentFactory,
+    EmployeeFactory,
+    JobTitleFactory,
+    LocationFactory,
+    PayScheduleFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -77,18 +82,18 @@ def test_import_carries_weekly_hours_for_hires_and_changes(hr_admin):
     DepartmentFactory(name="Engineering", code="ENG")
     LocationFactory(name="London")
     JobTitleFactory(name="Engineer")
-    hires = ("employee_number,legal_first_name,legal_last_name,work_email,hire_date,department,"
-             "location,job_title,work_country,pay_basis,amount,currency,weekly_hours\n"
-             "W1,Ann,Lee,w1@acme.test,2026-01-05,Engineering,London,Engineer,GB,salary,"
-             "39000.00,GBP,37.5\n").encode()
+    hires = (b"employee_number,legal_first_name,legal_last_name,work_email,hire_date,department,"
+             b"location,job_title,work_country,pay_basis,amount,currency,weekly_hours\n"
+             b"W1,Ann,Lee,w1@acme.test,2026-01-05,Engineering,London,Engineer,GB,salary,"
+             b"39000.00,GBP,37.5\n")
     result = import_run(acting_user=hr_admin, kind="employees", name="p.csv", content=hires,
                         commit=True)
     assert result.committed, result.errors
     person = JobRecord.objects.get(employee__employee_number="W1").employee
     assert job_as_of(person, date(2026, 1, 5)).weekly_hours == Decimal("37.50")
     # a change file that sets only the hours carries everything else over
-    changes = ("employee_number,effective_date,reason,weekly_hours\n"
-               "W1,2026-04-01,hours_change,30\n").encode()
+    changes = (b"employee_number,effective_date,reason,weekly_hours\n"
+               b"W1,2026-04-01,hours_change,30\n")
     result = import_run(acting_user=hr_admin, kind="changes", name="c.csv", content=changes,
                         commit=True)
     assert result.committed, result.errors
