@@ -127,7 +127,7 @@ class EmploymentAdmin(AuditedAdmin):
 @admin.register(JobRecord)
 class JobRecordAdmin(EffectiveDatedAdmin):
     list_display = ["employee", "effective_date", "job_title", "department", "location",
-                    "reason"]
+                    "fte", "weekly_hours", "reason"]
     list_select_related = ["employee", "job_title", "department", "location"]
 
 

@@ -15,9 +15,11 @@ from employees.models import (
     Department,
     Employee,
     EmploymentType,
+    JobRecord,
     JobTitle,
     Location,
 )
+from employees.selectors import job_as_of
 from employees.services.core import JobData, PayData
 from payroll.models import PaySchedule
 
@@ -96,6 +98,11 @@ class JobChangeForm(forms.Form):
                                         choices=EmploymentType.choices)
     fte = forms.DecimalField(label=_("FTE"), max_digits=4, decimal_places=3,
                              min_value=Decimal("0.01"), max_value=Decimal("1.5"))
+    weekly_hours = forms.DecimalField(
+        label=_("Contracted hours a week"), max_digits=5, decimal_places=2, required=False,
+        min_value=Decimal("0.01"), max_value=Decimal("168"),
+        help_text=_("Payroll pays a salaried person's overtime at salary / 52 / these hours; "
+                    "blank: overtime cannot be paid to them."))
     reason = forms.ChoiceField(
         label=_("Reason"),
         choices=[c for c in ChangeReason.choices if c[0] not in ("hire", "rehire")],
@@ -103,12 +110,17 @@ class JobChangeForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=255)
 
     @classmethod
-    def for_employee(cls, employee: Employee, data=None) -> "JobChangeForm":
+    def for_employee(cls, employee: Employee, data=None, *,
+                     current: JobRecord | object | None = ...) -> "JobChangeForm":
+        """Pre-filled from today's job; `current`: today's JobRecord when the caller has it."""
+        if current is ...:
+            current = job_as_of(employee, timezone.localdate())
         initial = {
             "effective_date": timezone.localdate(), "job_title": employee.job_title_id,
             "department": employee.department_id, "location": employee.location_id,
             "manager": employee.manager.employee_number if employee.manager else "",
             "employment_type": employee.employment_type, "fte": employee.fte,
+            "weekly_hours": current.weekly_hours if current is not None else None,
         }
         return cls(data=data, initial=initial, prefix="job")
 
@@ -116,7 +128,8 @@ class JobChangeForm(forms.Form):
         d = self.cleaned_data
         return JobData(job_title=d["job_title"], department=d["department"],
                        location=d["location"], manager=d["manager"],
-                       employment_type=d["employment_type"], fte=d["fte"])
+                       employment_type=d["employment_type"], fte=d["fte"],
+                       weekly_hours=d.get("weekly_hours"))
 
 
 class PayFieldsMixin(forms.Form):
@@ -171,7 +184,8 @@ class StatusForm(forms.Form):
 
 class RehireForm(JobChangeForm, PayFieldsMixin):
     field_order = ["effective_date", "job_title", "department", "location", "manager",
-                   "employment_type", "fte", "basis", "amount", "currency", "pay_schedule"]
+                   "employment_type", "fte", "weekly_hours", "basis", "amount", "currency",
+                   "pay_schedule"]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

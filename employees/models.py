@@ -229,6 +229,11 @@ class JobRecord(models.Model):
         default=EmploymentType.FULL_TIME,
     )
     fte = models.DecimalField(_("FTE"), max_digits=4, decimal_places=3, default=Decimal("1.000"))
+    # Contracted hours a week: what payroll divides a salary by for an hourly rate (overtime of
+    # salaried staff). Blank: not known, and overtime for a salaried person is refused.
+    weekly_hours = models.DecimalField(
+        _("contracted hours a week"), max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("168"))])
     reason = models.CharField(_("reason"), max_length=20, choices=ChangeReason.choices)
     note = models.CharField(_("note"), max_length=255, blank=True)
     created_by = models.ForeignKey(

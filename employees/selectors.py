@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import QuerySet
 
@@ -129,3 +130,25 @@ def bank_details_for_payment(employee_ids: Iterable[int]) -> dict[int, BankDetai
         )
         for account in accounts
     }
+
+
+def weekly_hours_as_of(employee_ids: Iterable[int], on: date) -> dict[int, Decimal]:
+    """employee id -> contracted hours a week on the job record in force on `on` (employees
+    whose record has none are absent). One query, for any number of employees."""
+    found: dict[int, Decimal | None] = {}
+    for employee_id, hours in JobRecord.objects.filter(
+        employee_id__in=list(employee_ids), effective_date__lte=on
+    ).order_by("employee_id", "effective_date").values_list("employee_id", "weekly_hours"):
+        found[employee_id] = hours  # ordered by date: the record in force wins
+    return {pk: hours for pk, hours in found.items() if hours is not None}
+
+
+def compensation_bases_as_of(employee_ids: Iterable[int], on: date) -> dict[int, str]:
+    """employee id -> pay basis ("salary" / "hourly") of the compensation record in force on
+    `on` (employees with none are absent). One query."""
+    found: dict[int, str] = {}
+    for employee_id, basis in CompensationRecord.objects.filter(
+        employee_id__in=list(employee_ids), effective_date__lte=on
+    ).order_by("employee_id", "effective_date").values_list("employee_id", "basis"):
+        found[employee_id] = basis
+    return found

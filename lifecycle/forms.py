@@ -158,6 +158,10 @@ class HireForm(forms.Form):
                                         label=_("Employment type"))
     fte = forms.DecimalField(max_digits=4, decimal_places=3, initial=Decimal("1.000"),
                              min_value=Decimal("0.01"), max_value=Decimal("1.5"), label=_("FTE"))
+    weekly_hours = forms.DecimalField(
+        max_digits=5, decimal_places=2, required=False, min_value=Decimal("0.01"),
+        max_value=Decimal("168"), label=_("Contracted hours a week"),
+        help_text=_("Needed to pay a salaried person's overtime."))
     basis = forms.ChoiceField(choices=CompensationRecord.Basis.choices, label=_("Pay basis"))
     amount = forms.DecimalField(max_digits=12, decimal_places=4, min_value=Decimal("0.01"),
                                 label=_("Annual salary or hourly rate"))

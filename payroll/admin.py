@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from audit.admin_audited import AuditedModelAdmin
 from payroll.models import (
+    SUPPORTED_COUNTRIES,
     EmployeePayItem,
     PayComponent,
     PayPeriod,
@@ -30,6 +31,14 @@ class PayScheduleAdmin(AuditedModelAdmin):
     list_display = ["name", "frequency", "country", "currency", "supplemental_method",
                     "is_active"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # The country is picked from the ones the engine supports; the model's validator
+        # refuses anything else (a stored legacy value, say) with the reason.
+        if db_field.name == "country":
+            kwargs["widget"] = forms.Select(choices=[("", "---------"),
+                                                     *SUPPORTED_COUNTRIES.items()])
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
 
 @admin.register(PayPeriod)
 class PayPeriodAdmin(AuditedModelAdmin):
@@ -39,7 +48,7 @@ class PayPeriodAdmin(AuditedModelAdmin):
 
 @admin.register(PayComponent)
 class PayComponentAdmin(AuditedModelAdmin):
-    list_display = ["code", "name", "kind", "calculation", "is_active"]
+    list_display = ["code", "name", "kind", "calculation", "allows_negative", "is_active"]
 
 
 @admin.register(EmployeePayItem)

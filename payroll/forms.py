@@ -2,7 +2,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from employees.models import Employee
-from payroll.models import EmployeePayItem, PayComponent, PayPeriod, PayRun, PaySchedule, TaxProfile
+from payroll.models import (
+    EmployeePayItem,
+    PayComponent,
+    PayPeriod,
+    PayRun,
+    PaySchedule,
+    RunInput,
+    TaxProfile,
+)
 
 
 class RunCreateForm(forms.Form):
@@ -39,23 +47,90 @@ class OverrideForm(forms.Form):
 
 
 class RunInputForm(forms.Form):
-    employee = forms.ModelChoiceField(Employee.objects.all(), widget=forms.HiddenInput,
-                                      required=False)
-    employee_number = forms.CharField(required=False)
-    component = forms.ModelChoiceField(PayComponent.objects.filter(is_active=True))
-    quantity = forms.DecimalField(required=False, max_digits=9, decimal_places=2)
-    rate = forms.DecimalField(required=False, max_digits=12, decimal_places=4)
-    amount = forms.DecimalField(required=False, max_digits=12, decimal_places=2)
-    note = forms.CharField(required=False, max_length=200)
+    """One grid cell: a new input (employee picked by number or name), or a change to one
+    existing input (``input``: its id; all values empty removes it)."""
+
+    input = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    employee_number = forms.CharField(
+        label=_("Employee"), required=False, max_length=120,
+        help_text=_("Type a name or an employee number."))
+    component = forms.ModelChoiceField(PayComponent.objects.filter(is_active=True),
+                                       label=_("Component"), required=False)
+    quantity = forms.DecimalField(label=_("Hours / qty"), required=False, max_digits=9,
+                                  decimal_places=2)
+    rate = forms.DecimalField(label=_("Rate"), required=False, max_digits=12, decimal_places=4)
+    amount = forms.DecimalField(label=_("Amount"), required=False, max_digits=12,
+                                decimal_places=2)
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+    def __init__(self, *args, run=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.run = run
 
     def clean(self):
         data = super().clean()
-        if not data.get("employee"):
-            number = (data.get("employee_number") or "").strip()
-            data["employee"] = Employee.objects.filter(employee_number=number).first()
-            if data["employee"] is None:
-                self.add_error("employee_number", _("No employee with that number."))
+        if data.get("input"):
+            data["run_input"] = RunInput.objects.select_related("employee", "component").filter(
+                pk=data["input"], run=self.run).first()
+            if data["run_input"] is None:
+                raise forms.ValidationError(_("That input no longer exists; reload the page."))
+            data["employee"], data["component"] = (data["run_input"].employee,
+                                                   data["run_input"].component)
+            return data
+        data["run_input"] = None
+        if not data.get("component") and "component" not in self.errors:
+            self.add_error("component", _("Choose a component."))
+        data["employee"] = self._employee((data.get("employee_number") or "").strip())
         return data
+
+    def _employee(self, text: str) -> Employee | None:
+        """By number ("E0042"), "Name (E0042)" as the picker shows it, or a unique full name."""
+        if not text:
+            self.add_error("employee_number", _("Choose an employee."))
+            return None
+        number = text.rsplit("(", 1)[-1].rstrip(")").strip() if text.endswith(")") else text
+        employee = Employee.objects.filter(employee_number__iexact=number).first()
+        if employee is None:
+            from payroll.selectors_inputs import employees_named
+
+            found = employees_named(text)
+            if len(found) == 1:
+                return found[0]
+            self.add_error("employee_number", _(
+                "Several employees are called %(t)s: pick one from the list (it adds their "
+                "number).") % {"t": text} if found else
+                _("No employee has the number or name %(t)s.") % {"t": text})
+        return employee
+
+
+class BulkEntryForm(forms.Form):
+    rows = forms.CharField(
+        label=_("Rows"), max_length=500_000,
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+        help_text=_("Paste from a spreadsheet (tab separated) or type CSV: employee_number, "
+                    "component, quantity, rate, amount, note. The header line is optional."))
+
+
+class BulkOverrideForm(forms.Form):
+    code = forms.ChoiceField(label=_("Flag"))
+    comment = forms.CharField(label=_("Why these flags are acceptable"), max_length=500,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+    employee_numbers = forms.CharField(
+        label=_("Only these employee numbers"), required=False, max_length=20_000,
+        help_text=_("Comma or space separated; empty: every payslip with this flag."))
+
+    def __init__(self, *args, codes: list[tuple[str, str]] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].choices = list(codes)
+
+    def clean_comment(self) -> str:
+        comment = self.cleaned_data["comment"].strip()
+        if not comment:
+            raise forms.ValidationError(_("Say why these flags are acceptable."))
+        return comment
+
+    def clean_employee_numbers(self) -> list[str]:
+        return self.cleaned_data["employee_numbers"].replace(",", " ").split()
 
 
 class CsvImportForm(forms.Form):
@@ -127,6 +202,15 @@ class PayItemForm(forms.ModelForm):
         start, end = data.get("effective_from"), data.get("effective_to")
         if start and end and end < start:
             self.add_error("effective_to", _("Ends before it starts."))
+        component = data.get("component")
+        if component is not None and not component.allows_negative and (
+            data.get("amount") is not None and data["amount"] < 0
+        ):
+            self.add_error("amount", _("%(c)s does not allow negative amounts.")
+                           % {"c": component.code})
+        for name in ("rate", "quantity", "percent"):
+            if data.get(name) is not None and data[name] < 0:
+                self.add_error(name, _("Cannot be negative."))
         if all(data.get(f) is None for f in ("amount", "rate", "quantity", "percent")):
             component = data.get("component")
             if component is not None and component.default_amount is None and (

@@ -54,6 +54,27 @@ class RunInputQuerySet(FrozenGuardQuerySet):
     frozen_lookup = "run__status__in"
 
 
+# The countries the payroll engine can tax, and the engine jurisdiction each maps to. Explicit on
+# purpose: a country not listed is refused (never taxed as another country's payroll). "UK" is a
+# legacy spelling of GB kept for rows saved before the country was validated.
+SUPPORTED_COUNTRIES = {"GB": _("United Kingdom"), "US": _("United States")}
+JURISDICTION_BY_COUNTRY = {"GB": "UK", "UK": "UK", "US": "US"}
+
+
+class UnsupportedJurisdiction(ValidationError):
+    """A pay schedule's country has no tax engine: nothing may be calculated for it."""
+
+
+def validate_supported_country(value: str) -> None:
+    if value not in SUPPORTED_COUNTRIES:
+        raise ValidationError(
+            _("Payroll cannot be run for country %(c)s: the payroll engine supports only "
+              "%(supported)s. Pay these employees through a GB or US schedule, or outside "
+              "HROps."),
+            params={"c": value or "(none)", "supported": ", ".join(SUPPORTED_COUNTRIES)},
+            code="unsupported_country")
+
+
 class PayFrequency(models.TextChoices):
     WEEKLY = "weekly", _("Weekly")
     BIWEEKLY = "biweekly", _("Biweekly (US)")
@@ -74,7 +95,8 @@ class PaySchedule(models.Model):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     frequency = models.CharField(_("frequency"), max_length=12, choices=PayFrequency.choices)
-    country = models.CharField(_("country"), max_length=2, help_text=_("US or GB"))
+    country = models.CharField(_("country"), max_length=2, help_text=_("GB or US"),
+                               validators=[validate_supported_country])
     currency = models.CharField(_("currency"), max_length=3)
     first_period_start = models.DateField(
         _("first period starts"),
@@ -132,8 +154,25 @@ class PaySchedule(models.Model):
 
     @property
     def jurisdiction(self) -> str:
-        """The engine's jurisdiction key for this schedule's country."""
-        return "UK" if self.country in ("GB", "UK") else "US"
+        """The engine's jurisdiction key for this schedule's country; raises
+        UnsupportedJurisdiction for a country the engine cannot tax (no fallback)."""
+        try:
+            return JURISDICTION_BY_COUNTRY[self.country]
+        except KeyError:
+            raise UnsupportedJurisdiction(self.unsupported_message,
+                                          code="unsupported_country") from None
+
+    @property
+    def is_supported(self) -> bool:
+        return self.country in JURISDICTION_BY_COUNTRY
+
+    @property
+    def unsupported_message(self) -> str:
+        return str(_("The pay schedule %(s)s is for country %(c)s, which the payroll engine "
+                     "does not support (only %(supported)s): no pay or tax is calculated for "
+                     "it. Move its employees to a GB or US schedule.")
+                   % {"s": self.name, "c": self.country or "(none)",
+                      "supported": ", ".join(SUPPORTED_COUNTRIES)})
 
 
 class PayPeriod(models.Model):
@@ -215,6 +254,12 @@ class PayComponent(models.Model):
         null=True, blank=True,
     )
     mandatory = models.BooleanField(_("required by law"), default=False)
+    # A negative one-off amount is a refund or clawback: only where the component says so
+    # (e.g. a loan repayment taken twice is refunded as a negative post-tax deduction).
+    allows_negative = models.BooleanField(
+        _("negative amounts allowed"), default=False,
+        help_text=_("Allow negative amounts on inputs of this component (refunds or clawbacks). "
+                    "Hours and rates are never negative."))
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -508,12 +553,9 @@ class RunInput(models.Model):
     objects = RunInputQuerySet.as_manager()
 
     class Meta:
-        ordering = ["run", "employee", "component__code"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["run", "employee", "component"], name="runinput_one_per_component"
-            ),
-        ]
+        # Several inputs of one component for one person all count (two bonuses are paid as
+        # two lines), so there is no uniqueness on (run, employee, component).
+        ordering = ["run", "employee", "component__code", "pk"]
 
     def __str__(self) -> str:
         return f"run {self.run_id} emp {self.employee_id} {self.component_id}"

@@ -22,6 +22,7 @@ FLAG_LABELS = {
     "missing_tax_setup": _("No tax details"),
     "missing_bank_details": _("No bank account"),
     "calculation_error": _("Calculation error"),
+    "missing_hours": _("No hours entered"),
 }
 
 

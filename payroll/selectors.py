@@ -44,13 +44,16 @@ def ytd_for(employee: Employee | int, tax_year: str) -> dict[str, Decimal]:
     return ytd_by_employee([employee_id], tax_year).get(employee_id, {})
 
 
-def regular_run_employee_ids(run: PayRun) -> list[int]:
+def regular_run_employee_ids(run: PayRun, among: list[int] | None = None) -> list[int]:
     """Employees paid by this schedule in the run's period: employed at some point in it and
-    whose compensation in force at the end of the period (or of their employment) names it."""
+    whose compensation in force at the end of the period (or of their employment) names it.
+    ``among``: only these candidates (a cheap membership check for a few people)."""
     period = run.period
     employed = Employee.objects.filter(hire_date__lte=period.end_date).filter(
         Q(termination_date__isnull=True) | Q(termination_date__gte=period.start_date)
     )
+    if among is not None:
+        employed = employed.filter(pk__in=among)
     latest: dict[int, tuple[date, int | None]] = {}
     records = CompensationRecord.objects.filter(
         employee__in=employed, effective_date__lte=period.end_date
@@ -67,10 +70,11 @@ def regular_run_employee_ids(run: PayRun) -> list[int]:
                   if schedule_id == run.schedule_id and e not in final_pay)
 
 
-def run_employee_ids(run: PayRun) -> list[int]:
+def run_employee_ids(run: PayRun, among: list[int] | None = None) -> list[int]:
     if run.kind == PayRun.Kind.REGULAR:
-        return regular_run_employee_ids(run)
-    return sorted(run.employees.values_list("pk", flat=True))
+        return regular_run_employee_ids(run, among)
+    paid = run.employees.all() if among is None else run.employees.filter(pk__in=among)
+    return sorted(paid.values_list("pk", flat=True))
 
 
 def previous_payslips(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from payroll import views
+from payroll import views, views_inputs
 
 app_name = "payroll"
 
@@ -15,9 +15,17 @@ urlpatterns = [
          name="schedule_supplemental_method"),
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),
     path("runs/<int:pk>/correct/", views.run_correct, name="run_correct"),
-    path("runs/<int:pk>/inputs/", views.run_inputs, name="run_inputs"),
-    path("runs/<int:pk>/inputs/save/", views.run_input_save, name="run_input_save"),
-    path("runs/<int:pk>/inputs/import/", views.run_inputs_import, name="run_inputs_import"),
+    path("runs/<int:pk>/inputs/", views_inputs.run_inputs, name="run_inputs"),
+    path("runs/<int:pk>/inputs/save/", views_inputs.run_input_save, name="run_input_save"),
+    path("runs/<int:pk>/inputs/import/", views_inputs.run_inputs_import,
+         name="run_inputs_import"),
+    path("runs/<int:pk>/inputs/paste/", views_inputs.run_inputs_paste, name="run_inputs_paste"),
+    path("runs/<int:pk>/inputs/employees/", views_inputs.run_input_employees,
+         name="run_input_employees"),
+    path("runs/<int:pk>/flags/override-form/", views_inputs.run_bulk_override_form,
+         name="run_bulk_override_form"),
+    path("runs/<int:pk>/flags/override/", views_inputs.run_bulk_override,
+         name="run_bulk_override"),
     path("runs/<int:pk>/payslips/<int:payslip_pk>/", views.payslip_detail,
          name="payslip_detail"),
     path("runs/<int:pk>/payslips/<int:payslip_pk>/override/", views.payslip_override,

@@ -16,12 +16,10 @@ from employees.models import Employee
 from payroll import selectors
 from payroll.forms import (
     CorrectionForm,
-    CsvImportForm,
     OverrideForm,
     PayItemForm,
     PaymentDetailsForm,
     RunCreateForm,
-    RunInputForm,
     SupplementalMethodForm,
     TaxProfileForm,
     UnpaidLeaveForm,
@@ -31,7 +29,6 @@ from payroll.models import (
     PayRun,
     PaySchedule,
     PayslipLine,
-    RunInput,
     TaxProfile,
     UnpaidLeave,
 )
@@ -162,9 +159,13 @@ def schedule_generate(request: HttpRequest, pk: int) -> HttpResponse:
     schedule = get_object_or_404(PaySchedule, pk=pk)
     from datetime import date, timedelta
 
-    new = periods_generate(schedule=schedule, until=date.today() + timedelta(days=120),
-                           acting_user=request.user)
-    messages.success(request, _("%(n)d period(s) generated.") % {"n": len(new)})
+    try:
+        new = periods_generate(schedule=schedule, until=date.today() + timedelta(days=120),
+                               acting_user=request.user)
+    except ValidationError as exc:  # e.g. a country the payroll engine does not support
+        _fail(request, exc)
+    else:
+        messages.success(request, _("%(n)d period(s) generated.") % {"n": len(new)})
     return redirect("payroll:schedule_detail", pk=pk)
 
 
@@ -266,74 +267,6 @@ def payslip_override(request: HttpRequest, pk: int, payslip_pk: int) -> HttpResp
         except ValidationError as exc:
             _fail(request, exc)
     return redirect("payroll:payslip_detail", pk=run.pk, payslip_pk=payslip.pk)
-
-
-@require_GET
-def run_inputs(request: HttpRequest, pk: int) -> HttpResponse:
-    run = _get_run(request, pk)
-    inputs = RunInput.objects.filter(run=run).select_related("employee", "component")
-    return render(request, "payroll/run_inputs.html", {
-        "run": run, "inputs": inputs, "form": RunInputForm(), "import_form": CsvImportForm(),
-        "can_edit": has_role(request.user, Role.PAYROLL_ADMIN)
-        and run.status in setup_services.EDITABLE})
-
-
-@require_POST
-def run_input_save(request: HttpRequest, pk: int) -> HttpResponse:
-    """Add or change one grid cell (htmx: the row comes back; otherwise a redirect)."""
-    run = _get_run(request, pk)
-    run_services.require_payroll_admin(request.user)
-    form = RunInputForm(request.POST)
-    if not form.is_valid():
-        if request.headers.get("HX-Request"):
-            return HttpResponse(" ".join(e for errs in form.errors.values() for e in errs),
-                                status=422)
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-        return redirect("payroll:run_inputs", pk=run.pk)
-    d = form.cleaned_data
-    try:
-        obj = setup_services.run_input_set(
-            run=run, employee=d["employee"], component=d["component"],
-            quantity=d["quantity"], rate=d["rate"], amount=d["amount"], note=d["note"],
-            acting_user=request.user)
-    except ValidationError as exc:
-        if request.headers.get("HX-Request"):
-            return HttpResponse(" ".join(exc.messages), status=422)
-        _fail(request, exc)
-        return redirect("payroll:run_inputs", pk=run.pk)
-    if request.headers.get("HX-Request") and obj is not None:
-        return render(request, "payroll/run_inputs.html#row",
-                      {"run": run, "ri": obj, "can_edit": True})
-    return redirect("payroll:run_inputs", pk=run.pk)
-
-
-@require_POST
-def run_inputs_import(request: HttpRequest, pk: int) -> HttpResponse:
-    run = _get_run(request, pk)
-    run_services.require_payroll_admin(request.user)
-    form = CsvImportForm(request.POST, request.FILES)
-    errors: list = []
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > 5 * 1024 * 1024:
-            errors = [(0, _("The file is larger than 5 MB."))]
-        else:
-            try:
-                result = setup_services.run_inputs_import(
-                    run=run, data=upload.read(), acting_user=request.user)
-            except ValidationError as exc:
-                result = setup_services.ImportResult(0, [(0, m) for m in exc.messages])
-            errors = result.errors
-            if not errors:
-                messages.success(request, _("%(n)d input(s) imported.") % {"n": result.created})
-                return redirect("payroll:run_inputs", pk=run.pk)
-    else:
-        errors = [(0, _("Choose a CSV file."))]
-    inputs = RunInput.objects.filter(run=run).select_related("employee", "component")
-    return render(request, "payroll/run_inputs.html", {
-        "run": run, "inputs": inputs, "form": RunInputForm(), "import_form": form,
-        "import_errors": errors, "can_edit": True}, status=400)
 
 
 def _setup_employee(request: HttpRequest, pk: int, *, write: bool = False) -> Employee:

@@ -13,7 +13,7 @@ from audit.services import audit_record, diff, snapshot
 from employees.models import CompensationRecord, Employee, JobRecord
 from employees.services.core import (
     COMPENSATION_FIELDS,
-    JOB_FIELDS,
+    JOB_RECORD_FIELDS,
     JobData,
     PayData,
     compensation_record_add,
@@ -27,7 +27,7 @@ FTE_MIN, FTE_MAX = Decimal("0.01"), Decimal("1.5")
 # A change may be back-dated for corrections, but not to before the person was hired.
 # The daily job looks back this many days so a missed run (worker down) catches up.
 CATCH_UP_DAYS = 7
-JOB_AUDIT_FIELDS = ("effective_date", *JOB_FIELDS, "reason")
+JOB_AUDIT_FIELDS = ("effective_date", *JOB_RECORD_FIELDS, "reason")
 PAY_AUDIT_FIELDS = ("effective_date", *COMPENSATION_FIELDS, "reason")
 
 

@@ -25,6 +25,8 @@ from employees.models import (
 from employees.selectors import job_as_of, manager_chain
 
 JOB_FIELDS = ("job_title", "department", "location", "manager", "employment_type", "fte")
+# Fields of a job record that are not mirrored onto the employee (read as of a date instead).
+JOB_RECORD_FIELDS = (*JOB_FIELDS, "weekly_hours")
 COMPENSATION_FIELDS = ("basis", "annual_salary", "hourly_rate", "currency", "pay_schedule")
 
 
@@ -36,6 +38,7 @@ class JobData:
     manager: Employee | None = None
     employment_type: str = EmploymentType.FULL_TIME
     fte: Decimal = Decimal("1.000")
+    weekly_hours: Decimal | None = None  # contracted hours a week; None = not known
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,16 @@ class PayData:
     annual_salary: Decimal | None = None
     hourly_rate: Decimal | None = None
     pay_schedule: object | None = None  # payroll.PaySchedule
+
+
+WEEKLY_HOURS_MAX = Decimal("168")
+
+
+def _check_weekly_hours(job: JobData) -> None:
+    if job.weekly_hours is not None and not (0 < job.weekly_hours <= WEEKLY_HOURS_MAX):
+        raise ValidationError({"weekly_hours": _(
+            "Contracted hours a week must be more than 0 and at most %(hi)s.")
+            % {"hi": WEEKLY_HOURS_MAX}})
 
 
 def _ensure_no_manager_cycle(employee: Employee, manager: Employee | None) -> None:
@@ -127,6 +140,7 @@ def job_record_add(
     note: str = "",
 ) -> JobRecord:
     _ensure_no_manager_cycle(employee, job.manager)
+    _check_weekly_hours(job)
     if JobRecord.objects.filter(employee=employee, effective_date=effective_date).exists():
         raise ValidationError(
             {"effective_date": _("There is already a job change on %(date)s; correct that one "
@@ -138,11 +152,12 @@ def job_record_add(
         created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
         job_title=job.job_title, department=job.department, location=job.location,
         manager=job.manager, employment_type=job.employment_type, fte=job.fte,
+        weekly_hours=job.weekly_hours,
     )
     audit_record(
         actor=acting_user, action="create", obj=record, employee_id=employee.pk,
-        changes=diff(snapshot(previous, JOB_FIELDS) if previous else {},
-                     snapshot(record, JOB_FIELDS)),
+        changes=diff(snapshot(previous, JOB_RECORD_FIELDS) if previous else {},
+                     snapshot(record, JOB_RECORD_FIELDS)),
         note=f"{record.get_reason_display()} effective {effective_date}",
     )
     employee_sync_current_job(employee=employee)

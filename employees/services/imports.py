@@ -47,26 +47,27 @@ EMPLOYEE_REQUIRED = ("employee_number", "legal_first_name", "legal_last_name", "
                      "hire_date", "department", "location", "job_title", "work_country",
                      "pay_basis", "amount", "currency")
 EMPLOYEE_OPTIONAL = ("preferred_name", "manager_number", "employment_type", "fte",
-                     "pay_schedule")
+                     "pay_schedule", "weekly_hours")
 CHANGE_REQUIRED = ("employee_number", "effective_date", "reason")
 CHANGE_OPTIONAL = ("job_title", "department", "location", "manager_number", "employment_type",
-                   "fte", "pay_basis", "amount", "currency", "pay_schedule", "note")
-JOB_COLUMNS = ("job_title", "department", "location", "manager_number", "employment_type", "fte")
+                   "fte", "pay_basis", "amount", "currency", "pay_schedule", "note", "weekly_hours")
+JOB_COLUMNS = ("job_title", "department", "location", "manager_number", "employment_type", "fte",
+               "weekly_hours")
 PAY_COLUMNS = ("pay_basis", "amount", "currency", "pay_schedule")
 
 TEMPLATES = {
     "employees": (
         [*EMPLOYEE_REQUIRED[:4], "preferred_name", *EMPLOYEE_REQUIRED[4:8], "manager_number",
          "employment_type", "fte", "work_country", "pay_basis", "amount", "currency",
-         "pay_schedule"],
+         "pay_schedule", "weekly_hours"],
         ["E1001", "Jane", "Doe", "jane.doe@example.com", "Janie", "2026-01-05", "Engineering",
          "London", "Software Engineer", "E0001", "full_time", "1.000", "GB", "salary",
-         "52000.00", "GBP", "UK monthly"],
+         "52000.00", "GBP", "UK monthly", "37.5"],
     ),
     "changes": (
         [*CHANGE_REQUIRED, *CHANGE_OPTIONAL],
         ["E1001", "2026-04-01", "promotion", "Senior Software Engineer", "", "", "", "", "",
-         "salary", "61000.00", "", "", "Annual review"],
+         "salary", "61000.00", "", "", "Annual review", ""],
     ),
 }
 
@@ -298,6 +299,7 @@ def _plan_employees(rows: list[tuple[int, dict]], errors: list[RowError]) -> lis
                       required=True)
         etype = r.get("employment_type", lambda v: _choice(v, EmploymentType.choices))
         fte = r.get("fte", _decimal)
+        weekly_hours = r.get("weekly_hours", _decimal)
         country = r.get("work_country", required=True)
         basis = r.get("pay_basis", lambda v: _choice(v, CompensationRecord.Basis.choices),
                       required=True)
@@ -350,7 +352,8 @@ def _plan_employees(rows: list[tuple[int, dict]], errors: list[RowError]) -> lis
             preferred=r.get("preferred_name") or "", hire_date=hire_date, country=country.upper(),
             job=dict(job_title=title, department=department, location=location,
                      manager=manager, employment_type=etype or EmploymentType.FULL_TIME,
-                     fte=fte if fte is not None else Decimal("1.000")),
+                     fte=fte if fte is not None else Decimal("1.000"),
+                     weekly_hours=weekly_hours),
             pay=pay, depends_on=depends_on, today=today,
         ))
     return _order_by_dependency(planned, errors)
@@ -429,6 +432,7 @@ def _plan_changes(rows: list[tuple[int, dict]], errors: list[RowError]) -> list[
             "employment_type": r.get("employment_type",
                                      lambda v: _choice(v, EmploymentType.choices)),
             "fte": r.get("fte", _decimal),
+            "weekly_hours": r.get("weekly_hours", _decimal),
         }
         pay = {
             "basis": r.get("pay_basis", lambda v: _choice(v, CompensationRecord.Basis.choices)),
@@ -483,7 +487,8 @@ def _change_row(row_no: int, employee: Employee, effective: date, reason: str, n
 def _apply_job(acting_user, employee, effective, reason, note, job: dict) -> None:
     previous = job_as_of(employee, effective)
     merged = {}
-    for name in ("job_title", "department", "location", "manager", "employment_type", "fte"):
+    for name in ("job_title", "department", "location", "manager", "employment_type", "fte",
+                 "weekly_hours"):
         value = job[name]
         if value is None and previous is not None:
             value = getattr(previous, name)

@@ -76,10 +76,14 @@ def employment(request: HttpRequest, pk: int) -> HttpResponse:
     employee = employee_get_for_viewer(request.user, pk, section=Section.EMPLOYMENT,
                                        queryset=_PROFILE_QS)
     may_change = can_change(request.user, employee, Section.EMPLOYMENT)
-    form = JobChangeForm.for_employee(employee)
+    as_of_form, on = _as_of(request)
+    today = timezone.localdate()
+    in_force = job_as_of(employee, on)
+    current = in_force if on == today else job_as_of(employee, today)
+    form = JobChangeForm.for_employee(employee, current=current)
     if request.method == "POST":
         employee_get_for_viewer(request.user, pk, section=Section.EMPLOYMENT, for_write=True)
-        form = JobChangeForm.for_employee(employee, data=request.POST)
+        form = JobChangeForm.for_employee(employee, data=request.POST, current=current)
         if form.is_valid():
             try:
                 record = job_change(acting_user=request.user, employee=employee,
@@ -92,11 +96,10 @@ def employment(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Job change effective %(d)s saved.")
                                  % {"d": record.effective_date})
                 return redirect("employees:employment", pk=employee.pk)
-    as_of_form, on = _as_of(request)
     return render(request, "employees/profile_employment.html", _context(
         request, employee, "employment", form=form, may_change=may_change,
         records=job_timeline(employee), as_of_form=as_of_form, on=on,
-        in_force=job_as_of(employee, on), today=timezone.localdate(),
+        in_force=in_force, today=today,
     ), status=400 if request.method == "POST" else 200)
 
 

@@ -11,10 +11,10 @@ leave is paid exactly ``annual / periods``.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from payroll.engine.components import HOURLY, OVERTIME, SALARY
-from payroll.engine.money import fmt, half_up_cents
+from payroll.engine.money import FOUR_PLACES, fmt, half_up_cents, quantize
 from payroll.engine.types import CompensationSegment, PayInputs, PayLine
 
 PERIODS_PER_YEAR = {
@@ -125,24 +125,75 @@ def hourly_rate_at(inputs: PayInputs) -> Decimal | None:
     return rate
 
 
+WEEKS_PER_YEAR = 52
+DERIVED_RATE_RULE = ("HROps policy: salaried hourly rate = annual salary / 52 / contracted weekly "
+                     "hours, half up to 4 decimal places (as hourly rates are stored); then hours "
+                     "x rate x multiplier, half up to the cent")
+
+
+def salaried_hourly_rate(inputs: PayInputs) -> tuple[Decimal, str, dict]:
+    """A salaried person's hourly rate for overtime: annual / 52 / contracted weekly hours.
+
+    Raises ValueError when there is no salary in force or no contracted hours: overtime is never
+    paid at an invented rate, nor silently at nothing."""
+    _, end = _employment_window(inputs)
+    annual = None
+    for seg in inputs.compensation:
+        if seg.annual_salary is not None and seg.effective_from <= end and (
+            seg.effective_to is None or seg.effective_to >= end
+        ):
+            annual = seg.annual_salary
+    if annual is None:
+        raise ValueError("overtime or hours given, but no salary or hourly rate is in force")
+    if not inputs.weekly_hours or inputs.weekly_hours <= 0:
+        raise ValueError("overtime for a salaried employee needs their contracted weekly hours "
+                         "(job record); none are recorded")
+    rate = quantize(annual / WEEKS_PER_YEAR / inputs.weekly_hours, FOUR_PLACES,
+                    rounding=ROUND_HALF_UP)
+    formula = (f"{fmt(annual)} / {WEEKS_PER_YEAR} / {inputs.weekly_hours.normalize():f} h "
+               f"= {rate} an hour")
+    return rate, formula, {"annual_salary": fmt(annual),
+                           "weekly_hours": f"{inputs.weekly_hours}", "hourly_rate": f"{rate}"}
+
+
+def _hours_line(component, hours: Decimal, rate: Decimal, multiplier: Decimal, *,
+                derivation: tuple[str, dict] | None = None) -> PayLine:
+    amount = half_up_cents(hours * rate * multiplier)
+    factor = f" x {multiplier.normalize():f}" if multiplier != 1 else ""
+    trace = {"inputs": {"hours": f"{hours}", "hourly_rate": fmt(rate),
+                        "multiplier": f"{multiplier}"},
+             "formula": f"{hours} h x {fmt(rate)}{factor} = {amount}",
+             "rule": "hours x rate x multiplier, half up to the cent"}
+    if derivation is not None:
+        formula, values = derivation
+        trace["inputs"].update(values)
+        trace["formula"] = f"{formula}; {hours} h x {rate}{factor} = {amount}"
+        trace["rule"] = DERIVED_RATE_RULE
+    return PayLine(component.code, component.name, "earning", amount,
+                   quantity=hours, rate=rate * multiplier, trace=trace)
+
+
 def hourly_lines(inputs: PayInputs) -> list[PayLine]:
-    """Regular hours x rate and overtime hours x rate x multiplier, each rounded once."""
+    """Regular hours x rate and overtime hours x rate x multiplier, each rounded once.
+
+    Hourly staff: their own rate. Salaried staff: overtime only, at the rate derived from their
+    salary and contracted hours; regular hours for them (or any hours with no pay in force) are
+    an error, never a line of 0."""
     rate = hourly_rate_at(inputs)
     if rate is None:
-        return []
+        if inputs.hours_worked:
+            raise ValueError("regular hours given for an employee with no hourly rate in force "
+                             "(salaried staff are paid their salary; record overtime instead)")
+        if not inputs.overtime_hours:
+            return []
+        rate, formula, values = salaried_hourly_rate(inputs)
+        return [_hours_line(OVERTIME, inputs.overtime_hours, rate, inputs.overtime_multiplier,
+                            derivation=(formula, values))]
     lines = []
     for component, hours, multiplier in (
         (HOURLY, inputs.hours_worked, Decimal(1)),
         (OVERTIME, inputs.overtime_hours, inputs.overtime_multiplier),
     ):
-        if not hours:
-            continue
-        amount = half_up_cents(hours * rate * multiplier)
-        factor = f" x {multiplier.normalize():f}" if multiplier != 1 else ""
-        trace = {"inputs": {"hours": f"{hours}", "hourly_rate": fmt(rate),
-                            "multiplier": f"{multiplier}"},
-                 "formula": f"{hours} h x {fmt(rate)}{factor} = {amount}",
-                 "rule": "hours x rate x multiplier, half up to the cent"}
-        lines.append(PayLine(component.code, component.name, "earning", amount,
-                             quantity=hours, rate=rate * multiplier, trace=trace))
+        if hours:
+            lines.append(_hours_line(component, hours, rate, multiplier))
     return lines

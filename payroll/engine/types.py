@@ -189,6 +189,9 @@ class PayInputs:
     hours_worked: Decimal = ZERO
     overtime_hours: Decimal = ZERO
     overtime_multiplier: Decimal = Decimal("1.5")
+    # Contracted hours a week (employees.JobRecord): a salaried person's overtime is paid at
+    # annual salary / 52 / weekly hours. None: not known (salaried overtime is then an error).
+    weekly_hours: Decimal | None = None
     items: tuple[PayItem, ...] = ()
     # A payment outside the regular payroll (an off-cycle run): supplemental wages in it are
     # "paid separately" from regular wages (Pub 15 section 7).

@@ -16,10 +16,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from employees.models import CompensationRecord, Employee
+from employees.selectors import weekly_hours_as_of
 from payroll import engine
 from payroll.engine import tax_years as engine_tax_years
 from payroll.engine.jurisdictions.registry import get as get_jurisdiction
 from payroll.models import (
+    JURISDICTION_BY_COUNTRY,
     EmployeePayItem,
     PayComponent,
     PayRun,
@@ -44,7 +46,7 @@ HOURS_CODE = "HOURS"
 OVERTIME_CODE = "OVERTIME"
 
 BLOCKING_FLAGS = {"variance", "negative_net", "missing_tax_setup", "missing_bank_details",
-                  "calculation_error"}
+                  "calculation_error", "missing_hours"}
 NOT_OVERRIDABLE = {"calculation_error"}
 
 
@@ -182,8 +184,11 @@ def prepare(run: PayRun, employee_ids: list[int], *, pay_date: date | None = Non
     """Engine inputs for a chunk of employees: a fixed number of queries, whatever its size."""
     period, schedule = run.period, run.schedule
     pay_date = pay_date or run.pay_date
-    jurisdiction = schedule.jurisdiction
-    tax_year = get_jurisdiction(jurisdiction).tax_year_for(pay_date)
+    # An unsupported country keeps its own code: the engine refuses it, nothing falls back to
+    # another country's taxes (calculate_employees flags every payslip instead).
+    jurisdiction = JURISDICTION_BY_COUNTRY.get(schedule.country, schedule.country)
+    tax_year = get_jurisdiction(jurisdiction).tax_year_for(pay_date) if (
+        schedule.is_supported) else ""
     start, end = period.start_date, period.end_date
     employees = Employee.objects.filter(pk__in=employee_ids).only(
         "id", "hire_date", "termination_date", "legal_first_name", "legal_last_name",
@@ -214,7 +219,10 @@ def prepare(run: PayRun, employee_ids: list[int], *, pay_date: date | None = Non
     ).select_related("component").order_by("employee_id", "component__code"):
         with_inputs.add(ri.employee_id)
         if ri.component.code in (HOURS_CODE, OVERTIME_CODE):
-            hours[ri.employee_id][ri.component.code] = ri.quantity or ZERO
+            # Several inputs of one component all count.
+            emp_hours = hours[ri.employee_id]
+            emp_hours[ri.component.code] = emp_hours.get(ri.component.code, ZERO) + (
+                ri.quantity or ZERO)
             hours[ri.employee_id]["multiplier"] = ri.component.multiplier
         else:
             items[ri.employee_id].append(_pay_item(
@@ -228,6 +236,7 @@ def prepare(run: PayRun, employee_ids: list[int], *, pay_date: date | None = Non
                             exclude_run_ids={run.pk, *exclude_run_ids})
     ytd = position.ytd
     period_number = tax_period_number(schedule, period, pay_date)
+    weekly = weekly_hours_as_of(employee_ids, end)
     options = engine.Options(whole_dollar_withholding=schedule.whole_dollar_withholding,
                              supplemental_method=schedule.supplemental_method)
     prepared = []
@@ -256,6 +265,7 @@ def prepare(run: PayRun, employee_ids: list[int], *, pay_date: date | None = Non
             hours_worked=emp_hours.get(HOURS_CODE, ZERO),
             overtime_hours=emp_hours.get(OVERTIME_CODE, ZERO),
             overtime_multiplier=emp_hours.get("multiplier", Decimal("1.5")),
+            weekly_hours=weekly.get(employee.pk),
             items=tuple(items[employee.pk]), off_cycle=off_cycle,
             us_w4=us_w4(profile) if profile and jurisdiction == "US" else None,
             uk_tax=uk_profile,
@@ -412,23 +422,45 @@ def calculate_employees(run: PayRun, employee_ids: list[int]) -> int:
     existing = {p.employee_id: p for p in Payslip.objects.filter(
         run=run, employee_id__in=employee_ids).order_by().only("id", "employee_id", "inputs_hash")}
     prepared = prepare(run, employee_ids)
+    data_flags(run, prepared)
     todo = [p for p in prepared if existing.get(p.employee.pk) is None
             or existing[p.employee.pk].inputs_hash != p.inputs_hash]
     if not todo:
         return 0
     previous = previous_payslips([p.employee.pk for p in todo], run.pay_date,
                                  exclude_run_id=run.pk)
-    missing_bank = bank_details_missing([p.employee.pk for p in todo])
     built = []
     for p in todo:
-        if missing_bank is not None and p.employee.pk in missing_bank:
-            p.flags.append(_flag("missing_bank_details", "No bank account for payment."))
-        try:
-            result = engine.calculate(p.inputs)
-            lines = list(result.lines)
-        except (LookupError, ValueError, ArithmeticError) as exc:
-            result, lines = None, []
-            p.flags.append(_flag("calculation_error", f"{type(exc).__name__}: {exc}"))
+        if not run.schedule.is_supported:
+            result, lines = None, []  # flagged by data_flags: never another country's taxes
+        else:
+            try:
+                result = engine.calculate(p.inputs)
+                lines = list(result.lines)
+            except (LookupError, ValueError, ArithmeticError) as exc:
+                result, lines = None, []
+                p.flags.append(_flag("calculation_error", f"{type(exc).__name__}: {exc}"))
         built.append((build_payslip(run, p, result, lines, previous.get(p.employee.pk)), lines))
     store(run, built, existing)
     return len(todo)
+
+
+def data_flags(run: PayRun, prepared: list[Prepared]) -> None:
+    """Flags that come from current data rather than from the calculation (bank details, pay
+    schedule country, hours), worked out on EVERY calculation and folded into the inputs hash:
+    adding or removing a bank account recalculates that payslip, so its flags are never stale.
+    One query per chunk (bank details)."""
+    missing_bank = bank_details_missing([p.employee.pk for p in prepared]) or set()
+    unsupported = None if run.schedule.is_supported else run.schedule.unsupported_message
+    for p in prepared:
+        if unsupported:
+            p.flags.append(_flag("calculation_error", unsupported))
+        if p.employee.pk in missing_bank:
+            p.flags.append(_flag("missing_bank_details", "No bank account for payment."))
+        if run.kind == PayRun.Kind.REGULAR and not p.inputs.hours_worked and any(
+            s.hourly_rate is not None for s in p.inputs.compensation
+        ):
+            p.flags.append(_flag("missing_hours", "Paid by the hour, but no hours were entered "
+                                 "for this run: nothing is paid for hours."))
+        state = json.dumps([[f["code"], f["message"]] for f in p.flags])
+        p.inputs_hash = hashlib.sha256(f"{p.inputs_hash}:{state}".encode()).hexdigest()

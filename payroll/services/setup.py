@@ -1,21 +1,9 @@
-"""Employee pay setup (tax details, recurring items) and per-run inputs (grid and CSV import)."""
+"""Employee pay setup: tax details and recurring items (run inputs: payroll.services.inputs)."""
 
-import csv
-import io
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
 
-from audit.context import audit_context
 from audit.services import audit_record
-from employees.models import Employee
-from payroll.models import EmployeePayItem, PayComponent, PayRun, RunInput, TaxProfile
-from payroll.services.runs import require_payroll_admin, run_mark_inputs_changed
-
-EDITABLE = {PayRun.Status.DRAFT, PayRun.Status.CALCULATED, PayRun.Status.APPROVED}
+from payroll.models import EmployeePayItem, TaxProfile
 
 
 @transaction.atomic
@@ -42,104 +30,3 @@ def pay_item_delete(*, item: EmployeePayItem, acting_user) -> None:
     audit_record(actor=acting_user, action="delete", obj=item, employee_id=item.employee_id,
                  note=f"recurring {item.component.code}")
     item.delete()
-
-
-def _editable(run: PayRun) -> None:
-    if run.status not in EDITABLE:
-        raise ValidationError(_("Inputs of a %(s)s run cannot be changed.")
-                              % {"s": run.get_status_display().lower()})
-
-
-@transaction.atomic
-def run_input_set(*, run: PayRun, employee: Employee, component: PayComponent, acting_user,
-                  quantity: Decimal | None = None, rate: Decimal | None = None,
-                  amount: Decimal | None = None, note: str = "") -> RunInput | None:
-    """Create, change or (all values empty) remove one employee's input for one component."""
-    require_payroll_admin(acting_user)
-    run = PayRun.objects.select_for_update().get(pk=run.pk)
-    _editable(run)
-    if quantity is None and rate is None and amount is None:
-        RunInput.objects.filter(run=run, employee=employee, component=component).delete()
-        run_mark_inputs_changed(run)
-        return None
-    obj, _created = RunInput.objects.update_or_create(
-        run=run, employee=employee, component=component,
-        defaults={"quantity": quantity, "rate": rate, "amount": amount, "note": note})
-    audit_record(actor=acting_user, action="update", obj=run, employee_id=employee.pk,
-                 changes={component.code: [None, f"{quantity or ''} {rate or ''} {amount or ''}"]})
-    run_mark_inputs_changed(run)
-    return obj
-
-
-@dataclass
-class ImportResult:
-    created: int
-    errors: list[tuple[int, str]]  # (line number, message)
-
-
-def _decimal(raw: str, field: str) -> Decimal | None:
-    raw = (raw or "").strip()
-    if not raw:
-        return None
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        raise ValueError(_("%(f)s %(v)r is not a number") % {"f": field, "v": raw}) from None
-    if not value.is_finite() or abs(value) >= Decimal("1e9"):
-        raise ValueError(_("%(f)s %(v)r is out of range") % {"f": field, "v": raw})
-    return value
-
-
-REQUIRED_COLUMNS = {"employee_number", "component"}
-
-
-def run_inputs_import(*, run: PayRun, data: bytes, acting_user) -> ImportResult:
-    """Import inputs from CSV (employee_number, component, quantity, rate, amount, note).
-
-    All or nothing: every row is checked first; with any error nothing is written and the report
-    names each bad row."""
-    require_payroll_admin(acting_user)
-    _editable(run)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return ImportResult(0, [(0, _("The file is not UTF-8 text."))])
-    reader = csv.DictReader(io.StringIO(text))
-    missing = REQUIRED_COLUMNS - set(reader.fieldnames or [])
-    if missing:
-        return ImportResult(0, [(1, _("Missing column(s): %(c)s") % {
-            "c": ", ".join(sorted(missing))})])
-    rows = list(reader)
-    numbers = {r.get("employee_number", "").strip() for r in rows}
-    employees = {e.employee_number: e for e in Employee.objects.filter(employee_number__in=numbers)}
-    components = {c.code: c for c in PayComponent.objects.filter(is_active=True)}
-    from payroll.selectors import run_employee_ids
-
-    in_run = set(run_employee_ids(run))
-    valid, errors, seen = [], [], set()
-    for lineno, row in enumerate(rows, start=2):
-        try:
-            employee = employees.get((row.get("employee_number") or "").strip())
-            if employee is None or employee.pk not in in_run:
-                raise ValueError(_("employee %(n)r is not paid in this run")
-                                 % {"n": row.get("employee_number")})
-            component = components.get((row.get("component") or "").strip().upper())
-            if component is None:
-                raise ValueError(_("unknown component %(c)r") % {"c": row.get("component")})
-            values = [_decimal(row.get(f, ""), f) for f in ("quantity", "rate", "amount")]
-            if all(v is None for v in values):
-                raise ValueError(_("give a quantity, rate or amount"))
-            if (employee.pk, component.pk) in seen:
-                raise ValueError(_("duplicate row for this employee and component"))
-            seen.add((employee.pk, component.pk))
-            valid.append((employee, component, values, (row.get("note") or "")[:200]))
-        except ValueError as exc:
-            errors.append((lineno, str(exc)))
-    if errors:
-        return ImportResult(0, errors)
-    with transaction.atomic(), audit_context(source="import"):
-        for employee, component, (quantity, rate, amount), note in valid:
-            run_input_set(run=run, employee=employee, component=component,
-                          acting_user=acting_user, quantity=quantity, rate=rate, amount=amount,
-                          note=note)
-    return ImportResult(len(valid), [])

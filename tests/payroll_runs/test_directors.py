@@ -62,10 +62,10 @@ def test_director_inputs_add_no_queries(uk_schedule, payroll_admin,
     run = calculated_run(uk_schedule, 1, payroll_admin, django_capture_on_commit_callbacks)
     ids = [e.pk for e in employees]
     # when / then: run period and schedule, employees, compensation, recurring items, run
-    # inputs, unpaid leave, tax profiles, year to date, the other payments of the tax period:
-    # 10 queries whoever is a director (the director's year to date comes from the same
-    # payslip query as everyone's)
-    with django_assert_num_queries(10):
+    # inputs, unpaid leave, tax profiles, year to date, the other payments of the tax period,
+    # contracted weekly hours: 11 queries whoever is a director (the director's year to date
+    # comes from the same payslip query as everyone's)
+    with django_assert_num_queries(11):
         prepared = prepare(run, ids)
     by_id = {p.employee.pk: p for p in prepared}
     assert by_id[employees[0].pk].inputs.uk_tax.director is not None

@@ -16,6 +16,7 @@ from payroll.models import (
     PayslipLine,
 )
 from payroll.selectors import ytd_for
+from payroll.services.inputs import run_input_set
 from payroll.services.runs import (
     payslip_flag_override,
     run_approve,
@@ -24,7 +25,6 @@ from payroll.services.runs import (
     run_create,
     run_finalise,
 )
-from payroll.services.setup import run_input_set
 from tests.factories.payroll_runs import paid_employee
 from tests.payroll_runs.helpers import calculated_run, finalised_run
 

@@ -105,8 +105,7 @@ def test_grid_edit_and_csv_import_views(client, draft, uk_staff, payroll_admin):
     ri = RunInput.objects.get(run=draft)
     # htmx inline edit returns the row
     response = client.post(reverse("payroll:run_input_save", args=[draft.pk]), {
-        "employee": uk_staff[0].pk, "component": bonus.pk, "amount": "300"},
-        HTTP_HX_REQUEST="true")
+        "input": ri.pk, "amount": "300"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and f"input-{ri.pk}" in response.content.decode()
     # bad CSV: a row-level report, nothing written
     from django.core.files.uploadedfile import SimpleUploadedFile
