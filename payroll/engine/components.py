@@ -55,6 +55,7 @@ class PayComponent:
     relief_at_source: bool = False
     garnishment_cap_rate: Decimal | None = None
     mandatory: bool = False
+    supplemental: bool = False
 
 
 # Ready-made components for the common cases; a deployment defines its own in the database.

@@ -212,9 +212,14 @@ def prepare(run: PayRun, employee_ids: list[int], *, pay_date: date | None = Non
     ytd = ytd_by_employee(employee_ids, tax_year, on_or_before=pay_date,
                           exclude_run_ids={run.pk, *exclude_run_ids})
     options = engine.Options(whole_dollar_withholding=schedule.whole_dollar_withholding)
+    from payroll.services.retro import retro_apply, retro_for_chunk
+
+    # Arrears for finalised periods a back-dated pay change reaches (payroll.services.retro).
+    retro = retro_for_chunk(run, employees, comp)
     prepared = []
     for employee in employees:
         segments, records = _segments(comp[employee.pk], start, end)
+        arrears = retro.get(employee.pk)
         profile = profiles.get(employee.pk)
         emp_hours = hours.get(employee.pk, {})
         # No UK tax details: HMRC's emergency code on a month 1 / week 1 basis.
@@ -238,7 +243,7 @@ def prepare(run: PayRun, employee_ids: list[int], *, pay_date: date | None = Non
             hours_worked=emp_hours.get(HOURS_CODE, ZERO),
             overtime_hours=emp_hours.get(OVERTIME_CODE, ZERO),
             overtime_multiplier=emp_hours.get("multiplier", Decimal("1.5")),
-            items=tuple(items[employee.pk]),
+            items=tuple(items[employee.pk]) + (arrears.items if arrears else ()),
             us_w4=us_w4(profile) if profile and jurisdiction == "US" else None,
             uk_tax=uk_profile,
             ytd=_ytd(ytd.get(employee.pk, {})),
@@ -246,13 +251,15 @@ def prepare(run: PayRun, employee_ids: list[int], *, pay_date: date | None = Non
         )
         # The hash covers every input, unpaid leave days included: adding or removing leave
         # recalculates that employee, and an employee with no leave hashes as before.
-        digest = hashlib.sha256(repr((inputs, tax_year)).encode()).hexdigest()
+        digest = hashlib.sha256(repr((inputs, tax_year) + (
+            (arrears.hash_part,) if arrears and arrears.hash_part else ())).encode()).hexdigest()
         p = Prepared(employee, inputs, digest, tax_year, ytd.get(employee.pk, {}),
                      has_inputs=employee.pk in with_inputs,
                      rate_changed=any(r.effective_date > start for r in records[1:]))
         if profile is None:
             p.flags.append(_flag("missing_tax_setup", "No tax details on file; emergency "
                                  "defaults used."))
+        retro_apply(p, arrears)
         prepared.append(p)
     return prepared
 
