@@ -58,12 +58,15 @@ def register_pay_change_preview(fn: PayChangePreview) -> None:
 def pay_change_impact(*, employee, effective_date: date, pay) -> PayChangeImpact | None:
     """The impact of a pay change on finalised pay, or None when it has none (or nobody can
     tell). A change the service would refuse has no impact to warn about: the save reports it."""
-    from employees.services.changes import pay_validate
+    from employees.services.changes import _check_changeable, pay_validate
 
     try:
+        _check_changeable(employee, effective_date)
         pay = pay_validate(pay)
     except ValidationError:
         return None
+    if employee.compensation_records.filter(effective_date=effective_date).exists():
+        return None  # refused as a duplicate date when saved
     periods, amount = 0, Decimal("0")
     for preview in _pay_change_previews:
         n, value = preview(employee=employee, effective_date=effective_date, pay=pay)
