@@ -116,10 +116,27 @@ def _reached(candidates: list[CompensationRecord], runs: list[PayRun]) -> set[in
             if run.created_at < r.created_at and run.period.end_date >= r.effective_date}
 
 
+def _in_force(rows: list[tuple]) -> set[int]:
+    """Payslips whose arrears lines are in force: of a run and its corrections, only the latest
+    payslip of each employee counts. A correction reverses the arrears the corrected payslip paid
+    (its reversal names no period) and pays none itself, so they are due again, never lost and
+    never doubled."""
+    latest: dict[tuple[int, int], tuple] = {}
+    for row in rows:
+        if row[5] == ARREARS_CODE:
+            emp, payslip_id, day, run_id, corrects_id = row[0], row[2], row[4], row[9], row[10]
+            key = (emp, corrects_id or run_id)
+            latest[key] = max(latest.get(key, (day, payslip_id)), (day, payslip_id))
+    return {payslip_id for _day, payslip_id in latest.values()}
+
+
 def _paid(rows: list[tuple], wanted: dict[int, set[int]]) -> dict[tuple[int, int], _Paid]:
     paid: dict[tuple[int, int], _Paid] = defaultdict(_Paid)
-    for emp, period_id, payslip_id, number, _day, code, qty, amount, trace in rows:
+    in_force = _in_force(rows)
+    for emp, period_id, payslip_id, number, _day, code, qty, amount, trace, *_run in rows:
         if code == ARREARS_CODE:
+            if payslip_id not in in_force:
+                continue
             period_id = (trace.get("inputs") or {}).get("period_id")
         if period_id not in wanted.get(emp, ()):
             continue

@@ -238,3 +238,57 @@ def test_no_back_dated_change_adds_no_query(tax_months, finalise, payroll_admin,
         prepared = prepare(run, [employee.pk])
     assert prepared[0].inputs.items == ()
     assert not PayslipLine.objects.filter(code="ARREARS").exists()
+
+
+def test_correcting_the_payslip_that_paid_arrears_makes_them_due_again_once(
+        tax_months, finalise, pay_change, payroll_admin, second_payroll_admin,
+        django_capture_on_commit_callbacks):
+    # given 2 x 500.00 of arrears paid by month 4, finalised
+    from payroll.services.runs import run_approve, run_finalise
+
+    employee = paid_employee(tax_months, salary="36000.00")
+    for n in (1, 2, 3):
+        finalise(tax_months, n)
+    pay_change(employee, date(2025, 5, 6), "42000.00", schedule=tax_months)
+    month4 = finalise(tax_months, 4)
+    # when month 4 is corrected: the correction reverses what month 4 paid (the arrears too)
+    # and recalculates month 4's own pay, which has no arrears in it
+    fix = run_correction_create(original=month4, employee_ids=[employee.pk],
+                                acting_user=payroll_admin, pay_date=date(2025, 8, 20))
+    with django_capture_on_commit_callbacks(execute=True):
+        run_calculate(run=fix, acting_user=payroll_admin)
+    reversal = Payslip.objects.get(run=fix).lines.get(code="ARREARS")
+    assert reversal.amount == Decimal("-1000.00")
+    run_approve(run=fix, acting_user=second_payroll_admin)
+    run_finalise(run=fix, acting_user=second_payroll_admin)
+    # then the arrears are due again and month 5 pays them: not lost
+    month5 = finalise(tax_months, 5)
+    assert [amount for _, amount in _arrears(month5, employee)] == [Decimal("500.00")] * 2
+    # and, month 5 finalised, month 6 pays none: not doubled
+    month6 = calculated_run(tax_months, 6, payroll_admin, django_capture_on_commit_callbacks)
+    assert _arrears(month6, employee) == []
+
+
+def test_us_arrears_are_supplemental_wages_in_the_run_that_pays_them(
+        db, payroll_admin, finalise, pay_change, django_capture_on_commit_callbacks):
+    # given a US biweekly employee at 52,000 (52,000 / 26 = 2,000.00 a period), periods 1-3
+    # finalised, then a rise to 57,200 (2,200.00) back-dated to period 2
+    from payroll.services.periods import periods_generate
+    from tests.factories.payroll_runs import USBiweeklyScheduleFactory
+
+    schedule = USBiweeklyScheduleFactory()
+    periods_generate(schedule=schedule, until=date(2026, 3, 31), acting_user=payroll_admin)
+    employee = paid_employee(schedule, salary="52000.00")
+    for n in (1, 2, 3):
+        finalise(schedule, n)
+    second = schedule.periods.get(number=2)
+    pay_change(employee, second.start_date, "57200.00", schedule=schedule)
+    run = calculated_run(schedule, 4, payroll_admin, django_capture_on_commit_callbacks)
+    # then periods 2 and 3 each get 2,200.00 - 2,000.00 = 200.00 of arrears
+    payslip = Payslip.objects.get(run=run, employee=employee)
+    assert [ln.amount for ln in payslip.lines.filter(code="ARREARS")] == [Decimal("200.00")] * 2
+    # in this payslip's FICA wages (2,200.00 + 400.00 = 2,600.00): Social Security 6.2% =
+    # 161.20, Medicare 1.45% = 37.70 (Pub 15 section 9), and in its income-tax wages
+    assert payslip.lines.get(code="SS").amount == Decimal("161.20")
+    assert payslip.lines.get(code="MEDICARE").amount == Decimal("37.70")
+    assert payslip.ytd_increments["us_income_tax_wages"] == "2600.00"

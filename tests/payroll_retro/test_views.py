@@ -159,3 +159,22 @@ def test_confirming_needs_a_post(client, flagged, second_payroll_admin):
     run, payslip = flagged
     login(client, second_payroll_admin)
     assert client.get(_confirm_url(run, payslip)).status_code == 405
+
+
+def test_variance_view_gives_retro_pay_as_the_reason(client, paid, tax_months, pay_change,
+                                                    payroll_admin,
+                                                    django_capture_on_commit_callbacks):
+    # given a rise back-dated into months 2 and 3, month 4 calculated
+    pay_change(paid, date(2025, 5, 6), "42000.00", schedule=tax_months)
+    run = calculated_run(tax_months, 4, payroll_admin, django_capture_on_commit_callbacks)
+    payslip = run.payslips.get(employee=paid)
+    login(client, payroll_admin)
+    # when the payslip is reviewed
+    page = client.get(reverse("payroll:payslip_detail", args=[run.pk, payslip.pk]))
+    # then the reason is "Retro pay" and each arrears line is shown against no previous line
+    html = page.content.decode()
+    assert "Retro pay" in html
+    assert "Arrears: salary 6 May \u2013 5 Jun" in html
+    line = payslip.lines.filter(code="ARREARS").first()
+    trace = client.get(reverse("payroll:line_trace", args=[line.pk])).content.decode()
+    assert "should have been 3500.00 - paid 3000.00" in trace
