@@ -23,6 +23,7 @@ carries a blocking flag, never a silent deduction and never a silent skip.
 """
 
 import dataclasses
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -110,10 +111,27 @@ def _candidates(records: list[CompensationRecord], before: date) -> list[Compens
     return [r for r in records[1:] if r.effective_date < before]
 
 
-def _reached(candidates: list[CompensationRecord], runs: list[PayRun]) -> set[int]:
+class _Runs:
+    """Finalised runs indexed two ways, so finding those a record reaches (created before it was
+    entered, period ending on or after its effective date) looks at the shorter of two slices:
+    an old record has few runs created before it, a recent one few periods ending after it."""
+
+    def __init__(self, runs: list[PayRun]):
+        self.by_created = sorted(runs, key=lambda r: r.created_at)
+        self.created = [r.created_at for r in self.by_created]
+        self.by_end = sorted(runs, key=lambda r: r.period.end_date)
+        self.ends = [r.period.end_date for r in self.by_end]
+
+    def reached(self, record: CompensationRecord) -> set[int]:
+        before = self.by_created[:bisect_left(self.created, record.created_at)]
+        after = self.by_end[bisect_left(self.ends, record.effective_date):]
+        return {r.period_id for r in min(before, after, key=len)
+                if r.created_at < record.created_at and r.period.end_date >= record.effective_date}
+
+
+def _reached(candidates: list[CompensationRecord], runs: _Runs) -> set[int]:
     """Period ids of finalised runs created before a record covering that period was entered."""
-    return {run.period_id for r in candidates for run in runs
-            if run.created_at < r.created_at and run.period.end_date >= r.effective_date}
+    return {period_id for r in candidates for period_id in runs.reached(r)}
 
 
 def _in_force(rows: list[tuple]) -> set[int]:
@@ -250,7 +268,8 @@ def retro_for_chunk(run: PayRun, employees, comp: dict[int, list[CompensationRec
     flat = [r for c in candidates.values() for r in c]
     runs = frozen_runs_reached(from_day=min(r.effective_date for r in flat), before=start,
                                created_before=max(r.created_at for r in flat))
-    reached = {e: ids for e, c in candidates.items() if (ids := _reached(c, runs))}
+    index = _Runs(runs)
+    reached = {e: ids for e, c in candidates.items() if (ids := _reached(c, index))}
     if not reached:
         return {}
     periods = {r.period_id: r.period for r in runs}
