@@ -19,7 +19,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -116,6 +116,7 @@ def main() -> None:
     parser.add_argument("--employees", type=int, default=200)
     parser.add_argument("--db", default="hrops_bench_retro")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     _setup(args.db)
     from employees.models import CompensationRecord
@@ -137,14 +138,23 @@ def main() -> None:
                            annual_salary=Decimal("99000")) for e in emps)
     # "entered in advance": created before the finalised runs it could reach.
     CompensationRecord.objects.filter(pk__in=[r.pk for r in advance]).update(
-        created_at=date(2025, 1, 1), effective_date=date(2025, 6, 6))
+        created_at=datetime(2025, 1, 1, tzinfo=UTC), effective_date=date(2025, 4, 20))
     rows.append(("rise entered in advance", *_time(run, ids, args.repeat)))
     CompensationRecord.objects.filter(pk__in=[r.pk for r in advance]).delete()
     CompensationRecord.objects.bulk_create(
-        CompensationRecord(employee=e, effective_date=date(2025, 5, 6), currency="GBP",
+        CompensationRecord(employee=e, effective_date=date(2025, 4, 20), currency="GBP",
                            pay_schedule=schedule, reason="merit_increase", basis="salary",
                            annual_salary=Decimal("99000")) for e in emps)
     rows.append(("rise back-dated 2 finalised months", *_time(run, ids, args.repeat)))
+    if args.profile:
+        import cProfile
+        import pstats
+
+        from payroll.services.calculation import prepare
+
+        profile = cProfile.Profile()
+        profile.runcall(prepare, run, ids)
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
     print(f"prepare() for one chunk of {len(ids)} employees, median of {args.repeat}:")
     for label, ms, queries, items in rows:
         print(f"  {label:38} {ms:8.1f} ms  {queries:3d} queries  {items:4d} arrears items")

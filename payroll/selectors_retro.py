@@ -34,7 +34,9 @@ def paid_lines(employee_ids: list[int], period_ids: list[int]) -> list[tuple]:
     """Base-pay lines of finalised payslips in these periods (regular, final pay, corrections'
     reversals and new lines) plus every finalised arrears line of these employees (an arrears
     line names the period it pays in its trace), in payment order: (employee_id, period_id,
-    payslip_id, number, pay_date, code, quantity, amount, trace, run_id, corrects_id)."""
+    payslip_id, number, pay_date, code, quantity, amount, run_id, corrects_id, the period an
+    arrears line pays, an overtime line's multiplier). Only those two trace keys are read, not
+    whole traces."""
     return list(PayslipLine.objects.filter(
         payslip__employee_id__in=employee_ids, payslip__run__status__in=PayRun.FROZEN,
     ).filter(
@@ -43,8 +45,8 @@ def paid_lines(employee_ids: list[int], period_ids: list[int]) -> list[tuple]:
         "payslip__employee_id", "payslip__run__pay_date", "payslip_id", "sort_order"
     ).values_list(
         "payslip__employee_id", "payslip__run__period_id", "payslip_id", "payslip__number",
-        "payslip__run__pay_date", "code", "quantity", "amount", "trace", "payslip__run_id",
-        "payslip__run__corrects_id",
+        "payslip__run__pay_date", "code", "quantity", "amount", "payslip__run_id",
+        "payslip__run__corrects_id", "trace__inputs__period_id", "trace__inputs__multiplier",
     ))
 
 

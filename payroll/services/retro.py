@@ -28,10 +28,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import dateformat, timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
@@ -100,7 +102,13 @@ class Retro:
 
 
 def _span(period: PayPeriod) -> str:
-    start, end = period.start_date, period.end_date
+    return _dates(period.start_date, period.end_date, get_language())
+
+
+@lru_cache(maxsize=1024)
+def _dates(start: date, end: date, _language: str | None) -> str:
+    # Cached: Django's date formatting costs ~0.1 ms, and a chunk asks for the same few periods
+    # hundreds of times (per language, as month names are translated).
     fmt = "j M" if start.year == end.year else "j M Y"
     return f"{dateformat.format(start, fmt)} \u2013 {dateformat.format(end, fmt)}"
 
@@ -142,7 +150,7 @@ def _in_force(rows: list[tuple]) -> set[int]:
     latest: dict[tuple[int, int], tuple] = {}
     for row in rows:
         if row[5] == ARREARS_CODE:
-            emp, payslip_id, day, run_id, corrects_id = row[0], row[2], row[4], row[9], row[10]
+            emp, payslip_id, day, run_id, corrects_id = row[0], row[2], row[4], row[8], row[9]
             key = (emp, corrects_id or run_id)
             latest[key] = max(latest.get(key, (day, payslip_id)), (day, payslip_id))
     return {payslip_id for _day, payslip_id in latest.values()}
@@ -151,11 +159,12 @@ def _in_force(rows: list[tuple]) -> set[int]:
 def _paid(rows: list[tuple], wanted: dict[int, set[int]]) -> dict[tuple[int, int], _Paid]:
     paid: dict[tuple[int, int], _Paid] = defaultdict(_Paid)
     in_force = _in_force(rows)
-    for emp, period_id, payslip_id, number, _day, code, qty, amount, trace, *_run in rows:
+    for row in rows:
+        emp, period_id, payslip_id, number, _day, code, qty, amount = row[:8]
         if code == ARREARS_CODE:
             if payslip_id not in in_force:
                 continue
-            period_id = (trace.get("inputs") or {}).get("period_id")
+            period_id = row[10]  # the period the arrears line pays (its trace)
         if period_id not in wanted.get(emp, ()):
             continue
         p = paid[(emp, period_id)]
@@ -167,8 +176,8 @@ def _paid(rows: list[tuple], wanted: dict[int, set[int]]) -> dict[tuple[int, int
             p.latest, p.hours = payslip_id, {}
         if qty is not None and code != "SALARY":
             p.hours[code] = p.hours.get(code, ZERO) + qty
-            if code == "OVERTIME":
-                p.multiplier = Decimal(str((trace.get("inputs") or {}).get("multiplier", "1.5")))
+            if code == "OVERTIME" and row[11] is not None:
+                p.multiplier = Decimal(str(row[11]))
     return paid
 
 
