@@ -138,3 +138,20 @@ def test_only_a_payroll_admin_other_than_the_employee_confirms(decreased, hr_adm
     with pytest.raises(PermissionDenied):
         retro_recovery_confirm(run=run, employee=employee, acting_user=payroll_admin)
     assert not RetroRecovery.objects.exists()
+
+
+def test_recoveries_are_read_only_in_admin(decreased, payroll_admin):
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    from tests.factories import UserFactory
+
+    employee, run = decreased
+    retro_recovery_confirm(run=run, employee=employee, acting_user=payroll_admin)
+    request = RequestFactory().get("/admin/")
+    request.user = UserFactory(is_superuser=True, is_staff=True)
+    model_admin = admin.site._registry[RetroRecovery]
+    row = RetroRecovery.objects.first()
+    assert not model_admin.has_change_permission(request, row)
+    assert not model_admin.has_delete_permission(request, row)
+    assert not model_admin.has_add_permission(request)
