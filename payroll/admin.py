@@ -15,6 +15,7 @@ from payroll.models import (
     PaySchedule,
     Payslip,
     PayslipLine,
+    RetroRecovery,
     RunInput,
     TaxProfile,
     UnpaidLeave,
@@ -185,3 +186,21 @@ class UnpaidLeaveAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset) -> None:
         for obj in queryset.order_by("pk"):
             leave_services.unpaid_leave_delete(leave=obj, acting_user=request.user)
+
+
+@admin.register(RetroRecovery)
+class RetroRecoveryAdmin(admin.ModelAdmin):
+    """Read-only: a recovery is confirmed on the run (payroll.services.retro), audited there."""
+
+    list_display = ("employee", "period", "amount", "confirmed_by", "confirmed_at")
+    list_select_related = ("employee", "period__schedule", "confirmed_by")
+    raw_id_fields = ("employee",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

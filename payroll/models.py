@@ -706,3 +706,33 @@ class PayslipLine(models.Model):
         ):
             raise PayrollImmutableError(_("A payslip line of a finalised run cannot be deleted."))
         return super().delete(*args, **kwargs)
+
+
+class RetroRecovery(models.Model):
+    """A Payroll Admin's confirmation that an overpayment is recovered from regular pay.
+
+    A back-dated pay decrease means a finalised period was overpaid; payroll.services.retro finds
+    the amount, but the next run deducts it only once someone confirms exactly that amount for
+    that period (a different amount, after another change, needs a new confirmation)."""
+
+    employee = models.ForeignKey(
+        "employees.Employee", on_delete=models.CASCADE, related_name="retro_recoveries"
+    )
+    period = models.ForeignKey(PayPeriod, on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(_("amount to recover"), **MONEY)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["employee", "period__start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["employee", "period", "amount"],
+                                    name="retrorecovery_one_per_amount"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="retrorecovery_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Recovery {self.amount} emp {self.employee_id} period {self.period_id}"

@@ -13,6 +13,7 @@ REASON_LABELS = {
     "unpaid_leave_ended": _("Back from unpaid leave"),
     "one_off_input": _("One-off input"),
     "tax_table_change": _("New tax year tables"),
+    "retro_pay": _("Retro pay"),
 }
 
 
@@ -23,6 +24,7 @@ FLAG_LABELS = {
     "missing_bank_details": _("No bank account"),
     "calculation_error": _("Calculation error"),
     "missing_hours": _("No hours entered"),
+    "retro_recovery": _("Recovery to confirm"),
 }
 
 

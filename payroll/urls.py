@@ -67,3 +67,11 @@ urlpatterns += [
             views_outputs.payment_file_download, name="run_payment_file"),
     path("delivery/runs/<int:pk>/gl.csv", views_outputs.gl_download, name="run_gl"),
 ]
+
+# --- Retro pay ---
+from payroll import views_retro  # noqa: E402
+
+urlpatterns += [
+    path("runs/<int:pk>/payslips/<int:payslip_pk>/recovery/", views_retro.recovery_confirm,
+         name="retro_recovery_confirm"),
+]

@@ -32,6 +32,7 @@ from employees.forms_directory import (
     RehireForm,
     StatusForm,
 )
+from employees.hooks import PayChangeImpact, pay_change_impact
 from employees.models import CompensationRecord, Employee, JobRecord
 from employees.profile import profile_tabs
 from employees.selectors import compensation_as_of, job_as_of
@@ -108,11 +109,12 @@ def compensation(request: HttpRequest, pk: int) -> HttpResponse:
                                        queryset=_PROFILE_QS)
     may_change = can_change(request.user, employee, Section.COMPENSATION)
     current = compensation_as_of(employee, timezone.localdate())
-    form = CompensationChangeForm.for_record(current)
+    form, impact = CompensationChangeForm.for_record(current), None
     if request.method == "POST":
         employee_get_for_viewer(request.user, pk, section=Section.COMPENSATION, for_write=True)
         form = CompensationChangeForm.for_record(current, data=request.POST)
-        if form.is_valid():
+        impact = _unconfirmed_impact(request, employee, form) if form.is_valid() else None
+        if form.is_valid() and impact is None:
             try:
                 record = compensation_change(
                     acting_user=request.user, employee=employee,
@@ -128,8 +130,20 @@ def compensation(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "employees/profile_compensation.html", _context(
         request, employee, "compensation", form=form, may_change=may_change,
         records=compensation_timeline(employee), as_of_form=as_of_form, on=on,
-        in_force=compensation_as_of(employee, on), today=timezone.localdate(),
-    ), status=400 if request.method == "POST" else 200)
+        in_force=compensation_as_of(employee, on), today=timezone.localdate(), impact=impact,
+    ), status=400 if request.method == "POST" and impact is None else 200)
+
+
+def _unconfirmed_impact(request: HttpRequest, employee: Employee,
+                        form: CompensationChangeForm) -> PayChangeImpact | None:
+    """What a valid pay change would do to finalised pay, unless this POST confirms exactly
+    that (the confirm step): a change reaching finalised periods is never saved unwarned."""
+    impact = pay_change_impact(employee=employee,
+                               effective_date=form.cleaned_data["effective_date"],
+                               pay=form.pay())
+    if impact is None or request.POST.get("retro_confirmed") == impact.fingerprint:
+        return None
+    return impact
 
 
 @require_POST

@@ -58,6 +58,8 @@ def _component_amount(item: PayItem, bases: dict[str, Decimal]) -> tuple[Decimal
     trace = {"inputs": {"component": comp.code, "calculation": comp.calculation},
              "formula": f"{formula} = {amount}",
              "rule": "component definition; half up to the cent once per line"}
+    if item.trace:
+        trace.update(item.trace)
     return amount, trace
 
 

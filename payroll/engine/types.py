@@ -66,13 +66,16 @@ class PayItem:
     """One use of a component on this payslip (recurring item or one-off run input).
 
     ``amount`` feeds fixed components, ``quantity`` (hours) and ``rate`` feed rate x hours, and
-    ``rate`` overrides the component's percentage for percent-of-base components.
+    ``rate`` overrides the component's percentage for percent-of-base components. ``trace``
+    (optional) is merged into the line's trace: where an amount worked out outside the engine
+    comes from (e.g. the finalised payslips an arrears line corrects).
     """
 
     component: PayComponent
     amount: Decimal | None = None
     quantity: Decimal | None = None
     rate: Decimal | None = None
+    trace: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -239,9 +239,14 @@ def prepare(run: PayRun, employee_ids: list[int], *, pay_date: date | None = Non
     weekly = weekly_hours_as_of(employee_ids, end)
     options = engine.Options(whole_dollar_withholding=schedule.whole_dollar_withholding,
                              supplemental_method=schedule.supplemental_method)
+    from payroll.services.retro import retro_apply, retro_for_chunk
+
+    # Arrears for finalised periods a back-dated pay change reaches (payroll.services.retro).
+    retro = retro_for_chunk(run, employees, comp)
     prepared = []
     for employee in employees:
         segments, records = _segments(comp[employee.pk], start, end)
+        arrears = retro.get(employee.pk)
         profile = profiles.get(employee.pk)
         emp_hours = hours.get(employee.pk, {})
         # No UK tax details: HMRC's emergency code on a month 1 / week 1 basis.
@@ -266,7 +271,8 @@ def prepare(run: PayRun, employee_ids: list[int], *, pay_date: date | None = Non
             overtime_hours=emp_hours.get(OVERTIME_CODE, ZERO),
             overtime_multiplier=emp_hours.get("multiplier", Decimal("1.5")),
             weekly_hours=weekly.get(employee.pk),
-            items=tuple(items[employee.pk]), off_cycle=off_cycle,
+            items=tuple(items[employee.pk]) + (arrears.items if arrears else ()),
+            off_cycle=off_cycle,
             us_w4=us_w4(profile) if profile and jurisdiction == "US" else None,
             uk_tax=uk_profile,
             ytd=replace(_ytd(ytd.get(employee.pk, {})), **position.engine_ytd_extra(employee.pk)),
@@ -274,9 +280,11 @@ def prepare(run: PayRun, employee_ids: list[int], *, pay_date: date | None = Non
         )
         # The hash covers every input, unpaid leave days included: adding or removing leave
         # recalculates that employee, and an employee with no leave hashes as before. Other
-        # runs of the period still pending are part of it: their finalisation recalculates.
-        digest = hashlib.sha256(repr((inputs, tax_year)).encode()
-                                + position.digest_part(employee.pk).encode()).hexdigest()
+        # runs of the period still pending are part of it: their finalisation recalculates;
+        # so are the arrears a back-dated pay change adds.
+        digest = hashlib.sha256(repr((inputs, tax_year) + (
+            (arrears.hash_part,) if arrears and arrears.hash_part else ())).encode()
+            + position.digest_part(employee.pk).encode()).hexdigest()
         p = Prepared(employee, inputs, digest, tax_year, ytd.get(employee.pk, {}),
                      has_inputs=employee.pk in with_inputs,
                      rate_changed=any(r.effective_date > start for r in records[1:]))
@@ -285,6 +293,7 @@ def prepare(run: PayRun, employee_ids: list[int], *, pay_date: date | None = Non
                                  "defaults used."))
         if (pending := position.pending_flag(employee.pk)) is not None:
             p.flags.append(pending)
+        retro_apply(p, arrears)
         prepared.append(p)
     return prepared
 

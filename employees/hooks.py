@@ -1,0 +1,74 @@
+"""Questions the employee record asks the apps above it, without importing them.
+
+Layers point down: employees imports no consumer. An app that can answer registers a function in
+its ``AppConfig.ready`` (payroll registers the retro-pay preview in ``payroll.apps``); with none
+registered the question simply has no answer (an HR-only deployment).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import ngettext
+
+
+@dataclass(frozen=True)
+class PayChangeImpact:
+    """What saving a pay change would do to pay already finalised: how many finalised pay
+    periods it reaches back into and the arrears the next run would pay (negative: recover)."""
+
+    periods: int
+    amount: Decimal
+
+    @property
+    def fingerprint(self) -> str:
+        """Names this impact in the confirm step: a different impact asks again."""
+        return f"{self.periods}:{self.amount}"
+
+    @property
+    def message(self) -> str:
+        values = {"n": self.periods, "amount": f"{abs(self.amount):,.2f}"}
+        if self.amount > 0:
+            return ngettext(
+                "This change reaches back into %(n)d finalised period: about %(amount)s of "
+                "arrears will be paid in the next run.",
+                "This change reaches back into %(n)d finalised periods: about %(amount)s of "
+                "arrears will be paid in the next run.", self.periods) % values
+        return ngettext(
+            "This change reaches back into %(n)d finalised period: about %(amount)s was "
+            "overpaid and will be recovered in the next run once a Payroll Admin confirms it.",
+            "This change reaches back into %(n)d finalised periods: about %(amount)s was "
+            "overpaid and will be recovered in the next run once a Payroll Admin confirms it.",
+            self.periods) % values
+
+
+# fn(*, employee, effective_date, pay: PayData) -> (periods, amount)
+PayChangePreview = Callable[..., tuple[int, Decimal]]
+_pay_change_previews: list[PayChangePreview] = []
+
+
+def register_pay_change_preview(fn: PayChangePreview) -> None:
+    """Called from an AppConfig.ready; registering the same function twice is harmless."""
+    if fn not in _pay_change_previews:
+        _pay_change_previews.append(fn)
+
+
+def pay_change_impact(*, employee, effective_date: date, pay) -> PayChangeImpact | None:
+    """The impact of a pay change on finalised pay, or None when it has none (or nobody can
+    tell). A change the service would refuse has no impact to warn about: the save reports it."""
+    from employees.services.changes import _check_changeable, pay_validate
+
+    try:
+        _check_changeable(employee, effective_date)
+        pay = pay_validate(pay)
+    except ValidationError:
+        return None
+    if employee.compensation_records.filter(effective_date=effective_date).exists():
+        return None  # refused as a duplicate date when saved
+    periods, amount = 0, Decimal("0")
+    for preview in _pay_change_previews:
+        n, value = preview(employee=employee, effective_date=effective_date, pay=pay)
+        periods, amount = periods + n, amount + value
+    return PayChangeImpact(periods, amount) if periods and amount else None
