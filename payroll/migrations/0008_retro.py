@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('employees', '0004_employee_anonymised_at'),
-        ('payroll', '0006_taxprofile_directors'),
+        ('payroll', '0007_schedule_supplemental_method'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -15,7 +15,7 @@ def allow_negative_refunds(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('payroll', '0006_taxprofile_directors'),
+        ('payroll', '0008_retro'),
     ]
 
     operations = [

@@ -14,9 +14,9 @@ from employees.models import CompensationRecord
 from payroll import engine
 from payroll.models import PayComponent, PayRun, Payslip, PayslipLine, TaxProfile
 from payroll.services.calculation import prepare
+from payroll.services.inputs import run_input_set
 from payroll.services.retro import ARREARS
 from payroll.services.runs import run_calculate, run_correction_create, run_create
-from payroll.services.setup import run_input_set
 from tests.factories.employees import CompensationRecordFactory, EmployeeFactory
 from tests.factories.employees_records import BankAccountFactory
 from tests.factories.payroll_runs import paid_employee

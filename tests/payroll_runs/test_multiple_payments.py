@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from payroll.models import PayComponent, PayRun, Payslip
+from payroll.services.inputs import run_input_set
 from payroll.services.periods import periods_generate
 from payroll.services.runs import (
     payslip_flag_override,
@@ -19,7 +20,6 @@ from payroll.services.runs import (
     run_create,
     run_finalise,
 )
-from payroll.services.setup import run_input_set
 from tests.factories.payroll_runs import USBiweeklyScheduleFactory, paid_employee
 from tests.payroll_runs.helpers import finalised_run
 
