@@ -292,3 +292,20 @@ def test_us_arrears_are_supplemental_wages_in_the_run_that_pays_them(
     assert payslip.lines.get(code="SS").amount == Decimal("161.20")
     assert payslip.lines.get(code="MEDICARE").amount == Decimal("37.70")
     assert payslip.ytd_increments["us_income_tax_wages"] == "2600.00"
+
+
+def test_a_leavers_final_pay_run_pays_their_arrears(tax_months, finalise, pay_change,
+                                                    payroll_admin,
+                                                    django_capture_on_commit_callbacks):
+    # given a leaver (last day 20 July 2025, in month 4) with a rise back-dated to month 2
+    employee = paid_employee(tax_months, salary="36000.00", termination_date=date(2025, 7, 20))
+    for n in (1, 2, 3):
+        finalise(tax_months, n)
+    pay_change(employee, date(2025, 5, 6), "42000.00", schedule=tax_months)
+    # when their final pay is calculated instead of a regular month 4
+    run = calculated_run(tax_months, 4, payroll_admin, django_capture_on_commit_callbacks,
+                         kind=PayRun.Kind.FINAL_PAY, employees=[employee])
+    # then it pays 6-20 July: 3,500.00 x 15/31 = 1,693.548... -> 1,693.55, and 2 x 500.00
+    payslip = Payslip.objects.get(run=run, employee=employee)
+    assert payslip.lines.get(code="SALARY").amount == Decimal("1693.55")
+    assert [amount for _, amount in _arrears(run, employee)] == [Decimal("500.00")] * 2
