@@ -83,7 +83,8 @@ def pay_position(run: PayRun, employee_ids: list[int], *, tax_year: str, pay_dat
     """Queries: 1 (YTD) + 1 (UK: the period's other payments) or + 1 (US off-cycle: the last
     regular paycheck), whatever the number of employees."""
     schedule = run.schedule
-    if schedule.jurisdiction != "UK" or schedule.frequency not in UK_FREQUENCIES:
+    if (not schedule.is_supported or schedule.jurisdiction != "UK"
+            or schedule.frequency not in UK_FREQUENCIES):
         position = PayPosition(ytd_by_employee(employee_ids, tax_year, on_or_before=pay_date,
                                                exclude_run_ids=exclude_run_ids))
         if run.kind == PayRun.Kind.OFF_CYCLE:
@@ -138,7 +139,8 @@ def stale_payslip_count(run: PayRun) -> int:
     tax period was finalised: their NI (and week 1 / month 1 PAYE) did not see that payment, so
     the run must be recalculated before it is finalised. One query."""
     schedule = run.schedule
-    if schedule.jurisdiction != "UK" or schedule.frequency not in UK_FREQUENCIES:
+    if (not schedule.is_supported or schedule.jurisdiction != "UK"
+            or schedule.frequency not in UK_FREQUENCIES):
         return 0
     dates = [run.pay_date] + ([run.corrects.pay_date] if run.corrects_id else [])
     window = Q()

@@ -99,7 +99,7 @@ def schedule_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if can_run else None,
         "supplemental_form": SupplementalMethodForm(
             initial={"supplemental_method": schedule.supplemental_method})
-        if can_run and schedule.jurisdiction == "US" else None})
+        if can_run and schedule.country == "US" else None})
 
 
 def _payment_form_initial(schedule: PaySchedule) -> dict:

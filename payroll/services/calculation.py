@@ -128,7 +128,8 @@ def tax_period_number(schedule, period, pay_date: date) -> int:
     """UK: the tax period OF THE PAY DATE (HMRC: PAYE and NI are worked in the tax week or
     month in which a payment is made), so an off-cycle paid in another month is taxed there;
     US: the period's own number (nothing in the US calculation depends on it)."""
-    if schedule.jurisdiction == "UK" and schedule.frequency in UK_LAST_PERIOD:
+    if (schedule.is_supported and schedule.jurisdiction == "UK"
+            and schedule.frequency in UK_LAST_PERIOD):
         return engine_tax_years.uk_tax_period(pay_date, schedule.frequency)
     return period.number
 

@@ -210,13 +210,14 @@ def test_retro_adds_a_fixed_number_of_queries_per_chunk(
     for employee in employees:
         pay_change(employee, date(2025, 5, 6), "42000.00", schedule=tax_months)
     run = calculated_run(tax_months, 4, payroll_admin, django_capture_on_commit_callbacks)
-    # when / then: prepare's 7 queries with the run's period and schedule loaded (employees,
-    # compensation, recurring items, run inputs, unpaid leave, tax profiles, year to date) + 3
-    # for retro pay (finalised runs reached, lines paid in those periods, unpaid leave in
-    # them): 10, for one employee or three
+    # when / then: prepare's 9 queries with the run's period and schedule loaded (employees,
+    # compensation, recurring items, run inputs, unpaid leave, tax profiles, year to date, the
+    # other payments of the tax period, contracted weekly hours) + 3 for retro pay (finalised
+    # runs reached, lines paid in those periods, unpaid leave in them): 12, for one employee or
+    # three
     run = PayRun.objects.select_related("period", "schedule").get(pk=run.pk)
     for ids in ([employees[0].pk], [e.pk for e in employees]):
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(12):
             prepared = prepare(run, ids)
         assert all(len(p.inputs.items) == 2 for p in prepared)
 
@@ -233,8 +234,9 @@ def test_no_back_dated_change_adds_no_query(tax_months, finalise, payroll_admin,
     for n in (1, 2, 3):
         finalise(tax_months, n)
     run = calculated_run(tax_months, 4, payroll_admin, django_capture_on_commit_callbacks)
-    # then no arrears, and one query (the finalised runs reached) on top of prepare's 9
-    with django_assert_num_queries(10):
+    # then no arrears, and one query (the finalised runs reached) on top of prepare's 11 (9
+    # with the run's period and schedule not yet loaded, + 2)
+    with django_assert_num_queries(12):
         prepared = prepare(run, [employee.pk])
     assert prepared[0].inputs.items == ()
     assert not PayslipLine.objects.filter(code="ARREARS").exists()
