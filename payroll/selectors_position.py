@@ -87,7 +87,7 @@ def pay_position(run: PayRun, employee_ids: list[int], *, tax_year: str, pay_dat
             or schedule.frequency not in UK_FREQUENCIES):
         position = PayPosition(ytd_by_employee(employee_ids, tax_year, on_or_before=pay_date,
                                                exclude_run_ids=exclude_run_ids))
-        if run.kind == PayRun.Kind.OFF_CYCLE:
+        if PayRun.Kind.OFF_CYCLE in (run.kind, getattr(run.corrects, "kind", None)):
             position.last_regular = last_regular_paychecks(
                 employee_ids, tax_year, pay_date, exclude_run_ids)
         return position

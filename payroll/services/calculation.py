@@ -202,7 +202,8 @@ def prepare(run: PayRun, employee_ids: list[int], *, pay_date: date | None = Non
         comp[record.employee_id].append(record)
     items: dict[int, list[engine.PayItem]] = defaultdict(list)
     # An off-cycle run pays only its own inputs (a bonus, say): no salary, no recurring items.
-    off_cycle = run.kind == PayRun.Kind.OFF_CYCLE
+    # A correction of an off-cycle run recalculates that off-cycle payment, not a salary.
+    off_cycle = PayRun.Kind.OFF_CYCLE in (run.kind, getattr(run.corrects, "kind", None))
     if off_cycle:
         comp.clear()
     for item in [] if off_cycle else EmployeePayItem.objects.filter(

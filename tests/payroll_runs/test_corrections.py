@@ -122,3 +122,46 @@ def test_refusal_says_what_to_do_instead():
     assert "Earlier Year Update" in uk_message
     assert "Form W-2c" in us_message and "supplemental wages" in us_message
     assert correction_pay_date_error(original, date(2026, 4, 5)) is None
+
+
+def test_correcting_an_off_cycle_bonus_recalculates_the_bonus_not_a_salary(
+        uk_schedule, payroll_admin, second_payroll_admin, django_capture_on_commit_callbacks):
+    # given: April 2025 salary (3,000) and a 1,000 off-cycle bonus on 2 May, both finalised
+    from payroll.models import PayComponent
+    from payroll.services.runs import run_create
+    from payroll.services.setup import run_input_set
+
+    capture = django_capture_on_commit_callbacks
+    emp = paid_employee(uk_schedule)
+    finalised_run(uk_schedule, 1, payroll_admin, second_payroll_admin, capture)
+    bonus = PayComponent.objects.create(code="BONUS", name="Bonus", kind="earning")
+    off = run_create(schedule=uk_schedule, period=uk_schedule.periods.get(number=1),
+                     acting_user=payroll_admin, kind=PayRun.Kind.OFF_CYCLE, employees=[emp],
+                     pay_date=date(2025, 5, 2))
+    run_input_set(run=off, employee=emp, component=bonus, amount=D("1000"),
+                  acting_user=payroll_admin)
+    with capture(execute=True):
+        run_calculate(run=off, acting_user=payroll_admin)
+    off.refresh_from_db()
+    for payslip in off.payslips.all():  # its net differs from April's: accept the variance
+        from payroll.services.runs import payslip_flag_override
+        payslip_flag_override(payslip=payslip, code="variance", comment="bonus",
+                              acting_user=payroll_admin)
+    run_approve(run=off, acting_user=second_payroll_admin)
+    with capture(execute=True):
+        run_finalise(run=off, acting_user=second_payroll_admin)
+    off.refresh_from_db()
+    # when the bonus is corrected to 1,500 in the same month
+    fix_run = run_correction_create(original=off, employee_ids=[emp.pk],
+                                    acting_user=payroll_admin, pay_date=date(2025, 5, 5))
+    run_input_set(run=fix_run, employee=emp, component=bonus, amount=D("1500"),
+                  acting_user=payroll_admin)
+    with capture(execute=True):
+        run_calculate(run=fix_run, acting_user=payroll_admin)
+    fix = Payslip.objects.get(run=fix_run, employee=emp)
+    # then: only the bonus is reversed and paid again (+500), no salary line
+    assert {ln.code for ln in fix.lines.all() if ln.category == "earning"} == {"BONUS"}
+    assert fix.gross == D("500.00")
+    # NI on the month's 3,000 + 1,500 = 4,500: 8% x (4,189 - 1,048) = 251.28 + 2% x 311 =
+    # 6.22 -> 257.50, against 3,000 + 1,000 = 4,000: 236.16, so +21.34
+    assert _line(fix, "NI_EE") == D("21.34")
