@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from audit.context import audit_context
 from audit.services import audit_record
+from employees.access import require_not_self
 from employees.models import Employee
 from payroll.models import EmployeePayItem, PayComponent, PayRun, RunInput, TaxProfile
 from payroll.services.runs import require_payroll_admin, run_mark_inputs_changed
@@ -21,6 +22,7 @@ EDITABLE = {PayRun.Status.DRAFT, PayRun.Status.CALCULATED, PayRun.Status.APPROVE
 @transaction.atomic
 def tax_profile_save(*, profile: TaxProfile, acting_user) -> TaxProfile:
     """Save a validated tax profile (the form has run full_clean)."""
+    require_not_self(acting_user, profile.employee, _("tax setup"))
     is_new = profile.pk is None
     profile.save()
     audit_record(actor=acting_user, action="create" if is_new else "update", obj=profile,
@@ -30,6 +32,7 @@ def tax_profile_save(*, profile: TaxProfile, acting_user) -> TaxProfile:
 
 @transaction.atomic
 def pay_item_save(*, item: EmployeePayItem, acting_user) -> EmployeePayItem:
+    require_not_self(acting_user, item.employee, _("recurring pay items"))
     is_new = item.pk is None
     item.save()
     audit_record(actor=acting_user, action="create" if is_new else "update", obj=item,
@@ -39,6 +42,7 @@ def pay_item_save(*, item: EmployeePayItem, acting_user) -> EmployeePayItem:
 
 @transaction.atomic
 def pay_item_delete(*, item: EmployeePayItem, acting_user) -> None:
+    require_not_self(acting_user, item.employee, _("recurring pay items"))
     audit_record(actor=acting_user, action="delete", obj=item, employee_id=item.employee_id,
                  note=f"recurring {item.component.code}")
     item.delete()
@@ -56,6 +60,7 @@ def run_input_set(*, run: PayRun, employee: Employee, component: PayComponent, a
                   amount: Decimal | None = None, note: str = "") -> RunInput | None:
     """Create, change or (all values empty) remove one employee's input for one component."""
     require_payroll_admin(acting_user)
+    require_not_self(acting_user, employee, _("pay run inputs"))
     run = PayRun.objects.select_for_update().get(pk=run.pk)
     _editable(run)
     if quantity is None and rate is None and amount is None:
@@ -123,6 +128,8 @@ def run_inputs_import(*, run: PayRun, data: bytes, acting_user) -> ImportResult:
             if employee is None or employee.pk not in in_run:
                 raise ValueError(_("employee %(n)r is not paid in this run")
                                  % {"n": row.get("employee_number")})
+            if employee.user_id is not None and employee.user_id == acting_user.pk:
+                raise ValueError(_("segregation of duties: you cannot enter your own inputs"))
             component = components.get((row.get("component") or "").strip().upper())
             if component is None:
                 raise ValueError(_("unknown component %(c)r") % {"c": row.get("component")})
