@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.context import audit_context
-from audit.services import audit_record
+from audit.services import audit_record, diff, snapshot
 from employees.access import require_not_self
 from employees.models import Employee
 from payroll.models import EmployeePayItem, PayComponent, PayRun, RunInput, TaxProfile
@@ -19,14 +19,32 @@ from payroll.services.runs import require_payroll_admin, run_mark_inputs_changed
 EDITABLE = {PayRun.Status.DRAFT, PayRun.Status.CALCULATED, PayRun.Status.APPROVED}
 
 
+def _audit_fields(model) -> list[str]:
+    """Every stored field but the key and the owner: the audit keeps each one's before/after."""
+    return [f.name for f in model._meta.concrete_fields
+            if f.name not in ("id", "employee", "created_at", "updated_at")]
+
+
+def _stored(obj) -> dict[str, object]:
+    """The row as it is in the database now (empty for a new one), locked until commit."""
+    if obj.pk is None:
+        return {}
+    stored = type(obj).objects.select_for_update().filter(pk=obj.pk).first()
+    return snapshot(stored, _audit_fields(type(obj))) if stored else {}
+
+
 @transaction.atomic
 def tax_profile_save(*, profile: TaxProfile, acting_user) -> TaxProfile:
-    """Save a validated tax profile (the form has run full_clean)."""
+    """Save a validated tax profile (the form has run full_clean); audited field by field."""
     require_not_self(acting_user, profile.employee, _("tax setup"))
     is_new = profile.pk is None
+    before = _stored(profile)
     profile.save()
-    audit_record(actor=acting_user, action="create" if is_new else "update", obj=profile,
-                 employee_id=profile.employee_id, note="tax details")
+    profile.refresh_from_db(fields=_audit_fields(TaxProfile))
+    changes = diff(before, snapshot(profile, _audit_fields(TaxProfile)))
+    if changes or is_new:
+        audit_record(actor=acting_user, action="create" if is_new else "update", obj=profile,
+                     employee_id=profile.employee_id, changes=changes, note="tax details")
     return profile
 
 
@@ -34,9 +52,14 @@ def tax_profile_save(*, profile: TaxProfile, acting_user) -> TaxProfile:
 def pay_item_save(*, item: EmployeePayItem, acting_user) -> EmployeePayItem:
     require_not_self(acting_user, item.employee, _("recurring pay items"))
     is_new = item.pk is None
+    before = _stored(item)
     item.save()
-    audit_record(actor=acting_user, action="create" if is_new else "update", obj=item,
-                 employee_id=item.employee_id, note=f"recurring {item.component.code}")
+    item.refresh_from_db(fields=_audit_fields(EmployeePayItem))
+    changes = diff(before, snapshot(item, _audit_fields(EmployeePayItem)))
+    if changes or is_new:
+        audit_record(actor=acting_user, action="create" if is_new else "update", obj=item,
+                     employee_id=item.employee_id, changes=changes,
+                     note=f"recurring {item.component.code}")
     return item
 
 
@@ -44,7 +67,7 @@ def pay_item_save(*, item: EmployeePayItem, acting_user) -> EmployeePayItem:
 def pay_item_delete(*, item: EmployeePayItem, acting_user) -> None:
     require_not_self(acting_user, item.employee, _("recurring pay items"))
     audit_record(actor=acting_user, action="delete", obj=item, employee_id=item.employee_id,
-                 note=f"recurring {item.component.code}")
+                 changes=diff(_stored(item), {}), note=f"recurring {item.component.code}")
     item.delete()
 
 
@@ -63,17 +86,35 @@ def run_input_set(*, run: PayRun, employee: Employee, component: PayComponent, a
     require_not_self(acting_user, employee, _("pay run inputs"))
     run = PayRun.objects.select_for_update().get(pk=run.pk)
     _editable(run)
+    existing = (RunInput.objects.select_for_update()
+                .filter(run=run, employee=employee, component=component).first())
+    before = snapshot(existing, INPUT_FIELDS) if existing else {}
     if quantity is None and rate is None and amount is None:
-        RunInput.objects.filter(run=run, employee=employee, component=component).delete()
+        if existing is not None:
+            existing.delete()
+            audit_record(actor=acting_user, action="delete", obj=run, employee_id=employee.pk,
+                         changes=_prefixed(component, diff(before, {})), note="run input")
         run_mark_inputs_changed(run)
         return None
     obj, _created = RunInput.objects.update_or_create(
         run=run, employee=employee, component=component,
         defaults={"quantity": quantity, "rate": rate, "amount": amount, "note": note})
-    audit_record(actor=acting_user, action="update", obj=run, employee_id=employee.pk,
-                 changes={component.code: [None, f"{quantity or ''} {rate or ''} {amount or ''}"]})
+    obj.refresh_from_db(fields=INPUT_FIELDS)  # stored (quantized) values, as `before` has
+    changes = diff(before, snapshot(obj, INPUT_FIELDS))
+    if changes:
+        # The old value is kept (issue 12: a replaced input used to read [None, new]).
+        audit_record(actor=acting_user, action="update", obj=run, employee_id=employee.pk,
+                     changes=_prefixed(component, changes), note="run input")
     run_mark_inputs_changed(run)
     return obj
+
+
+INPUT_FIELDS = ("quantity", "rate", "amount", "note")
+
+
+def _prefixed(component: PayComponent, changes: dict) -> dict:
+    """One audit row for the run lists several components: name each field after its code."""
+    return {f"{component.code}.{name}": values for name, values in changes.items()}
 
 
 @dataclass
