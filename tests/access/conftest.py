@@ -30,3 +30,9 @@ def paid_self(uk_schedule):
         return paid_employee(uk_schedule, salary="38000.00", user=user)
 
     return make
+
+
+@pytest.fixture
+def client_factory():
+    """client_factory() -> a fresh, anonymous test Client."""
+    return Client
