@@ -255,3 +255,26 @@ def test_refusals_leave_no_audit_rows(payroll_admin, paid_self):
             **NEW_ACCOUNT, "iban": GB_IBAN})
     # then
     assert AuditEvent.objects.count() == before
+
+
+def test_other_self_writes_are_refused_too(payroll_admin, hr_admin, paid_self):
+    from employees.models import Employee
+    from employees.services.bank import national_id_set
+    from employees.services.core import employee_change_status
+    from payroll.models import UnpaidLeave
+    from payroll.services.leave import unpaid_leave_create
+
+    # given
+    me = paid_self(payroll_admin)
+    # when / then: unpaid leave (cuts pay), national ID (tax), status (leaver pay)
+    with pytest.raises(SelfChangeForbidden):
+        unpaid_leave_create(employee=me, first_day=date(2026, 3, 2), last_day=date(2026, 3, 3),
+                            acting_user=payroll_admin)
+    with pytest.raises(SelfChangeForbidden):
+        national_id_set(acting_user=payroll_admin, employee=me, country="GB", value="AB123456C")
+    hr_me = paid_self(hr_admin)
+    with pytest.raises(SelfChangeForbidden):
+        employee_change_status(acting_user=hr_admin, employee=hr_me,
+                               to_status=Employee.Status.ON_LEAVE)
+    assert not UnpaidLeave.objects.filter(employee=me).exists()
+    assert Employee.objects.get(pk=hr_me.pk).status == Employee.Status.ACTIVE
