@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from accounts.roles import requires_second_factor
@@ -39,3 +40,18 @@ class RequireSecondFactorMiddleware:
                 )
                 return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Every response to a signed-in user may carry personal data (a bank tab, a payslip PDF, an
+    export): tell browsers and proxies not to keep it (ASVS 5.0 V14.3.2)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import is_hr, is_staff_member
+from accounts.roles import is_hr, is_hr_admin, is_staff_member
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,8 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
             continue
         items.extend(module.nav_items(user))
     items.append(NavItem(_("My portal"), reverse("portal:home"), "portal"))
+    if is_hr_admin(user):
+        items.append(NavItem(_("Users"), reverse("accounts:users"), "users"))
     if is_hr(user) or user.is_superuser:
         items.append(NavItem(_("Admin"), reverse("admin:index"), "admin"))
     request._hrops_nav = items

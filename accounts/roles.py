@@ -13,6 +13,8 @@ class Role(StrEnum):
     PAYROLL_ADMIN = "Payroll Admin"
     MANAGER = "Manager"
     EMPLOYEE = "Employee"
+    # A grant, not a job: lets HR Staff see payslips, run inputs and tax setup (read only).
+    PAYROLL_VIEWER = "Payroll Viewer"
 
 
 HR_ROLES = frozenset({Role.HR_ADMIN, Role.HR_STAFF})
@@ -46,6 +48,13 @@ def is_hr_admin(user) -> bool:
 
 def is_payroll_admin(user) -> bool:
     return has_role(user, Role.PAYROLL_ADMIN)
+
+
+def sees_payroll(user) -> bool:
+    """Pay runs, payslips, run inputs and tax setup: HR Admin, Payroll Admin, and HR Staff only
+    with the Payroll Viewer grant (issue 12: HR Staff sees no pay data by default)."""
+    return has_role(user, Role.HR_ADMIN, Role.PAYROLL_ADMIN) or (
+        has_role(user, Role.HR_STAFF) and has_role(user, Role.PAYROLL_VIEWER))
 
 
 def is_staff_member(user) -> bool:

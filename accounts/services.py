@@ -51,8 +51,17 @@ def user_create(
     return user
 
 
+def _refuse_self(acting_user, user, message: str) -> None:
+    if getattr(acting_user, "is_authenticated", False) and acting_user.pk == user.pk:
+        raise ValidationError(message)
+
+
 @transaction.atomic
 def user_set_roles(*, acting_user, user, roles: Iterable[str]) -> None:
+    """Replace a user's roles. Nobody changes their own (segregation of duties): another HR
+    Admin does it. Audited with before/after (and, from a request, the IP)."""
+    _refuse_self(acting_user, user, _("You cannot change your own roles; ask another HR Admin."))
+    given, user = user, User.objects.select_for_update().get(pk=user.pk)
     wanted = set(roles)
     unknown = wanted - {r.value for r in Role}
     if unknown:
@@ -64,7 +73,8 @@ def user_set_roles(*, acting_user, user, roles: Iterable[str]) -> None:
     if user.is_staff != is_staff:
         user.is_staff = is_staff
         user.save(update_fields=["is_staff"])
-    user.__dict__.pop("_hrops_roles", None)
+    given.__dict__.pop("_hrops_roles", None)
+    given.is_staff = user.is_staff
     if before != sorted(wanted):
         audit_record(actor=acting_user, action="update", obj=user,
                      changes={"roles": [before, sorted(wanted)]})
@@ -75,6 +85,8 @@ def user_deactivate(*, acting_user, user, note: str = "") -> None:
     """Disable a login and end every session it has (e.g. the day after a leaver's last day)."""
     from allauth.usersessions.models import UserSession
 
+    _refuse_self(acting_user, user, _("You cannot deactivate your own login."))
+    user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_active:
         user.is_active = False
         user.save(update_fields=["is_active"])
@@ -82,6 +94,27 @@ def user_deactivate(*, acting_user, user, note: str = "") -> None:
                      changes={"is_active": [True, False]}, note=note)
     for session in UserSession.objects.filter(user=user):
         session.end()
+
+
+@transaction.atomic
+def user_reactivate(*, acting_user, user, note: str = ""):
+    """Let a deactivated login sign in again (its old sessions stay ended)."""
+    _refuse_self(acting_user, user, _("You cannot reactivate your own login."))
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        audit_record(actor=acting_user, action="update", obj=user,
+                     changes={"is_active": [False, True]}, note=note)
+    return user
+
+
+def user_invite_resend(*, acting_user, user) -> None:
+    """Email a fresh set-password link (links last PASSWORD_RESET_TIMEOUT, 1 hour)."""
+    from accounts.tasks import send_account_email_task
+
+    audit_record(actor=acting_user, action="update", obj=user, note="invitation sent")
+    send_account_email_task.delay_on_commit(user.pk, "welcome")
 
 
 @transaction.atomic

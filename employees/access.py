@@ -2,19 +2,30 @@
 
 Relations: HR (HR Admin, HR Staff) see and change everyone; Payroll Admin sees everyone's
 employment and pay; a manager sees their direct and indirect reports' summary, employment and
-compliance status, but pay, bank, national ID and documents only when granted a permission;
-an employee sees themself. Nobody else sees anything (404, not 403, so existence does not leak).
+compliance status, but pay, bank, national ID and documents only when granted a permission (or
+when HR Admin lets every manager see their reports' pay: AccessPolicy); an employee sees
+themself. Nobody else sees anything (404, not 403, so existence does not leak).
 Secrets (national ID, bank account) are revealed in full only to HR Admin and Payroll Admin.
+
+Segregation of duties (issue 12, the High finding): for CHANGES, "self" is checked before the
+role. Whoever you are, on your own record you have only an employee's rights: your pay, bank
+accounts, national ID, tax setup, recurring pay items, run inputs and job are changed by someone
+else, and you ask for a bank change through the same request every employee uses. Services call
+`require_not_self` too, so the admin, importers and any future caller obey the same rule.
+
+Pay data (payslips, run inputs, tax setup): HR Admin and Payroll Admin; HR Staff only with the
+"Payroll Viewer" grant (accounts.roles.sees_payroll).
 """
 
 from enum import StrEnum
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
-from accounts.roles import Role, has_role, is_hr
-from employees.models import Employee
+from accounts.roles import Role, has_role, is_hr, sees_payroll
+from employees.models import AccessPolicy, Employee
 from employees.selectors import employee_for_user, report_ids
 
 
@@ -31,6 +42,7 @@ class Section(StrEnum):
     COMPLIANCE = "compliance"  # requirement statuses
     COMPLIANCE_EVIDENCE = "compliance_evidence"  # uploaded evidence files
     TASKS = "tasks"
+    PAY_SETUP = "pay_setup"  # tax setup, recurring pay items, per-run inputs, unpaid leave
 
 
 class Relation(StrEnum):
@@ -45,7 +57,7 @@ _VIEW: dict[Relation, frozenset[Section]] = {
     Relation.HR: frozenset(Section),
     Relation.PAYROLL: frozenset({
         Section.SUMMARY, Section.EMPLOYMENT, Section.COMPENSATION, Section.BANK,
-        Section.NATIONAL_ID, Section.PAYSLIPS, Section.PERSONAL,
+        Section.NATIONAL_ID, Section.PAYSLIPS, Section.PERSONAL, Section.PAY_SETUP,
     }),
     Relation.MANAGER: frozenset({
         Section.SUMMARY, Section.EMPLOYMENT, Section.COMPLIANCE, Section.TASKS,
@@ -67,9 +79,12 @@ _MANAGER_GRANTS: dict[str, frozenset[Section]] = {
     ),
 }
 
+# Within HR, these need the payroll access level (HR Admin, or HR Staff with Payroll Viewer).
+_PAYROLL_LEVEL = frozenset({Section.PAYSLIPS, Section.PAY_SETUP})
+
 _CHANGE: dict[Relation, frozenset[Section]] = {
     Relation.HR: frozenset(Section) - {Section.PAYSLIPS, Section.HISTORY},
-    Relation.PAYROLL: frozenset({Section.COMPENSATION, Section.BANK}),
+    Relation.PAYROLL: frozenset({Section.COMPENSATION, Section.BANK, Section.PAY_SETUP}),
     Relation.MANAGER: frozenset(),
     # An employee edits their own contact details directly; bank changes go through a request
     # that HR approves, and documents/evidence through upload.
@@ -84,6 +99,35 @@ def _report_ids_cached(viewer) -> set[int]:
         me = employee_for_user(viewer)
         cached = report_ids(me) if me else set()
         viewer._hrops_report_ids = cached
+    return cached
+
+
+class SelfChangeForbidden(ValidationError):
+    """A service refused a change to the acting user's own pay, bank or job data (or their own
+    request). A ValidationError so forms and importers show it as an error on the row."""
+
+
+def is_self(viewer, employee: Employee) -> bool:
+    return (getattr(viewer, "is_authenticated", False) and employee.user_id is not None
+            and employee.user_id == viewer.pk)
+
+
+def require_not_self(acting_user, employee: Employee, what: str = "") -> None:
+    """Services call this before changing pay, bank, tax or job data, or deciding a request:
+    nobody does it for themself, whatever their role."""
+    if is_self(acting_user, employee):
+        raise SelfChangeForbidden(
+            _("Segregation of duties: you cannot change your own %(what)s. Ask a colleague, or "
+              "use the request on your profile.") % {"what": what or _("pay or bank details")})
+
+
+def access_policy(viewer=None) -> AccessPolicy:
+    """The company's access levels (defaults when never saved), cached on the viewer."""
+    cached = getattr(viewer, "_hrops_access_policy", None) if viewer is not None else None
+    if cached is None:
+        cached = AccessPolicy.objects.filter(pk=1).first() or AccessPolicy(pk=1)
+        if viewer is not None:
+            viewer._hrops_access_policy = cached
     return cached
 
 
@@ -103,9 +147,14 @@ def relation(viewer, employee: Employee) -> Relation:
 
 def can_view(viewer, employee: Employee, section: Section) -> bool:
     rel = relation(viewer, employee)
+    if rel is Relation.HR and section in _PAYROLL_LEVEL and not sees_payroll(viewer):
+        # HR Staff without the Payroll Viewer grant: their own payslips, as an employee.
+        return is_self(viewer, employee) and section in _VIEW[Relation.SELF]
     if section in _VIEW[rel]:
         return True
     if rel is Relation.MANAGER:
+        if section is Section.COMPENSATION and access_policy(viewer).managers_see_team_pay:
+            return True
         return any(
             section in sections and viewer.has_perm(perm)
             for perm, sections in _MANAGER_GRANTS.items()
@@ -114,7 +163,18 @@ def can_view(viewer, employee: Employee, section: Section) -> bool:
 
 
 def can_change(viewer, employee: Employee, section: Section) -> bool:
-    return section in _CHANGE[relation(viewer, employee)]
+    if is_self(viewer, employee):
+        # Self before role: on your own record you have an employee's rights, no more.
+        return section in _CHANGE[Relation.SELF]
+    rel = relation(viewer, employee)
+    if rel is Relation.HR and section in _PAYROLL_LEVEL and not has_role(viewer, Role.HR_ADMIN):
+        return False
+    return section in _CHANGE[rel]
+
+
+def can_decide_request(viewer, employee: Employee) -> bool:
+    """Bank change requests are decided by HR Admin or Payroll Admin, never by the requester."""
+    return has_role(viewer, Role.HR_ADMIN, Role.PAYROLL_ADMIN) and not is_self(viewer, employee)
 
 
 def can_reveal_secrets(viewer) -> bool:
@@ -156,3 +216,42 @@ def employee_get_for_viewer(
     if for_write and not can_change(viewer, employee, section):
         raise PermissionDenied("You may not change this part of the employee record.")
     return employee
+
+
+class NotOwnRecordAdminMixin:
+    """For admin pages of pay, bank and tax rows: a row about yourself is read-only and cannot be
+    deleted, and saving one (an add included) is refused with 403 - the rule the services apply,
+    so the Django admin is no way round it. `employee_of(obj)` says whose row it is."""
+
+    def employee_of(self, obj) -> Employee | None:
+        if isinstance(obj, Employee):
+            return obj
+        return getattr(obj, "employee", None)
+
+    def _own(self, request, obj) -> bool:
+        employee = self.employee_of(obj) if obj is not None else None
+        return employee is not None and is_self(request.user, employee)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return not self._own(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return not self._own(request, obj) and super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change) -> None:
+        if self._own(request, obj):
+            raise PermissionDenied(_("Segregation of duties: you cannot change your own pay, "
+                                     "bank or tax records."))
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj) -> None:
+        if self._own(request, obj):
+            raise PermissionDenied(_("Segregation of duties: you cannot delete your own pay, "
+                                     "bank or tax records."))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        if any(self._own(request, obj) for obj in queryset):
+            raise PermissionDenied(_("Segregation of duties: your own records are in the "
+                                     "selection."))
+        super().delete_queryset(request, queryset)

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin_audited import AuditedModelAdmin
+from employees.access import NotOwnRecordAdminMixin
 from employees.models import (
     BankAccount,
     BankChangeRequest,
@@ -65,7 +66,7 @@ class EmploymentInline(admin.TabularInline):
 
 
 @admin.register(Employee)
-class EmployeeAdmin(AuditedAdmin):
+class EmployeeAdmin(NotOwnRecordAdminMixin, AuditedAdmin):
     list_display = ["employee_number", "legal_last_name", "legal_first_name", "preferred_name",
                     "status", "department", "location", "job_title", "manager", "masked_id"]
     list_filter = ["status", "employment_type", "department", "location", "work_country"]
@@ -138,7 +139,7 @@ class CompensationRecordAdmin(EffectiveDatedAdmin):
     list_filter = ["reason", "basis", "currency"]
 
 
-class MaskedBankAdmin(AuditedAdmin):
+class MaskedBankAdmin(NotOwnRecordAdminMixin, AuditedAdmin):
     """Bank numbers are encrypted: only the last 4 are shown; new numbers go through the
     validated Bank tab, which also emails the employee."""
 

@@ -99,8 +99,9 @@ def _seed_employee(employee: Employee, hr_admin, has_bank: bool, has_contact: bo
     if not has_bank and rng.random() < 0.92:
         bank_account_add(acting_user=None, employee=employee,
                          details=_bank_details(employee, rng), notify=False)
-        if rng.random() < 0.08:
-            # A few people changed bank once: HR's edit shows on their History tab.
+        if rng.random() < 0.08 and employee.user_id != getattr(hr_admin, "pk", None):
+            # A few people changed bank once: HR's edit shows on their History tab (never
+            # HR's own: nobody changes their own bank details).
             bank_account_add(acting_user=hr_admin, employee=employee,
                              details=_bank_details(employee, rng), notify=False)
     rng = rng_for("contacts")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.roles import is_hr
 from employees.access import employees_visible_to, sees_everyone
 from employees.models import CompensationRecord, Department, Employee, JobRecord, Location
-from employees.selectors import employee_for_user
+from employees.selectors import employee_for_user, manager_chain
 
 SORTS = {
     "name": ("legal_last_name", "legal_first_name", "id"),
@@ -199,3 +199,15 @@ def can_use_directory(viewer) -> bool:
         return True
     me = employee_for_user(viewer)
     return me is not None and Employee.objects.filter(manager=me).exists()
+
+
+def org_chart_scope(viewer) -> set[int] | None:
+    """Whose chart the viewer may open: None means anyone (the directory's users: HR, payroll,
+    managers). Everyone else gets the same rule as the directory, which is closed to them: their
+    own place on the chart - themself and their management chain - not anyone's (issue 12)."""
+    if can_use_directory(viewer):
+        return None
+    me = employee_for_user(viewer)
+    if me is None:
+        return set()
+    return {me.pk, *(m.pk for m in manager_chain(me))}

@@ -479,3 +479,24 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.get_doc_type_display()})"
+
+
+class AccessPolicy(models.Model):
+    """Company-wide access levels, set by HR Admin on one page; read only by employees.access.
+    One row (pk=1); a missing row means the defaults."""
+
+    managers_see_team_pay = models.BooleanField(
+        _("managers see their reports' pay"), default=False,
+        help_text=_("Off: a manager sees pay only with the per-user grant."))
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("access policy")
+        verbose_name_plural = _("access policy")
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1),
+                                              name="access_policy_single_row")]
+
+    def __str__(self) -> str:
+        return str(_("Access policy"))

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from employees.views import (
+    access_levels,
     bank,
     directory,
     documents,
@@ -16,6 +17,7 @@ from employees.views import (
 app_name = "employees"
 
 urlpatterns = [
+    path("access-levels/", access_levels.access_levels, name="access_levels"),
     path("", directory.directory, name="directory"),
     path("export.<str:fmt>", directory.directory_export, name="directory_export"),
     path("<int:pk>/", profile.profile, name="profile"),

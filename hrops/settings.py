@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "accounts.middleware.RequireSecondFactorMiddleware",
+    "accounts.middleware.NoStoreMiddleware",
     "audit.middleware.AuditContextMiddleware",
 ]
 
@@ -137,13 +138,24 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[HROps] "
-# Throttling of failed logins, per IP and per account ("key" = the email tried).
+# Failed logins: per account + IP with growing delays (accounts.throttle, LOGIN_FREE_FAILURES
+# then 1 s, 2 s, 4 s ... up to LOGIN_MAX_DELAY_SECONDS), never a lock of the account from
+# everywhere; allauth's limit below only caps one IP trying many accounts.
+LOGIN_FREE_FAILURES = env.int("LOGIN_FREE_FAILURES", default=5)
+LOGIN_MAX_DELAY_SECONDS = env.int("LOGIN_MAX_DELAY_SECONDS", default=15 * 60)
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env("LOGIN_FAILED_RATE_LIMIT", default="20/15m/ip,5/15m/key"),
+    "login_failed": env("LOGIN_FAILED_RATE_LIMIT", default="50/15m/ip"),
     "reset_password": "20/m/ip,5/m/key",
 }
 USERSESSIONS_TRACK_ACTIVITY = False
+# Password reset (and invitation) links: valid 1 hour (ASVS 5.0 V6.4.1); single use, because the
+# token hashes the password and last login, which setting the password changes.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Accounts are created by HR, never self-registered, so allauth's reason to demand a verified
+# address before TOTP (an attacker signing up with someone's email) does not apply; requiring it
+# locked out staff whose role must enrol first (issue 12). Users do not manage addresses either.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
 MFA_TOTP_ISSUER = "HROps"
 # Roles that must have a second factor before they can use anything else.
 MFA_REQUIRED_ROLES = ["HR Admin", "Payroll Admin"]

@@ -3,9 +3,18 @@
 Every upload a person makes (profile documents, checklist tasks, compliance evidence) passes
 `validate_upload`. The name and the browser's content type are only claims: the first bytes of
 the file decide, and the content type we store and serve back is ours, never the browser's.
+
+Active content is refused too (ASVS 5.0 V5.2.2/V5.2.3): a PDF with JavaScript or a launch action
+(also when hidden in a compressed object stream or behind #xx name escapes), and an archive (a
+DOCX is a ZIP) that expands past HROPS_MAX_ARCHIVE_EXPANDED_BYTES, by more than
+HROPS_MAX_ARCHIVE_RATIO times its size, or into more than HROPS_MAX_ARCHIVE_ENTRIES files -
+measured by really decompressing, since an archive's own size claims can lie.
 """
 
 import math
+import re
+import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -79,7 +88,81 @@ def validate_upload(upload: UploadedFile, *, kinds: Iterable[str] = DEFAULT_KIND
         raise ValidationError(
             _("The file's content does not match its .%(ext)s extension.") % {"ext": ext},
             code="file_content_mismatch")
+    check = _CONTENT_CHECKS.get(kind.content_type)
+    if check is not None:
+        upload.seek(0)
+        try:
+            check(upload)
+        finally:
+            upload.seek(0)
     return kind.content_type
+
+
+# PDF names may spell a letter as #xx (/J#61vaScript is /JavaScript).
+_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch)(?![A-Za-z0-9])")
+_PDF_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.DOTALL)
+_PDF_INFLATE_BUDGET = 64 * 1024 * 1024  # decompressed bytes we are willing to scan
+
+
+def _pdf_has_active_content(data: bytes) -> bool:
+    def active(chunk: bytes) -> bool:
+        plain = _PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), chunk)
+        return bool(_PDF_ACTIVE.search(plain))
+
+    if active(data):
+        return True
+    budget = _PDF_INFLATE_BUDGET
+    for match in _PDF_STREAM.finditer(data):
+        inflater = zlib.decompressobj()
+        try:
+            inflated = inflater.decompress(match.group(1), budget)
+        except zlib.error:
+            continue  # not Flate (an image, say): nothing readable to hide a name in
+        budget -= len(inflated)
+        if active(inflated):
+            return True
+        if budget <= 0 or inflater.unconsumed_tail:
+            raise ValidationError(_("This PDF expands too much to be checked."),
+                                  code="file_archive_bomb")
+    return False
+
+
+def _check_pdf(upload: UploadedFile) -> None:
+    if _pdf_has_active_content(upload.read()):
+        raise ValidationError(
+            _("This PDF contains JavaScript or an action that launches a program, so it is "
+              "refused. Print it to a new PDF and upload that."), code="file_active_content")
+
+
+def _check_archive(upload: UploadedFile) -> None:
+    max_total = getattr(settings, "HROPS_MAX_ARCHIVE_EXPANDED_BYTES", 100 * 1024 * 1024)
+    max_ratio = getattr(settings, "HROPS_MAX_ARCHIVE_RATIO", 100)
+    max_entries = getattr(settings, "HROPS_MAX_ARCHIVE_ENTRIES", 10_000)
+    limit = min(max_total, max(upload.size or 1, 1) * max_ratio)
+    too_big = ValidationError(_("This archive expands to too much data to be accepted."),
+                              code="file_archive_bomb")
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            members = archive.infolist()
+            if len(members) > max_entries:
+                raise too_big
+            total = 0
+            for member in members:
+                with archive.open(member) as stream:
+                    while chunk := stream.read(64 * 1024):
+                        total += len(chunk)
+                        if total > limit:
+                            raise too_big
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+        raise ValidationError(_("The file is not a readable archive."),
+                              code="file_content_mismatch") from exc
+
+
+_CONTENT_CHECKS = {
+    "application/pdf": _check_pdf,
+    KINDS["docx"].content_type: _check_archive,
+}
 
 
 def _starts_with_any(upload: UploadedFile, signatures: tuple[bytes, ...]) -> bool:

@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views import email_managed_by_hr
 from hrops import views
 
 # Django admin uses the same login (and second factor) as the rest of the app.
@@ -12,7 +13,10 @@ admin.site.site_title = "HROps admin"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Before allauth's: users do not manage their own sign-in addresses (issue 12).
+    path("accounts/email/", email_managed_by_hr, name="account_email"),
     path("accounts/", include("allauth.urls")),
+    path("users/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("employees/", include("employees.urls")),
     path("lifecycle/", include("lifecycle.urls")),

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from audit.admin_audited import AuditedModelAdmin
+from employees.access import NotOwnRecordAdminMixin
 from payroll.models import (
     SUPPORTED_COUNTRIES,
     EmployeePayItem,
@@ -53,14 +54,14 @@ class PayComponentAdmin(AuditedModelAdmin):
 
 
 @admin.register(EmployeePayItem)
-class EmployeePayItemAdmin(AuditedModelAdmin):
+class EmployeePayItemAdmin(NotOwnRecordAdminMixin, AuditedModelAdmin):
     list_display = ["employee", "component", "amount", "percent", "effective_from",
                     "effective_to"]
     raw_id_fields = ["employee"]
 
 
 @admin.register(TaxProfile)
-class TaxProfileAdmin(AuditedModelAdmin):
+class TaxProfileAdmin(NotOwnRecordAdminMixin, AuditedModelAdmin):
     list_display = ["employee", "jurisdiction", "tax_code", "filing_status"]
     raw_id_fields = ["employee"]
 
@@ -104,7 +105,7 @@ class PayRunAdmin(FrozenRunMixin, AuditedModelAdmin):
 
 
 @admin.register(Payslip)
-class PayslipAdmin(FrozenRunMixin, AuditedModelAdmin):
+class PayslipAdmin(NotOwnRecordAdminMixin, FrozenRunMixin, AuditedModelAdmin):
     list_display = ["pk", "number", "run", "employee", "gross", "net", "pdf_status"]
     list_filter = ["run__status"]
     list_select_related = ["run", "employee"]
@@ -116,16 +117,19 @@ class PayslipAdmin(FrozenRunMixin, AuditedModelAdmin):
 
 
 @admin.register(PayslipLine)
-class PayslipLineAdmin(FrozenRunMixin, AuditedModelAdmin):
+class PayslipLineAdmin(NotOwnRecordAdminMixin, FrozenRunMixin, AuditedModelAdmin):
     list_display = ["payslip", "code", "category", "amount"]
     raw_id_fields = ["payslip"]
+
+    def employee_of(self, obj):
+        return obj.payslip.employee
 
     def _run_of(self, obj):
         return obj.payslip.run
 
 
 @admin.register(RunInput)
-class RunInputAdmin(FrozenRunMixin, AuditedModelAdmin):
+class RunInputAdmin(NotOwnRecordAdminMixin, FrozenRunMixin, AuditedModelAdmin):
     list_display = ["run", "employee", "component", "quantity", "amount"]
     raw_id_fields = ["run", "employee"]
 
@@ -153,7 +157,7 @@ class UnpaidLeaveAdminForm(forms.ModelForm):
 
 
 @admin.register(UnpaidLeave)
-class UnpaidLeaveAdmin(admin.ModelAdmin):
+class UnpaidLeaveAdmin(NotOwnRecordAdminMixin, admin.ModelAdmin):
     """Writes go through the leave services: same checks, locks, audit and stale-run handling
     as the pay setup page."""
 

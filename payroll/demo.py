@@ -157,7 +157,7 @@ def _unpaid_leave(run: PayRun, calculator) -> None:
     it shows the deduction and its reason."""
     record = CompensationRecord.objects.filter(
         employee_id__in=run_employee_ids(run), basis="salary"
-    ).select_related("employee").order_by("employee_id").first()
+    ).exclude(employee__user=calculator).select_related("employee").order_by("employee_id").first()
     if record is None or UnpaidLeave.objects.filter(employee_id=record.employee_id).exists():
         return
     first = run.period.start_date + timedelta(days=7)

@@ -1,12 +1,12 @@
 from django.db.models import Count
 
-from accounts.roles import is_staff_member
+from accounts.roles import sees_payroll
 from payroll.models import PayRun
 
 
 def home_cards(user) -> list[dict]:
     """Pay runs that need someone: drafts to calculate, results to approve, runs to finalise."""
-    if not is_staff_member(user):
+    if not sees_payroll(user):
         return []
     open_statuses = [PayRun.Status.DRAFT, PayRun.Status.CALCULATING, PayRun.Status.CALCULATED,
                      PayRun.Status.APPROVED]

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.roles import Role, has_role, is_staff_member
-from employees.access import Relation, relation
+from accounts.roles import Role, has_role, sees_payroll
+from employees.access import Section, can_change, can_view
 from employees.models import Employee
 from payroll import selectors
 from payroll.forms import (
@@ -41,8 +41,9 @@ from payroll.services.periods import periods_generate
 
 
 def _staff(request: HttpRequest) -> None:
-    """Payroll pages exist only for HR and Payroll (404 for everyone else: no existence leak)."""
-    if not is_staff_member(request.user):
+    """Payroll pages exist only for HR Admin, Payroll Admin and Payroll Viewers (404 for everyone
+    else: no existence leak)."""
+    if not sees_payroll(request.user):
         raise Http404
 
 
@@ -270,12 +271,13 @@ def payslip_override(request: HttpRequest, pk: int, payslip_pk: int) -> HttpResp
 
 
 def _setup_employee(request: HttpRequest, pk: int, *, write: bool = False) -> Employee:
-    """Pay setup is for HR and Payroll only; managers (even with grants) and the employee never."""
+    """Pay setup is for HR Admin, Payroll and Payroll Viewers only; managers (even with grants)
+    and the employee never; nobody changes their own (employees.access)."""
+    _staff(request)
     employee = Employee.objects.filter(pk=pk).first()
-    if employee is None or relation(request.user, employee) not in (Relation.HR,
-                                                                     Relation.PAYROLL):
+    if employee is None or not can_view(request.user, employee, Section.PAY_SETUP):
         raise Http404
-    if write and not (has_role(request.user, Role.PAYROLL_ADMIN, Role.HR_ADMIN)):
+    if write and not can_change(request.user, employee, Section.PAY_SETUP):
         raise PermissionDenied
     return employee
 
@@ -303,7 +305,7 @@ def _leave_context(employee: Employee, form: UnpaidLeaveForm | None = None) -> d
 def employee_setup(request: HttpRequest, pk: int) -> HttpResponse:
     employee = _setup_employee(request, pk)
     return render(request, "payroll/employee_setup.html", _setup_context(
-        employee, can_edit=has_role(request.user, Role.PAYROLL_ADMIN, Role.HR_ADMIN)))
+        employee, can_edit=can_change(request.user, employee, Section.PAY_SETUP)))
 
 
 @require_POST

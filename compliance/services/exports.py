@@ -3,8 +3,7 @@ pack (PDF) and the subject-access export (ZIP). The slow ones run in Celery task
 row (pending -> rendering -> ready/failed); files are written to a temp file and moved into place
 atomically, so a half-written file is never served."""
 
-import csv
-import io
+import itertools
 import json
 import logging
 import os
@@ -37,50 +36,20 @@ from compliance.models import (
 )
 from compliance.selectors import employee_compliance
 from employees.models import Employee
+from hrops import exports
 
 log = logging.getLogger(__name__)
 
 
 # --- tabular lists -----------------------------------------------------------------------------
 
-def _cell(value: object) -> object:
-    if value is None:
-        return ""
-    if isinstance(value, (int, float, date, datetime)):
-        return value
-    text = str(value)
-    # CSV/formula injection: a cell starting with = + - @ is run by spreadsheets.
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
 def table_csv(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(headers)
-    for row in rows:
-        writer.writerow([_cell(v) for v in row])
-    return out.getvalue().encode("utf-8-sig")
+    """Through the shared export writer (hrops.exports): formula cells neutralised."""
+    return exports.to_csv(itertools.chain([list(headers)], rows))
 
 
 def table_xlsx(headers: Sequence[str], rows: Iterable[Sequence[object]], title: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=False)
-    sheet = workbook.active
-    sheet.title = title[:31] or "Export"
-    sheet.append(list(headers))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([
-            v.replace(tzinfo=None) if isinstance(v, datetime) else _cell(v) for v in row
-        ])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return exports.to_xlsx(itertools.chain([list(headers)], rows), title=title or "Export")
 
 
 def audit_rows(start: date, end: date) -> tuple[list[str], Iterable[list[object]]]:

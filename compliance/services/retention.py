@@ -226,6 +226,9 @@ def legal_hold_place(
 
 @transaction.atomic
 def legal_hold_release(*, acting_user, hold: LegalHold) -> LegalHold:
+    # A hold protects against a purge only an HR Admin may approve, so only they lift it.
+    if not is_hr_admin(acting_user):
+        raise PermissionDenied("Only an HR Admin may release a legal hold.")
     hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
     if hold.released_at is not None:
         return hold

@@ -197,7 +197,7 @@ def legal_hold_place(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def legal_hold_release(request: HttpRequest, pk: int) -> HttpResponse:
-    require_hr(request)
+    require_hr_admin(request)
     hold = get_object_or_404(LegalHold, pk=pk)
     retention.legal_hold_release(acting_user=request.user, hold=hold)
     messages.success(request, _("Legal hold released."))

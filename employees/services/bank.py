@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record, diff, snapshot
+from employees.access import require_not_self
 from employees.models import BankAccount, BankChangeRequest, Employee
 from employees.tasks import send_bank_notice_task
 from employees.validation import clean_bank_details, validate_national_id
@@ -59,6 +60,7 @@ def bank_account_add(
     *, acting_user, employee: Employee, details: dict, make_primary: bool = True,
     notify: bool = True, source: str | None = None,
 ) -> BankAccount:
+    require_not_self(acting_user, employee, _("bank accounts"))
     cleaned = _clean(details)
     _lock_employee(employee)
     has_primary = BankAccount.objects.filter(employee=employee, is_primary=True).exists()
@@ -88,7 +90,8 @@ def bank_account_update(
     *, acting_user, account: BankAccount, details: dict, source: str | None = None
 ) -> BankAccount:
     cleaned = _clean(details)
-    account = BankAccount.objects.select_for_update().get(pk=account.pk)
+    account = BankAccount.objects.select_for_update().select_related("employee").get(pk=account.pk)
+    require_not_self(acting_user, account.employee, _("bank accounts"))
     before = snapshot(account, BANK_SNAPSHOT)
     for name, value in cleaned.items():
         setattr(account, name, value)
@@ -104,6 +107,7 @@ def bank_account_update(
 
 @transaction.atomic
 def bank_account_set_primary(*, acting_user, account: BankAccount) -> BankAccount:
+    require_not_self(acting_user, account.employee, _("bank accounts"))
     _lock_employee(account.employee)
     account = BankAccount.objects.select_for_update().get(pk=account.pk)
     if account.is_primary:
@@ -124,7 +128,8 @@ def bank_account_set_primary(*, acting_user, account: BankAccount) -> BankAccoun
 
 @transaction.atomic
 def bank_account_deactivate(*, acting_user, account: BankAccount) -> BankAccount:
-    account = BankAccount.objects.select_for_update().get(pk=account.pk)
+    account = BankAccount.objects.select_for_update().select_related("employee").get(pk=account.pk)
+    require_not_self(acting_user, account.employee, _("bank accounts"))
     if not account.is_active:
         return account
     changes = {"is_active": [True, False]}
@@ -148,6 +153,7 @@ def national_id_set(
     except ValidationError as exc:
         raise ValidationError({"national_id": exc.messages}) from exc
     employee = _lock_employee(employee)
+    require_not_self(acting_user, employee, _("national ID"))
     before = snapshot(employee, ("national_id", "national_id_country"))
     employee.national_id = compact
     employee.national_id_country = country
@@ -206,9 +212,8 @@ def _lock_pending(change: BankChangeRequest) -> BankChangeRequest:
 @transaction.atomic
 def bank_change_request_approve(*, acting_user, change: BankChangeRequest) -> BankChangeRequest:
     change = _lock_pending(change)
-    if change.employee.user_id is not None and change.employee.user_id == acting_user.pk:
-        # Segregation of duties: nobody approves where their own salary goes.
-        raise ValidationError(_("You cannot approve a change to your own bank details."))
+    # Segregation of duties: nobody approves where their own salary goes.
+    require_not_self(acting_user, change.employee, _("bank details (someone else approves)"))
     details = {name: getattr(change, name) for name in DETAIL_FIELDS if name != "last4"}
     account = bank_account_add(acting_user=acting_user, employee=change.employee,
                                details=details, make_primary=True, notify=False)
@@ -230,6 +235,8 @@ def bank_change_request_reject(
     if not reason.strip():
         raise ValidationError({"reason": _("Say why, so the employee knows what to fix.")})
     change = _lock_pending(change)
+    require_not_self(acting_user, change.employee,
+                     _("bank change request (withdraw it instead)"))
     change.status = BankChangeRequest.Status.REJECTED
     change.decided_by = _user(acting_user)
     change.decided_at = timezone.now()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record, diff, snapshot
+from employees.access import require_not_self
 from employees.models import CompensationRecord, Employee, JobRecord
 from employees.services.core import (
     COMPENSATION_FIELDS,
@@ -127,6 +128,7 @@ def future_change_cancel(
     history of what was paid and who reported to whom is never rewritten."""
     model = type(record)
     record = model.objects.select_for_update().select_related("employee").get(pk=record.pk)
+    require_not_self(acting_user, record.employee, _("job or pay"))
     if record.effective_date <= timezone.localdate():
         raise ValidationError(_("This change is already in force; record a correction with a "
                                 "new effective date instead."))

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record, diff, snapshot
+from employees.access import require_not_self
 from employees.models import (
     ChangeReason,
     CompensationRecord,
@@ -139,6 +140,7 @@ def job_record_add(
     reason: str,
     note: str = "",
 ) -> JobRecord:
+    require_not_self(acting_user, employee, _("job"))
     _ensure_no_manager_cycle(employee, job.manager)
     _check_weekly_hours(job)
     if JobRecord.objects.filter(employee=employee, effective_date=effective_date).exists():
@@ -174,6 +176,7 @@ def compensation_record_add(
     reason: str,
     note: str = "",
 ) -> CompensationRecord:
+    require_not_self(acting_user, employee, _("pay"))
     if CompensationRecord.objects.filter(employee=employee,
                                          effective_date=effective_date).exists():
         raise ValidationError(
@@ -221,6 +224,7 @@ def employee_change_status(
 ) -> Employee:
     """Move an employee along the status machine. Idempotent: already there is a no-op."""
     employee = Employee.objects.select_for_update().get(pk=employee.pk)
+    require_not_self(acting_user, employee, _("employment status"))
     if employee.status == to_status:
         return employee
     if to_status not in ALLOWED_STATUS[employee.status]:

@@ -37,6 +37,7 @@ from employees.services.changes import (
     quantize_pay,
 )
 from employees.services.core import JobData, PayData, employee_create
+from hrops import exports
 from payroll.models import PaySchedule
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -596,8 +597,4 @@ def _execute(result: ImportResult, acting_user, commit: bool) -> None:
 
 def template_csv(kind: str) -> str:
     header, example = TEMPLATES[kind]
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerow(example)
-    return out.getvalue()
+    return exports.to_csv([header, example], bom=False).decode("utf-8")

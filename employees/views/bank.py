@@ -13,8 +13,10 @@ from audit.services import audit_record
 from employees.access import (
     Relation,
     Section,
+    can_decide_request,
     can_reveal_secrets,
     can_view,
+    is_self,
     relation,
 )
 from employees.models import BankAccount, BankChangeRequest, Employee
@@ -26,30 +28,31 @@ from employees.views.records_common import get_employee, tab_context
 
 def may_manage_bank(viewer, employee: Employee) -> bool:
     """Bank details and national IDs are changed by HR Admin and Payroll Admin only (not HR
-    Staff, not managers); the employee asks for a change through a request."""
-    return relation(viewer, employee) in {Relation.HR, Relation.PAYROLL} and can_reveal_secrets(
-        viewer)
+    Staff, not managers), never their own; the employee asks for a change through a request."""
+    return (relation(viewer, employee) in {Relation.HR, Relation.PAYROLL}
+            and can_reveal_secrets(viewer) and not is_self(viewer, employee))
 
 
 def _for_manage(request: HttpRequest, pk: int) -> Employee:
     employee = get_employee(request, pk, section=Section.BANK)
     if not may_manage_bank(request.user, employee):
-        raise PermissionDenied(_("Only HR Admin and Payroll Admin change bank details."))
+        raise PermissionDenied(_("Only HR Admin and Payroll Admin change bank details, and "
+                                 "never their own."))
     return employee
 
 
 def bank(request: HttpRequest, pk: int) -> HttpResponse:
     employee = get_employee(request, pk, section=Section.BANK)
-    is_self = relation(request.user, employee) is Relation.SELF
+    own = is_self(request.user, employee)
     return render(request, "employees/bank.html", tab_context(
         request, employee, "bank",
         accounts=list(employee.bank_accounts.all()),
         show_national_id=can_view(request.user, employee, Section.NATIONAL_ID),
         can_reveal=can_reveal_secrets(request.user),
         can_manage=may_manage_bank(request.user, employee),
-        is_self=is_self,
+        is_self=own,
         pending=employee.bank_change_requests.filter(
-            status=BankChangeRequest.Status.PENDING).first() if is_self else None,
+            status=BankChangeRequest.Status.PENDING).first() if own else None,
         national_id_form=NationalIdForm(initial={
             "national_id_country": employee.national_id_country or employee.work_country}),
         account_form=BankAccountForm(initial={
@@ -165,7 +168,8 @@ def bank_requests(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     current = {a.employee_id: a for a in BankAccount.objects.filter(
         employee_id__in=[r.employee_id for r in page], is_primary=True)}
-    rows = [(r, current.get(r.employee_id)) for r in page]
+    rows = [(r, current.get(r.employee_id), can_decide_request(request.user, r.employee))
+            for r in page]
     return render(request, "employees/bank_requests.html", {
         "page": page, "rows": rows, "status": status,
         "statuses": BankChangeRequest.Status.choices, "reject_form": RejectForm()})

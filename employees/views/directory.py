@@ -1,7 +1,5 @@
 """The people directory: search, filter, sort, paginate; export of the filtered list."""
 
-import csv
-import io
 from collections.abc import Iterator
 
 from django.core.exceptions import PermissionDenied
@@ -22,6 +20,7 @@ from employees.directory import (
 )
 from employees.forms_directory import DirectoryForm
 from employees.models import CompensationRecord, Employee, EmploymentType
+from hrops import exports
 
 PAGE_SIZE = 50
 XLSX_MAX_ROWS = 50_000
@@ -96,35 +95,20 @@ def _export_rows(request: HttpRequest) -> tuple[list[tuple[str, str]], Iterator[
     return columns, rows()
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @require_GET
 def directory_export(request: HttpRequest, fmt: str) -> HttpResponse:
     columns, rows = _export_rows(request)
     stamp = timezone.localdate().isoformat()
+    # The shared writer neutralises formula cells (=HYPERLINK, =cmd|...) and types XLSX text.
     if fmt == "csv":
-        writer = csv.writer(_Echo())
-        # The byte-order mark makes Excel read the file as UTF-8.
-        lines = _bom_then(writer.writerow(r) for r in _with_header(columns, rows))
+        lines = exports.csv_lines(_with_header(columns, rows))
         response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="employees-{stamp}.csv"'
         return response
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Employees"))
-    for count, row in enumerate(_with_header(columns, rows)):
-        if count > XLSX_MAX_ROWS:
-            break
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
     response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        exports.to_xlsx(_with_header(columns, rows), title=_("Employees"),
+                        max_rows=XLSX_MAX_ROWS),
+        content_type=exports.XLSX_CONTENT_TYPE,
     )
     response["Content-Disposition"] = f'attachment; filename="employees-{stamp}.xlsx"'
     return response
@@ -134,7 +118,3 @@ def _with_header(columns: list[tuple[str, str]], rows: Iterator[list]) -> Iterat
     yield [str(label) for _key, label in columns]
     yield from rows
 
-
-def _bom_then(lines: Iterator[str]) -> Iterator[str]:
-    yield "\ufeff"
-    yield from lines

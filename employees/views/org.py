@@ -8,16 +8,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from employees.access import Relation, relation, sees_everyone
-from employees.directory import org_chain, org_reports, org_roots
+from employees.directory import org_chain, org_chart_scope, org_reports, org_roots
 from employees.models import Employee
 from employees.selectors import employee_for_user
 
 
-def _gate(request: HttpRequest) -> None:
-    """Everyone on staff sees the chart (names and job titles, as on any company org chart);
-    the profile behind each name opens only for those allowed to see it."""
+def _gate(request: HttpRequest, pk: int | None = None) -> None:
+    """HR, payroll and managers browse the whole chart (as the directory); an employee sees
+    their own place on it (themself, their managers, who reports to them or to those managers),
+    not the chart around anyone. The profile behind each name opens only where allowed."""
     if not (sees_everyone(request.user) or employee_for_user(request.user)):
         raise PermissionDenied(_("The org chart is for employees."))
+    scope = org_chart_scope(request.user)
+    if pk is not None and scope is not None and pk not in scope:
+        raise Http404(_("No such person on the org chart."))
 
 
 def _profile_ids(viewer, people: list[Employee]) -> set[int]:
@@ -34,7 +38,7 @@ def _person(pk: int) -> Employee:
 
 @require_GET
 def org_chart(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    _gate(request)
+    _gate(request, pk)
     if pk is None:
         me = employee_for_user(request.user)
         if me is None or me.status == Employee.Status.TERMINATED:
@@ -53,7 +57,7 @@ def org_chart(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @require_GET
 def org_children(request: HttpRequest, pk: int) -> HttpResponse:
-    _gate(request)
+    _gate(request, pk)
     person = _person(pk)
     reports = org_reports(person)
     return render(request, "employees/org_chart.html#children", {

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from employees.access import Relation, Section, relation
+from employees.access import Section, is_self
 from employees.models import BankChangeRequest, Employee
 from employees.record_forms import BankAccountForm
 from employees.selectors import employee_for_user
@@ -34,7 +34,8 @@ def my_bank(request: HttpRequest) -> HttpResponse:
 def bank_request_create(request: HttpRequest, pk: int) -> HttpResponse:
     """An employee asks to be paid into another account; HR Admin / Payroll Admin decide."""
     employee = get_employee(request, pk, section=Section.BANK)
-    if relation(request.user, employee) is not Relation.SELF:
+    # Staff use this too for their own account: the same request, decided by someone else.
+    if not is_self(request.user, employee):
         raise PermissionDenied(_("Only the employee can ask for their own bank change."))
     form = BankAccountForm(request.POST or None, initial={
         "holder_name": employee.legal_name, "country": employee.work_country,
@@ -57,7 +58,7 @@ def bank_request_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def bank_request_cancel(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
     employee = get_employee(request, pk, section=Section.BANK)
-    if relation(request.user, employee) is not Relation.SELF:
+    if not is_self(request.user, employee):
         raise PermissionDenied(_("Only the employee can withdraw their request."))
     change = get_object_or_404(BankChangeRequest, pk=request_pk, employee=employee)
     try:

@@ -6,12 +6,10 @@ liabilities, Cr deductions payable, Cr employer contributions payable. It balanc
 payslip's net = gross - deductions - employee taxes, to the cent, from its stored lines.
 """
 
-import csv
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 
-from payroll.outputs.register import _safe
+from hrops import exports
 from payroll.outputs.types import SlipSummary
 
 ZERO = Decimal("0.00")
@@ -65,14 +63,11 @@ def totals(lines: list[JournalLine]) -> tuple[Decimal, Decimal]:
 
 
 def to_csv(lines: list[JournalLine], *, pay_date: str, reference: str) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["Date", "Reference", "Department", "Account", "Debit", "Credit"])
+    rows: list[list[object]] = [["Date", "Reference", "Department", "Account", "Debit",
+                                 "Credit"]]
     for line in lines:
-        writer.writerow([
-            pay_date, reference, _safe(line.department), line.account,
-            f"{line.debit:.2f}" if line.debit else "", f"{line.credit:.2f}" if line.credit else "",
-        ])
+        rows.append([pay_date, reference, line.department, line.account,
+                     line.debit if line.debit else "", line.credit if line.credit else ""])
     debit, credit = totals(lines)
-    writer.writerow([pay_date, reference, "Total", "", f"{debit:.2f}", f"{credit:.2f}"])
-    return buffer.getvalue().encode("utf-8")
+    rows.append([pay_date, reference, "Total", "", debit, credit])
+    return exports.to_csv(rows, bom=False, decimal_places=2)

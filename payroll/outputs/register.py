@@ -1,9 +1,8 @@
 """The payroll register: one row per employee, one column per line code, a totals row."""
 
-import csv
-import io
 from decimal import Decimal
 
+from hrops import exports
 from payroll.outputs.types import SlipSummary
 
 # Line categories in payslip order; columns follow it, then the code.
@@ -53,39 +52,11 @@ def table(slips: list[SlipSummary]) -> list[list[object]]:
     return rows
 
 
-def _safe(cell: object) -> object:
-    """Spreadsheet formula injection: text starting with = + - @ is prefixed with a quote."""
-    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + cell
-    return cell
-
-
 def to_csv(rows: list[list[object]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([f"{c:.2f}" if isinstance(c, Decimal) else _safe(c) for c in row])
-    return buffer.getvalue().encode("utf-8")
+    """Through the shared export writer (formula cells neutralised); amounts to 2 places."""
+    return exports.to_csv(rows, bom=False, decimal_places=2)
 
 
 def to_xlsx(rows: list[list[object]], *, title: str = "Register") -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    for row in rows:
-        sheet.append([_safe(c) for c in row])
-    bold = Font(bold=True)
-    for cell in sheet[1]:
-        cell.font = bold
-    for cell in sheet[sheet.max_row]:
-        cell.font = bold
-    for row in sheet.iter_rows(min_row=2, min_col=5):
-        for cell in row:
-            cell.number_format = "#,##0.00"
-    sheet.freeze_panes = "E2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return exports.to_xlsx(rows, title=title, bold_last=True, number_format=(5, "#,##0.00"),
+                           freeze="E2")

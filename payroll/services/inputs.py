@@ -25,7 +25,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.context import audit_context
-from audit.services import audit_record
+from audit.services import audit_record, diff, snapshot
+from employees.access import require_not_self
 from employees.models import Employee
 from employees.selectors import compensation_bases_as_of, weekly_hours_as_of
 from payroll.models import PayComponent, PayRun, RunInput
@@ -128,28 +129,34 @@ def input_problem(run: PayRun, employee: Employee, component: PayComponent, valu
 
 def _write(run: PayRun, employee: Employee, component: PayComponent, values: Values,
            acting_user, run_input: RunInput | None) -> RunInput | None:
-    label = f"{values.quantity or ''} {values.rate or ''} {values.amount or ''}".strip()
+    """Add, change or remove one input; the audit keeps each field's before and after (the old
+    value of a replaced input is kept, not [None, new])."""
+    before = snapshot(run_input, INPUT_FIELDS) if run_input is not None else {}
     if run_input is not None and values.empty:
         audit_record(actor=acting_user, action="delete", obj=run, employee_id=employee.pk,
-                     changes={component.code: [_describe(run_input), None]},
-                     note="run input removed")
+                     changes=_prefixed(component, diff(before, {})), note="run input removed")
         run_input.delete()
         return None
-    before = _describe(run_input) if run_input is not None else None
     if run_input is None:
         run_input = RunInput(run=run, employee=employee, component=component)
     run_input.quantity, run_input.rate, run_input.amount = (
         values.quantity, values.rate, values.amount)
     run_input.note = values.note[:200]
     run_input.save()
+    run_input.refresh_from_db(fields=INPUT_FIELDS)  # stored (quantized) values, as `before` has
     audit_record(actor=acting_user, action="update", obj=run, employee_id=employee.pk,
-                 changes={component.code: [before, label]},
-                 note="run input added" if before is None else "run input changed")
+                 changes=_prefixed(component, diff(before, snapshot(run_input, INPUT_FIELDS))),
+                 note="run input added" if not before else "run input changed")
     return run_input
 
 
-def _describe(ri: RunInput) -> str:
-    return f"{ri.quantity or ''} {ri.rate or ''} {ri.amount or ''}".strip()
+INPUT_FIELDS = ("quantity", "rate", "amount", "note")
+
+
+def _prefixed(component: PayComponent, changes: dict) -> dict:
+    """One audit row for the run lists several components: name each field after its code."""
+    return {f"{component.code}.{name}": values for name, values in changes.items()}
+
 
 
 @transaction.atomic
@@ -160,6 +167,7 @@ def run_input_set(*, run: PayRun, employee: Employee, component: PayComponent, a
     """Add an input (``run_input`` None: a NEW one, which counts alongside any other input of
     the same component), or change that one input (all values empty: remove it)."""
     require_payroll_admin(acting_user)
+    require_not_self(acting_user, employee, _("pay run inputs"))
     run = PayRun.objects.select_for_update().select_related("period").get(pk=run.pk)
     _editable(run)
     if run_input is not None:
@@ -224,7 +232,7 @@ def _rows_from_text(text: str, *, header_required: bool) -> tuple[list[dict], li
     return [(n, dict(zip(names, row, strict=False))) for n, row in lines], []
 
 
-def _check_rows(run: PayRun, rows: list) -> tuple[list, list]:
+def _check_rows(run: PayRun, rows: list, acting_user) -> tuple[list, list]:
     numbers = {(r.get("employee_number") or "").strip() for _n, r in rows}
     employees = {e.employee_number: e for e in Employee.objects.filter(employee_number__in=numbers)}
     components = {c.code: c for c in PayComponent.objects.filter(is_active=True)}
@@ -236,6 +244,8 @@ def _check_rows(run: PayRun, rows: list) -> tuple[list, list]:
             if employee is None:
                 raise ValueError(_("no employee has the number %(n)r")
                                  % {"n": row.get("employee_number")})
+            if employee.user_id is not None and employee.user_id == acting_user.pk:
+                raise ValueError(_("segregation of duties: you cannot enter your own inputs"))
             component = components.get((row.get("component") or "").strip().upper())
             if component is None:
                 raise ValueError(_("unknown component %(c)r") % {"c": row.get("component")})
@@ -256,7 +266,7 @@ def _rows_import(*, run: PayRun, text: str, acting_user, header_required: bool) 
     rows, errors = _rows_from_text(text, header_required=header_required)
     if errors:
         return ImportResult(0, errors)
-    valid, errors = _check_rows(run, rows)
+    valid, errors = _check_rows(run, rows, acting_user)
     if errors:
         return ImportResult(0, errors)
     with transaction.atomic(), audit_context(source="import"):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role
 from audit.services import audit_record, diff, snapshot
+from employees.access import require_not_self
 from employees.models import CompensationRecord, Employee
 from payroll.models import PayRun, Payslip, UnpaidLeave
 from payroll.services.runs import run_mark_inputs_changed
@@ -116,6 +117,7 @@ def unpaid_leave_validate(*, employee: Employee, first_day: date, last_day: date
 def unpaid_leave_create(*, employee: Employee, first_day: date, last_day: date,
                         reason: str = "", acting_user) -> UnpaidLeave:
     require_leave_editor(acting_user)
+    require_not_self(acting_user, employee, _("unpaid leave"))
     _check_dates(first_day, last_day)
     employee = _lock_employee(employee)
     _check_no_overlap(employee, first_day, last_day, None)
@@ -133,6 +135,7 @@ def unpaid_leave_create(*, employee: Employee, first_day: date, last_day: date,
 def unpaid_leave_update(*, leave: UnpaidLeave, first_day: date, last_day: date,
                         reason: str = "", acting_user) -> UnpaidLeave:
     require_leave_editor(acting_user)
+    require_not_self(acting_user, leave.employee, _("unpaid leave"))
     _check_dates(first_day, last_day)
     _lock_employee(leave.employee)
     leave = UnpaidLeave.objects.select_related("employee").get(pk=leave.pk)
@@ -154,6 +157,7 @@ def unpaid_leave_update(*, leave: UnpaidLeave, first_day: date, last_day: date,
 @transaction.atomic
 def unpaid_leave_delete(*, leave: UnpaidLeave, acting_user) -> None:
     require_leave_editor(acting_user)
+    require_not_self(acting_user, leave.employee, _("unpaid leave"))
     _lock_employee(leave.employee)
     leave = UnpaidLeave.objects.filter(pk=leave.pk).select_related("employee").first()
     if leave is None:

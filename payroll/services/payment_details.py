@@ -70,12 +70,33 @@ def clean_payment_details(data: PaymentDetails) -> PaymentDetails:
     return PaymentDetails(**values)
 
 
+# What a payment file cannot be made without: NACHA (US dollars) needs the company ID and the
+# originating bank; SEPA credit transfers (every other currency here) need the debtor IBAN.
+REQUIRED_BY_CURRENCY = {"USD": ("ach_company_id", "ach_odfi_routing")}
+REQUIRED_OTHERWISE = ("debtor_iban",)
+
+
+def required_fields(schedule: PaySchedule) -> tuple[str, ...]:
+    return REQUIRED_BY_CURRENCY.get(schedule.currency, REQUIRED_OTHERWISE)
+
+
+def _check_required(schedule: PaySchedule, clean: PaymentDetails) -> None:
+    """An empty form must not wipe what the bank file needs (issue 12): each required value is
+    given, or an installation-wide setting supplies it."""
+    missing = {name: _("This is needed for the payment file.")
+               for name in required_fields(schedule)
+               if not getattr(clean, name) and not _setting(FALLBACKS[name])}
+    if missing:
+        raise ValidationError(missing)
+
+
 @transaction.atomic
 def schedule_payment_details_update(*, schedule: PaySchedule, data: PaymentDetails,
                                     acting_user) -> PaySchedule:
     require_payroll_admin(acting_user)
     clean = clean_payment_details(data)
     schedule = PaySchedule.objects.select_for_update().get(pk=schedule.pk)
+    _check_required(schedule, clean)
     before = snapshot(schedule, FIELDS)
     for name in FIELDS:
         setattr(schedule, name, getattr(clean, name))

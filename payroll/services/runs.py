@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role
 from audit.services import audit_record
+from employees.access import require_not_self
 from payroll.models import (
     DocumentSequence,
     PayPeriod,
@@ -293,7 +294,8 @@ def payslip_flag_override(*, payslip: Payslip, code: str, comment: str, acting_u
     run = _lock(payslip.run)
     if run.status != S.CALCULATED:
         raise ValidationError(_("Flags can be overridden only on a calculated run."))
-    payslip = Payslip.objects.select_for_update().get(pk=payslip.pk)
+    payslip = Payslip.objects.select_for_update().select_related("employee").get(pk=payslip.pk)
+    require_not_self(acting_user, payslip.employee, _("payslip's flags"))
     flag = next((f for f in payslip.flags if f["code"] == code), None)
     if flag is None or not flag.get("blocking"):
         raise ValidationError(_("No such blocking flag on this payslip."))

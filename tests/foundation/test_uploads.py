@@ -9,7 +9,18 @@ from hrops.uploads import format_size, validate_upload
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32
-DOCX = b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 32
+def _zip(members: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+DOCX = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"})
 HTML = b"<!doctype html><script>alert(1)</script>"
 ALL = ("pdf", "png", "jpeg", "docx")
 MB = 1024 * 1024

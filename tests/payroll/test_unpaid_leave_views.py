@@ -4,8 +4,10 @@ managers and employees never see the page (404, as for the rest of pay setup).""
 from datetime import date
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from accounts.roles import Role
 from payroll.models import UnpaidLeave
 from payroll.services.leave import unpaid_leave_create
 from tests.factories.payroll_runs import paid_employee
@@ -33,7 +35,8 @@ def test_permission_matrix(client, org, payroll_admin, hr_admin, hr_staff):
         login(client, org.users[who])
         assert client.post(_add_url(target), _post()).status_code == 404, who
         assert client.post(delete_url).status_code == 404, who
-    # HR Staff sees the leave but may not change it
+    # HR Staff with the Payroll Viewer grant sees the leave but may not change it
+    hr_staff.groups.add(Group.objects.get(name=Role.PAYROLL_VIEWER))
     login(client, hr_staff)
     page = client.get(reverse("payroll:employee_setup", args=[target.pk]))
     assert page.status_code == 200 and f'id="leave-{leave.pk}"'.encode() in page.content

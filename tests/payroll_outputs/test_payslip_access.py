@@ -35,7 +35,7 @@ def _viewer(who, org, hr_admin, hr_staff, payroll_admin):
 MATRIX = [
     ("self", 200, 200),
     ("hr_admin", 200, 200),
-    ("hr_staff", 200, 200),
+    ("hr_staff", 403, 403),  # no payslips without the Payroll Viewer grant (issue 12)
     ("payroll_admin", 200, 200),
     ("manager_of", 403, 403),
     ("skip_manager_of", 403, 403),

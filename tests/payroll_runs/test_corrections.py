@@ -128,8 +128,8 @@ def test_correcting_an_off_cycle_bonus_recalculates_the_bonus_not_a_salary(
         uk_schedule, payroll_admin, second_payroll_admin, django_capture_on_commit_callbacks):
     # given: April 2025 salary (3,000) and a 1,000 off-cycle bonus on 2 May, both finalised
     from payroll.models import PayComponent
+    from payroll.services.inputs import run_input_set
     from payroll.services.runs import run_create
-    from payroll.services.setup import run_input_set
 
     capture = django_capture_on_commit_callbacks
     emp = paid_employee(uk_schedule)

@@ -3,8 +3,10 @@
 from datetime import date
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from accounts.roles import Role
 from payroll.models import EmployeePayItem, PayComponent, TaxProfile
 from tests.payroll_runs.helpers import login
 
@@ -14,9 +16,14 @@ pytestmark = pytest.mark.django_db
 def test_setup_page_permission_matrix(client, org, payroll_admin, hr_admin, hr_staff):
     target = org.report
     url = reverse("payroll:employee_setup", args=[target.pk])
-    for user in (payroll_admin, hr_admin, hr_staff):
+    for user in (payroll_admin, hr_admin):
         login(client, user)
         assert client.get(url).status_code == 200
+    # HR Staff sees no tax setup by default (issue 12); the Payroll Viewer grant opens it
+    login(client, hr_staff)
+    assert client.get(url).status_code == 404
+    hr_staff.groups.add(Group.objects.get(name=Role.PAYROLL_VIEWER))
+    assert client.get(url).status_code == 200
     # manager-of, manager-not-of, self, other employee: the page does not exist for them
     for who in ("manager", "boss", "employee", "other", "intern"):
         login(client, org.users[who])

@@ -1,0 +1,29 @@
+"""The company's access levels (employees.models.AccessPolicy), changed by HR Admin only and
+audited with before/after like every other change to who may see pay."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.roles import is_hr_admin
+from audit.services import audit_record, diff, snapshot
+from employees.models import AccessPolicy
+
+POLICY_FIELDS = ("managers_see_team_pay",)
+
+
+@transaction.atomic
+def access_policy_update(*, acting_user, managers_see_team_pay: bool) -> AccessPolicy:
+    if not is_hr_admin(acting_user):
+        raise PermissionDenied(_("Only an HR Admin sets access levels."))
+    AccessPolicy.objects.get_or_create(pk=1)
+    policy = AccessPolicy.objects.select_for_update().get(pk=1)
+    before = snapshot(policy, POLICY_FIELDS)
+    policy.managers_see_team_pay = managers_see_team_pay
+    changes = diff(before, snapshot(policy, POLICY_FIELDS))
+    if changes:
+        policy.updated_by = acting_user
+        policy.save()
+        audit_record(actor=acting_user, action="update", obj=policy, changes=changes,
+                     note="access levels")
+    return policy

@@ -1,0 +1,32 @@
+"""Access levels (HR Admin): the company-wide switches employees.access reads."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from accounts.roles import is_hr_admin
+from employees.access import access_policy
+from employees.services.access_policy import access_policy_update
+
+
+class AccessPolicyForm(forms.Form):
+    managers_see_team_pay = forms.BooleanField(
+        label=_l("Managers see their reports' pay"), required=False,
+        help_text=_l("Off: only managers given the per-user grant see it."))
+
+
+def access_levels(request: HttpRequest) -> HttpResponse:
+    if not is_hr_admin(request.user):
+        raise PermissionDenied(_("Only an HR Admin sets access levels."))
+    policy = access_policy()
+    form = AccessPolicyForm(request.POST or None,
+                            initial={"managers_see_team_pay": policy.managers_see_team_pay})
+    if request.method == "POST" and form.is_valid():
+        access_policy_update(acting_user=request.user, **form.cleaned_data)
+        messages.success(request, _("Access levels saved."))
+        return redirect("employees:access_levels")
+    return render(request, "employees/access_levels.html", {"form": form, "policy": policy})

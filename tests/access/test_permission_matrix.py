@@ -1,0 +1,281 @@
+"""The permission matrix (issue 12 item 8): every URL the project routes (the Django admin and
+allauth's own pages aside) requested with GET by every role, against the expected answer kept in
+one table, PERMISSIONS. A URL without an entry fails the suite, so a new page cannot ship without
+someone deciding who may open it.
+
+The subject of every per-employee URL is `org.report`: the Manager is their manager, the
+Employee is an unrelated colleague (the peer). Objects the roles reach through the subject
+(contact, bank account, schedule, run) exist; other object ids point at nothing, so the answer
+shows whether the gate (403/404) or the lookup (404) speaks first. POST-only URLs must answer a
+GET with 405 (no mutation by GET) once signed in; anonymous visitors are sent to sign in (302).
+
+Columns: anonymous, Employee, Manager, HR Staff, HR Admin, Payroll Admin.
+"""
+
+import os
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from accounts.roles import requires_second_factor
+from employees.services.bank import bank_account_add
+from employees.services.personal import emergency_contact_save
+from tests.mfa import enrol_totp
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "employee", "manager", "hr_staff", "hr_admin", "payroll_admin")
+SKIPPED_PREFIXES = ("admin/", "accounts/")  # Django admin and allauth: their own tests
+MISSING = 999_999
+S = {"a": 302, "o": 200, "f": 403, "n": 404, "m": 405, "c": 409}
+
+
+def _row(codes: str) -> tuple[int, ...]:
+    """'a o f n o o' -> (302, 200, 403, 404, 200, 200)."""
+    return tuple(S[c] for c in codes.split())
+
+
+# url name -> statuses for ROLES: a=302 (sign in, or sent elsewhere), o=200, f=403, n=404,
+# m=405 (POST only), c=409 (the draft run has no output yet)
+PERMISSIONS: dict[str, str] = {
+    "home": "a a a o o o",
+    "healthz": "o o o o o o",
+    "account_email": "a o o o o o",
+    "accounts:users": "a f f f o f",
+    "accounts:user_invite": "a m m m m m",
+    "accounts:user_roles": "a m m m m m",
+    "accounts:user_action": "a m m m m m",
+    "employees:access_levels": "a f f f o f",
+    "employees:directory": "a f o o o o",
+    "employees:directory_export": "a f o o o o",
+    "employees:profile": "a n o o o o",
+    "employees:employment": "a n o o o o",
+    "employees:compensation": "a n f o o o",
+    "employees:change_cancel": "a m m m m m",
+    "employees:status_change": "a m m m m m",
+    "employees:rehire": "a n f a a f",
+    "employees:org_chart": "a o o o o o",
+    "employees:org_chart_for": "a n o o o o",
+    "employees:org_children": "a n o o o o",
+    "employees:reference_list": "a f f o o f",
+    "employees:reference_create": "a f f o o f",
+    "employees:reference_edit": "a f f o o f",
+    "employees:reference_delete": "a m m m m m",
+    "employees:import": "a f f o o f",
+    "employees:import_template": "a f f o o f",
+    "employees:personal": "a n f o o o",
+    "employees:contact_add": "a n f o o f",
+    "employees:contact_edit": "a n f o o f",
+    "employees:contact_delete": "a m m m m m",
+    "employees:bank": "a n f o o o",
+    "employees:national_id_set": "a m m m m m",
+    "employees:reveal_national_id": "a m m m m m",
+    "employees:bank_account_add": "a n f f o o",
+    "employees:bank_account_edit": "a n f f o o",
+    "employees:reveal_account": "a m m m m m",
+    "employees:bank_account_action": "a m m m m m",
+    "employees:bank_request_create": "a n f f f f",
+    "employees:bank_request_cancel": "a m m m m m",
+    "employees:bank_requests": "a f f f o o",
+    "employees:bank_request_decide": "a m m m m m",
+    "employees:documents": "a n f o o f",
+    "employees:document_download": "a n f n n f",
+    "employees:document_delete": "a m m m m m",
+    "employees:history": "a n f o o f",
+    "employees:my_profile": "a a a f f f",
+    "employees:my_bank": "a a a f f f",
+    "lifecycle:dashboard": "a a a o o a",
+    "lifecycle:my_tasks": "a o o o o o",
+    "lifecycle:bulk_complete": "a m m m m m",
+    "lifecycle:settings": "a o o o o o",
+    "lifecycle:task": "a n n n n n",
+    "lifecycle:task_complete": "a m m m m m",
+    "lifecycle:task_skip": "a m m m m m",
+    "lifecycle:task_reassign": "a m m m m m",
+    "lifecycle:task_upload": "a m m m m m",
+    "lifecycle:task_acknowledge": "a m m m m m",
+    "lifecycle:task_fields": "a m m m m m",
+    "lifecycle:document": "a n n n n n",
+    "lifecycle:employee_checklists": "a n o o o f",
+    "lifecycle:checklist_start": "a m m m m m",
+    "lifecycle:offboard": "a f f o o f",
+    "lifecycle:offboard_cancel": "a m m m m m",
+    "lifecycle:checklist_cancel": "a m m m m m",
+    "lifecycle:hire": "a f f o o f",
+    "lifecycle:templates": "a f f o o f",
+    "lifecycle:template_create": "a f f o o f",
+    "lifecycle:template": "a f f n n f",
+    "lifecycle:template_edit": "a f f n n f",
+    "payroll:run_list": "a n n n o o",
+    "payroll:run_create": "a m m m m m",
+    "payroll:schedule_detail": "a n n n o o",
+    "payroll:schedule_generate": "a m m m m m",
+    "payroll:schedule_payment_details": "a m m m m m",
+    "payroll:run_detail": "a n n n o o",
+    "payroll:run_correct": "a m m m m m",
+    "payroll:run_inputs": "a n n n o o",
+    "payroll:run_input_save": "a m m m m m",
+    "payroll:run_inputs_import": "a m m m m m",
+    "payroll:payslip_detail": "a n n n n n",
+    "payroll:payslip_override": "a m m m m m",
+    "payroll:line_trace": "a n n n n n",
+    "payroll:run_action": "a m m m m m",
+    "payroll:employee_setup": "a n n n o o",
+    "payroll:tax_profile_save": "a m m m m m",
+    "payroll:pay_item_add": "a m m m m m",
+    "payroll:pay_item_delete": "a m m m m m",
+    "payroll:unpaid_leave_add": "a m m m m m",
+    "payroll:unpaid_leave_delete": "a m m m m m",
+    "payroll:my_payslips": "a o o o o o",
+    "payroll:employee_payslips": "a n f f o o",
+    "payroll:payslip_download": "a n n n n n",
+    "payroll:payslip_retry": "a m m m m m",
+    "payroll:run_delivery": "a f f f f o",
+    "payroll:run_retry_failed": "a m m m m m",
+    "payroll:run_retry_stuck": "a m m m m m",
+    "payroll:run_register": "a f f f f c",
+    "payroll:run_payment_file": "a f f f f c",
+    "payroll:run_gl": "a f f f f c",
+    "compliance:dashboard": "a f f o o f",
+    "compliance:matrix": "a f o o o f",
+    "compliance:requirements": "a f f o o f",
+    "compliance:requirement": "a f f n n f",
+    "compliance:rule_add": "a m m m m m",
+    "compliance:rule_delete": "a m m m m m",
+    "compliance:audit_export": "a f f o o f",
+    "compliance:employee": "a n o o o f",
+    "compliance:record_add": "a m m m m m",
+    "compliance:evidence_pack_request": "a m m m m m",
+    "compliance:subject_access_request": "a m m m m m",
+    "compliance:legal_hold_place": "a m m m m m",
+    "compliance:record_verify": "a m m m m m",
+    "compliance:record_reject": "a m m m m m",
+    "compliance:record_evidence": "a n n n n n",
+    "compliance:evidence_pack": "a n n n n n",
+    "compliance:subject_access": "a f f f n f",
+    "compliance:legal_hold_release": "a m m m m m",
+    "compliance:policies": "a f f o o f",
+    "compliance:policy": "a f f n n f",
+    "compliance:policy_publish": "a m m m m m",
+    "compliance:policy_nudge": "a m m m m m",
+    "compliance:policy_document": "a f f n n f",
+    "compliance:retention": "a f f o o f",
+    "compliance:retention_dry_run": "a m m m m m",
+    "compliance:purge_run": "a f f n n f",
+    "compliance:purge_approve": "a m m m m m",
+    "compliance:purge_discard": "a m m m m m",
+    "compliance:my_compliance": "a o o n n n",
+    "compliance:my_upload": "a m m m m m",
+    "compliance:my_policy": "a n n n n n",
+    "compliance:my_policy_document": "a n n n n n",
+    "compliance:my_policy_acknowledge": "a m m m m m",
+    "portal:home": "a o o o o o",
+}
+
+
+def _patterns(resolver=None, prefix: str = "", namespace: str | None = None):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            if route.startswith(SKIPPED_PREFIXES):
+                continue
+            yield from _patterns(entry, route, entry.namespace or namespace)
+        elif isinstance(entry, URLPattern) and not route.startswith(SKIPPED_PREFIXES[:1]):
+            name = f"{namespace}:{entry.name}" if namespace else entry.name
+            if route.startswith("accounts/") and name != "account_email":
+                continue
+            yield name, route
+
+
+PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>|\(\?P<(?P<rname>\w+)>[^)]*\)")
+
+
+def _fill(route: str, values: dict[str, object]) -> str:
+    path = route.replace("^", "").replace("$", "").replace("\\.", ".").replace("\\d+", "")
+
+    def value(match: re.Match) -> str:
+        name = match.group("name") or match.group("rname")
+        return str(values.get(name, MISSING))
+
+    return "/" + PARAM.sub(value, path)
+
+
+@pytest.fixture
+def world(org, hr_staff, hr_admin, payroll_admin, uk_schedule):
+    from payroll.services.runs import run_create
+
+    contact = emergency_contact_save(acting_user=hr_admin, employee=org.report, data={
+        "name": "Pat", "relationship": "Partner", "phone": "+44 7700 900123", "email": "",
+        "is_primary": True})
+    account = bank_account_add(acting_user=hr_admin, employee=org.report, notify=False, details={
+        "holder_name": "R", "country": "GB", "scheme": "iban", "iban": "GB82WEST12345698765432",
+        "bic": "NWBKGB2L"})
+    run = run_create(schedule=uk_schedule, period=uk_schedule.periods.get(number=1),
+                     acting_user=payroll_admin)
+    users = {"employee": org.users["other"], "manager": org.users["manager"],
+             "hr_staff": hr_staff, "hr_admin": hr_admin, "payroll_admin": payroll_admin}
+    return users, {"pk": org.report.pk, "contact_pk": contact.pk, "account_pk": account.pk,
+                   "kind": "departments", "fmt": "csv", "jurisdiction": "UK",
+                   "action": "primary", "decision": "approve"}, {"schedule": uk_schedule.pk,
+                                                                  "run": run.pk}
+
+
+# Some URLs take another object's pk as "pk": which one.
+PK_OF = {"payroll:schedule_detail": "schedule", "payroll:schedule_generate": "schedule",
+         "payroll:schedule_payment_details": "schedule", "payroll:run_detail": "run",
+         "payroll:run_correct": "run", "payroll:run_inputs": "run",
+         "payroll:run_input_save": "run", "payroll:run_inputs_import": "run",
+         "payroll:payslip_detail": "run", "payroll:payslip_override": "run",
+         "payroll:run_action": "run", "payroll:run_delivery": "run",
+         "payroll:run_retry_failed": "run", "payroll:run_retry_stuck": "run",
+         "payroll:run_register": "run", "payroll:run_payment_file": "run",
+         "payroll:run_gl": "run"}
+KIND_OF = {"employees:change_cancel": "pay", "employees:import_template": "employees"}
+FMT_OF = {"payroll:run_payment_file": "pain001"}
+
+
+def _observe(client, name: str, route: str, values: dict, objects: dict) -> int:
+    filled = dict(values)
+    if name in PK_OF:
+        filled["pk"] = objects[PK_OF[name]]
+    if name in KIND_OF:
+        filled["kind"] = KIND_OF[name]
+    if name in FMT_OF:
+        filled["fmt"] = FMT_OF[name]
+    if name.startswith(("accounts:", "lifecycle:", "compliance:")) and name not in (
+            "compliance:employee", "compliance:record_add", "compliance:evidence_pack_request",
+            "compliance:subject_access_request", "compliance:legal_hold_place",
+            "lifecycle:employee_checklists", "lifecycle:checklist_start", "lifecycle:offboard",
+            "lifecycle:offboard_cancel"):
+        filled["pk"] = MISSING if not name.startswith("accounts:") else values["user_pk"]
+    return client.get(_fill(route, filled)).status_code
+
+
+def test_every_url_answers_every_role_as_the_table_says(world, client_factory):
+    # given
+    users, values, objects = world
+    values = {**values, "user_pk": users["employee"].pk}
+    clients = {"anonymous": client_factory()}
+    for role, user in users.items():
+        if requires_second_factor(user):
+            enrol_totp(user)
+        clients[role] = client_factory()
+        clients[role].force_login(user)
+    # when
+    observed = {name: tuple(_observe(clients[r], name, route, values, objects) for r in ROLES)
+                for name, route in _patterns()}
+    if os.environ.get("HROPS_PRINT_MATRIX"):
+        inverse = {v: k for k, v in S.items()}
+        for name, row in observed.items():
+            print(f'    "{name}": "{" ".join(inverse.get(c, str(c)) for c in row)}",')
+    # then: every URL has an entry, and each role gets the expected answer
+    missing = sorted(set(observed) - set(PERMISSIONS))
+    assert missing == [], f"URLs without an entry in PERMISSIONS: {missing}"
+    stale = sorted(set(PERMISSIONS) - set(observed))
+    assert stale == [], f"PERMISSIONS lists URLs that no longer exist: {stale}"
+    wrong = {name: (dict(zip(ROLES, row, strict=True)),
+                    dict(zip(ROLES, _row(PERMISSIONS[name]), strict=True)))
+             for name, row in observed.items() if row != _row(PERMISSIONS[name])}
+    assert wrong == {}
