@@ -117,6 +117,12 @@ PERMISSIONS: dict[str, str] = {
     "payroll:run_inputs": "a n n n o o",
     "payroll:run_input_save": "a m m m m m",
     "payroll:run_inputs_import": "a m m m m m",
+    "payroll:run_inputs_paste": "a m m m m m",
+    "payroll:run_input_employees": "a n n n o o",
+    "payroll:run_bulk_override_form": "a n n n o o",
+    "payroll:run_bulk_override": "a m m m m m",
+    "payroll:schedule_supplemental_method": "a m m m m m",
+    "payroll:retro_recovery_confirm": "a m m m m m",
     "payroll:payslip_detail": "a n n n n n",
     "payroll:payslip_override": "a m m m m m",
     "payroll:line_trace": "a n n n n n",
@@ -231,7 +237,9 @@ PK_OF = {"payroll:schedule_detail": "schedule", "payroll:schedule_generate": "sc
          "payroll:run_action": "run", "payroll:run_delivery": "run",
          "payroll:run_retry_failed": "run", "payroll:run_retry_stuck": "run",
          "payroll:run_register": "run", "payroll:run_payment_file": "run",
-         "payroll:run_gl": "run"}
+         "payroll:run_gl": "run", "payroll:schedule_supplemental_method": "schedule",
+         "payroll:run_inputs_paste": "run", "payroll:run_input_employees": "run",
+         "payroll:run_bulk_override_form": "run", "payroll:run_bulk_override": "run"}
 KIND_OF = {"employees:change_cancel": "pay", "employees:import_template": "employees"}
 FMT_OF = {"payroll:run_payment_file": "pain001"}
 

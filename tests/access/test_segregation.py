@@ -135,10 +135,10 @@ def test_run_input_grid_view_refuses_own_row(client_for, payroll_admin, paid_sel
     # when
     response = client_for(payroll_admin).post(
         reverse("payroll:run_input_save", args=[run.pk]),
-        {"employee": me.pk, "component": bonus.pk, "amount": "50000"},
-        headers={"HX-Request": "true"})
-    # then
-    assert response.status_code == 422
+        {"employee_number": me.employee_number, "component": bonus.pk, "amount": "50000"})
+    # then: the grid comes back with the reason, and nothing is written
+    assert response.status_code == 400
+    assert "own" in response.content.decode()
     assert not RunInput.objects.filter(employee=me).exists()
 
 

@@ -154,8 +154,9 @@ def test_correcting_an_off_cycle_bonus_recalculates_the_bonus_not_a_salary(
     # when the bonus is corrected to 1,500 in the same month
     fix_run = run_correction_create(original=off, employee_ids=[emp.pk],
                                     acting_user=payroll_admin, pay_date=date(2025, 5, 5))
+    copied = fix_run.inputs.get(employee=emp, component=bonus)  # the original's, copied
     run_input_set(run=fix_run, employee=emp, component=bonus, amount=D("1500"),
-                  acting_user=payroll_admin)
+                  acting_user=payroll_admin, run_input=copied)
     with capture(execute=True):
         run_calculate(run=fix_run, acting_user=payroll_admin)
     fix = Payslip.objects.get(run=fix_run, employee=emp)
