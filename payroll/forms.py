@@ -169,3 +169,17 @@ class PaymentDetailsForm(forms.Form):
     debtor_iban = forms.CharField(label=_("Company IBAN (SEPA)"), max_length=42, required=False)
     clear_debtor_iban = forms.BooleanField(label=_("Remove the IBAN on file"), required=False)
     debtor_bic = forms.CharField(label=_("Company BIC (SEPA)"), max_length=11, required=False)
+
+
+class EmployerDetailsForm(forms.Form):
+    """The legal employer printed on the schedule's payslips (payroll.services.employer)."""
+
+    employer_legal_name = forms.CharField(label=_("Employer legal name"), max_length=140,
+                                          required=False)
+    employer_address = forms.CharField(label=_("Employer address"), max_length=500,
+                                       required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    employer_paye_reference = forms.CharField(
+        label=_("Employer PAYE reference (UK)"), max_length=20, required=False,
+        help_text=_("3 digits, a slash and the reference, e.g. 123/AB45678."))
+    employer_ein = forms.CharField(label=_("EIN (US)"), max_length=12, required=False,
+                                   help_text=_("NN-NNNNNNN, e.g. 12-3456789."))

@@ -36,13 +36,14 @@ class PdfLine:
     quantity: Decimal | None
     rate: Decimal | None
     amount: Decimal
+    ytd: Decimal | None = None  # this line's year to date, this payslip included
 
 
 @dataclass(frozen=True, slots=True)
 class PayslipDocument:
     """Everything printed on a payslip, as plain values (the template never queries)."""
 
-    company_name: str
+    company_name: str  # the payer: the schedule's payer name (payment_details.payer_name)
     number: str
     employee_name: str
     employee_number: str
@@ -61,6 +62,12 @@ class PayslipDocument:
     employer_cost: Decimal
     ytd: tuple[tuple[str, Decimal], ...]
     bank_masked: str  # "•••• 1234" or "" — never the full account number
+    employer_legal_name: str = ""
+    employer_address: str = ""  # one line, parts separated by commas
+    # ("Employer PAYE reference", "123/AB456") or ("EIN", "12-3456789"); empty when not set
+    employer_reference: tuple[str, str] | tuple[()] = ()
+    # UK: tax code, basis, NI number (masked), NI category, tax period; US: the Form W-4
+    tax_details: tuple[tuple[str, str], ...] = ()
 
 
 def sections(lines: tuple[PdfLine, ...]) -> list[dict]:
@@ -76,11 +83,18 @@ def sections(lines: tuple[PdfLine, ...]) -> list[dict]:
     return result
 
 
+def _pairs(items: tuple, empty=("", "")) -> list[tuple]:
+    """Two (label, value) items per table row."""
+    padded = list(items) + ([empty] if len(items) % 2 else [])
+    return [(padded[i], padded[i + 1]) for i in range(0, len(padded), 2)]
+
+
 def payslip_html(document: PayslipDocument) -> str:
     return render_to_string(
         "payroll/pdf/payslip.html",
         # The first five YTD figures sit beside the summary; any more follow below it.
-        {"doc": document, "sections": sections(document.lines), "ytd_rest": document.ytd[5:]},
+        {"doc": document, "sections": sections(document.lines), "ytd_rest": document.ytd[5:],
+         "tax_rows": _pairs(document.tax_details)},
     )
 
 

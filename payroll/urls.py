@@ -1,6 +1,6 @@
 from django.urls import path
 
-from payroll import views
+from payroll import views, views_employer
 
 app_name = "payroll"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("schedules/<int:pk>/generate/", views.schedule_generate, name="schedule_generate"),
     path("schedules/<int:pk>/payment-details/", views.schedule_payment_details,
          name="schedule_payment_details"),
+    path("schedules/<int:pk>/employer/", views_employer.schedule_employer_details,
+         name="schedule_employer_details"),
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),
     path("runs/<int:pk>/correct/", views.run_correct, name="run_correct"),
     path("runs/<int:pk>/inputs/", views.run_inputs, name="run_inputs"),
@@ -56,4 +58,6 @@ urlpatterns += [
     re_path(r"^delivery/runs/(?P<pk>\d+)/payments\.(?P<fmt>nacha|pain001)$",
             views_outputs.payment_file_download, name="run_payment_file"),
     path("delivery/runs/<int:pk>/gl.csv", views_outputs.gl_download, name="run_gl"),
+    path("delivery/runs/<int:pk>/paid-outside-file.csv", views_outputs.paid_outside_download,
+         name="run_paid_outside"),
 ]

@@ -39,6 +39,7 @@ from payroll.services import payment_details
 from payroll.services import runs as run_services
 from payroll.services import setup as setup_services
 from payroll.services.periods import periods_generate
+from payroll.views_employer import employer_form_for
 
 
 def _staff(request: HttpRequest) -> None:
@@ -97,7 +98,8 @@ def schedule_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "schedule": schedule, "periods": schedule.periods.order_by("-start_date")[:60],
         "can_run": can_run,
         "payment_form": PaymentDetailsForm(initial=_payment_form_initial(schedule))
-        if can_run else None})
+        if can_run else None,
+        "employer_form": employer_form_for(schedule) if can_run else None})
 
 
 def _payment_form_initial(schedule: PaySchedule) -> dict:
