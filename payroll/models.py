@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from employees.crypto import EncryptedTextField
+from payroll.validators import validate_ein, validate_paye_reference
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 RATE = {"max_digits": 12, "decimal_places": 4}
@@ -112,8 +113,9 @@ class PaySchedule(models.Model):
     employer_legal_name = models.CharField(_("employer legal name"), max_length=140, blank=True)
     employer_address = models.TextField(_("employer address"), blank=True)
     employer_paye_reference = models.CharField(_("employer PAYE reference"), max_length=14,
-                                               blank=True)
-    employer_ein = models.CharField(_("employer EIN"), max_length=10, blank=True)
+                                               blank=True, validators=[validate_paye_reference])
+    employer_ein = models.CharField(_("employer EIN"), max_length=10, blank=True,
+                                    validators=[validate_ein])
 
     class Meta:
         ordering = ["name"]

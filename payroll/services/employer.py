@@ -2,27 +2,20 @@
 tax reference of the employer (UK: employer PAYE reference; US: EIN). Set by a Payroll Admin on
 the schedule page, audited; each payslip copies them when its run is finalised.
 
-Formats: an employer PAYE reference is a 3-digit HMRC office number, "/", and the employer's
-reference of letters and digits (HMRC: "made up of a 3 digit HMRC office number and a reference
-number unique to your business, e.g. 123/AB456"). An EIN is nine digits written NN-NNNNNNN (IRS
-Pub 1635), with a prefix the IRS assigns (checked by python-stdnum's `stdnum.us.ein`).
+The formats and their sources are in payroll.validators.
 """
 
-import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
-from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.us import ein as stdnum_ein
 
 from audit.services import audit_record, diff, snapshot
 from payroll.models import PaySchedule
 from payroll.services.runs import require_payroll_admin
+from payroll.validators import clean_ein, clean_paye_reference
 
 FIELDS = ("employer_legal_name", "employer_address", "employer_paye_reference", "employer_ein")
-PAYE_REFERENCE = re.compile(r"^\d{3}/[A-Z0-9]{1,10}$")
 
 
 @dataclass(frozen=True)
@@ -31,22 +24,6 @@ class EmployerDetails:
     employer_address: str = ""
     employer_paye_reference: str = ""
     employer_ein: str = ""
-
-
-def clean_paye_reference(value: str) -> str:
-    compact = re.sub(r"\s+", "", value).upper()
-    if not PAYE_REFERENCE.match(compact):
-        raise ValidationError(_("An employer PAYE reference is 3 digits, a slash and up to 10 "
-                                "letters or digits, e.g. 123/AB45678."))
-    return compact
-
-
-def clean_ein(value: str) -> str:
-    try:
-        return stdnum_ein.format(stdnum_ein.validate(value))
-    except StdnumError as exc:
-        raise ValidationError(_("An EIN is 9 digits written NN-NNNNNNN, with a prefix the IRS "
-                                "assigns, e.g. 12-3456789.")) from exc
 
 
 def clean_employer_details(data: EmployerDetails) -> EmployerDetails:

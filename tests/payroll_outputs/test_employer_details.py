@@ -9,13 +9,9 @@ from accounts.roles import Role
 from audit.models import AuditEvent
 from payroll.outputs.nacha import _alpha
 from payroll.outputs.sepa import _text
-from payroll.services.employer import (
-    EmployerDetails,
-    clean_ein,
-    clean_paye_reference,
-    schedule_employer_update,
-)
+from payroll.services.employer import EmployerDetails, schedule_employer_update
 from payroll.services.issue import w4_summary
+from payroll.validators import clean_ein, clean_paye_reference, validate_ein
 from tests.factories import UserFactory
 
 VALID = {"employer_legal_name": "Acme Widgets Ltd", "employer_address": "1 High Street\r\nLeeds",
@@ -108,3 +104,12 @@ def test_w4_summaries():
     old = TaxProfile(w4_form_year=2019, marital_status="married", allowances=3)
     assert w4_summary(old) == "Form W-4 (2019): Married, 3 allowance(s), extra 0.00"
     assert w4_summary(TaxProfile(exempt=True)) == "Form W-4: exempt from withholding"
+
+
+def test_the_admin_form_refuses_a_bad_ein_too(uk_schedule):
+    # the model validators guard every ModelForm (the Django admin included)
+    uk_schedule.employer_ein = "12-345678"
+    with pytest.raises(ValidationError) as caught:
+        uk_schedule.full_clean()
+    assert "employer_ein" in caught.value.message_dict
+    validate_ein("12-3456789")
