@@ -83,18 +83,11 @@ def sections(lines: tuple[PdfLine, ...]) -> list[dict]:
     return result
 
 
-def _pairs(items: tuple, empty=("", "")) -> list[tuple]:
-    """Two (label, value) items per table row."""
-    padded = list(items) + ([empty] if len(items) % 2 else [])
-    return [(padded[i], padded[i + 1]) for i in range(0, len(padded), 2)]
-
-
 def payslip_html(document: PayslipDocument) -> str:
     return render_to_string(
         "payroll/pdf/payslip.html",
         # The first five YTD figures sit beside the summary; any more follow below it.
-        {"doc": document, "sections": sections(document.lines), "ytd_rest": document.ytd[5:],
-         "tax_rows": _pairs(document.tax_details)},
+        {"doc": document, "sections": sections(document.lines), "ytd_rest": document.ytd[5:]},
     )
 
 

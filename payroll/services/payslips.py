@@ -74,7 +74,7 @@ UK_TAX_LABELS = (("tax_code", "Tax code"), ("basis", "Tax basis"), ("tax_period"
 def _tax_details(issued: dict) -> tuple[tuple[str, str], ...]:
     tax = issued.get("tax", {})
     if "w4" in tax:
-        return (("Form W-4", tax["w4"]),)
+        return (("Withholding", tax["w4"]),)
     return tuple((label, tax[key]) for key, label in UK_TAX_LABELS if tax.get(key))
 
 
