@@ -196,3 +196,21 @@ def test_us_payslip_lists_are_grouped_by_calendar_year(hr_admin, login):
     Payslip.objects.filter(run=run).update(tax_year="2026")
     page = login(employee.user).get(reverse("payroll:my_payslips")).content.decode()
     assert "<h2>2026</h2>" in page
+
+
+@pytest.mark.parametrize("people", [2, 5])
+def test_what_finalisation_records_takes_a_fixed_number_of_queries(
+        uk_employer, payroll_admin, django_capture_on_commit_callbacks,
+        django_assert_num_queries, people):
+    from payroll.services.issue import issue_details
+    from tests.payroll_runs.helpers import calculated_run
+
+    for _ in range(people):
+        paid_employee(uk_employer)
+    run = PayRun.objects.select_related("schedule", "period").get(
+        pk=calculated_run(uk_employer, 1, payroll_admin, django_capture_on_commit_callbacks).pk)
+    targets = [Payslip(pk=pk) for pk in run.payslips.values_list("pk", flat=True)]
+    # payslips, line amounts, PAYE/NI traces, bank accounts, tax profiles, prior line YTD
+    with django_assert_num_queries(6):
+        issue_details(run, targets)
+    assert all(t.payment_method == "bank" and t.issued_details["line_ytd"] for t in targets)
