@@ -2,6 +2,11 @@
 
 Each loads the run's frozen payslips into the plain dataclasses of payroll.outputs, calls a pure
 builder, and records who took the file (payment files carry full account numbers).
+
+A payment file pays the bank account each payslip recorded when the run was finalised
+(payroll.services.issue); whoever is paid outside the file (no bank account, their flag
+overridden, or a negative net pay) is left out of it and listed by `paid_outside_file`, on the
+delivery page and in a CSV, so the file can always be made for everyone else.
 """
 
 import csv
@@ -27,7 +32,6 @@ from payroll.outputs.types import (
     SlipLine,
     SlipSummary,
 )
-from payroll.selectors import bank_details_missing
 from payroll.services.payment_details import originator
 
 
@@ -137,8 +141,11 @@ def _legacy_banks(payslips: list[Payslip], *, decrypt: bool) -> dict:
         return {}
     if decrypt:
         return bank_details_for_payment(ids)
-    missing = bank_details_missing(ids) or set()
-    return {pk: True for pk in ids if pk not in missing}
+    from employees.models import BankAccount  # which accounts exist, without decrypting any
+
+    return dict.fromkeys(BankAccount.objects.filter(
+        employee_id__in=ids, is_primary=True, is_active=True).values_list(
+        "employee_id", flat=True), True)
 
 
 def paid_outside_file(run: PayRun) -> list[PaidOutside]:
