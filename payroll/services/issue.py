@@ -10,7 +10,7 @@ payslip never depend on data changed afterwards:
   NI number; US Form W-4 summary) and a year-to-date figure for every line.
 
 `issue_details` fills these on unsaved Payslip objects in bulk (a fixed number of queries) for
-`run_finalise`, which saves them with the payslip numbers in one bulk update.
+`run_finalise`, which writes them with the payslip numbers (`payslips_save_issued`).
 """
 
 import json
@@ -22,6 +22,7 @@ from django.db import connection
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from employees.selectors import bank_details_for_payment
 from payroll.models import PaymentMethod, PayRun, Payslip, PayslipLine, TaxProfile
 from payroll.services.employer import employer_details
 from payroll.services.payment_details import payer_name
@@ -30,14 +31,6 @@ from payroll.services.periods import period_number
 ISSUE_FIELDS = ("payment_method", "bank_snapshot", "bank_last4", "issued_details")
 MISSING_BANK = "missing_bank_details"
 ZERO = Decimal("0")
-
-
-def _bank_details(employee_ids: list[int]) -> dict:
-    try:
-        from employees.selectors import bank_details_for_payment
-    except ImportError:  # an installation without bank details: everyone is paid outside
-        return {}
-    return bank_details_for_payment(employee_ids)
 
 
 def uk_tax_period(run: PayRun) -> str:
@@ -134,7 +127,7 @@ def issue_details(run: PayRun, payslips: list[Payslip]) -> tuple[str, ...]:
     rows = {r["pk"]: r for r in run.payslips.values(
         "pk", "employee_id", "net", "overrides", "tax_year", "employee__national_id_last4")}
     own, traces = _line_amounts(run)
-    banks = _bank_details([r["employee_id"] for r in rows.values()])
+    banks = bank_details_for_payment([r["employee_id"] for r in rows.values()])
     jurisdiction = run.schedule.jurisdiction
     profiles = {p.employee_id: p for p in TaxProfile.objects.filter(
         employee_id__in=run.payslips.values("employee_id"), jurisdiction=jurisdiction)}
