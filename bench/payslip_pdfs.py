@@ -7,7 +7,8 @@ Run from the repository root (PostgreSQL and Redis running):
 Uses its own database (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/
 hrops_bench_pdf, created and migrated if missing), its own Redis db (BENCH_REDIS_URL, default
 redis://127.0.0.1:6379/11) and a temporary MEDIA_ROOT. It builds one finalised run of N payslips
-(8 lines each, YTD, a bank account each), starts the workers as subprocesses (`celery worker`,
+(8 lines each, YTD, a bank account each, the employer, tax details and a year to date on
+every line as finalisation records them), starts the workers as subprocesses (`celery worker`,
 prefork, one process each), waits until they answer, then times from
 `payslips_render_for_run` until every payslip is "ready" (the ready-emails run too, to a dummy
 mail backend). Prints seconds and PDFs/s. Target: under 60 s for 1,000 on 2 cores.
@@ -104,13 +105,24 @@ def build_run(count: int) -> int:
              ("LOAN", "Loan", "post_tax_deduction", None, None, "50.00"),
              ("NI_ER", "Employer NI", "employer_tax", None, None, "443.61"),
              ("PENSION_ER", "Employer pension", "employer_contribution", None, None, "103.94"))
+    # What finalisation records for the printed payslip (payroll.services.issue): employer,
+    # tax setup and a year to date on every line, so the full layout is what is timed.
+    issued = {
+        "employer": {"payer_name": "Bench Widgets Ltd", "legal_name": "Bench Widgets Limited",
+                     "address": "1 High Street\nLeeds\nLS1 1AA",
+                     "paye_reference": "123/AB45678", "ein": ""},
+        "tax": {"tax_code": "1257L", "basis": "cumulative", "ni_category": "A",
+                "ni_number": "•••• 456C", "tax_period": "Month 8"},
+        "line_ytd": {code: str(Decimal(a) * 8) for code, _, _, _, _, a in lines},
+        "paid_outside_reason": ""}
     slips = Payslip.objects.bulk_create([
         Payslip(run=run, employee=e, number=base + i, currency="GBP", tax_year="2026-27",
                 gross=Decimal("3464.50"), total_pre_tax=Decimal("173.23"),
                 total_employee_tax=Decimal("587.71"), total_post_tax=Decimal("50.00"),
                 net=Decimal("2653.56"), employer_cost=Decimal("4012.05"),
                 ytd={"gross": "27716.00", "net": "21228.48", "uk_tax_paid": "3529.60",
-                     "uk_employee_ni": "1172.08"}, inputs_hash="bench")
+                     "uk_employee_ni": "1172.08"}, inputs_hash="bench",
+                payment_method="bank", bank_last4=f"{e.pk:08d}"[-4:], issued_details=issued)
         for i, e in enumerate(employees)
     ], batch_size=500)
     PayslipLine.objects.bulk_create([

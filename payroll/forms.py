@@ -263,3 +263,17 @@ class SupplementalMethodForm(forms.Form):
         choices=PaySchedule.SupplementalMethod.choices,
         help_text=_("Bonuses, commissions and off-cycle payments. 37% is withheld on "
                     "supplemental wages above 1,000,000 in a year whatever you choose."))
+
+
+class EmployerDetailsForm(forms.Form):
+    """The legal employer printed on the schedule's payslips (payroll.services.employer)."""
+
+    employer_legal_name = forms.CharField(label=_("Employer legal name"), max_length=140,
+                                          required=False)
+    employer_address = forms.CharField(label=_("Employer address"), max_length=500,
+                                       required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    employer_paye_reference = forms.CharField(
+        label=_("Employer PAYE reference (UK)"), max_length=20, required=False,
+        help_text=_("3 digits, a slash and the reference, e.g. 123/AB45678."))
+    employer_ein = forms.CharField(label=_("EIN (US)"), max_length=12, required=False,
+                                   help_text=_("NN-NNNNNNN, e.g. 12-3456789."))

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from employees.crypto import EncryptedTextField
+from payroll.validators import validate_ein, validate_paye_reference
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 RATE = {"max_digits": 12, "decimal_places": 4}
@@ -141,6 +142,14 @@ class PaySchedule(models.Model):
                                             blank=True)
     debtor_iban = EncryptedTextField(_("company IBAN (SEPA)"), blank=True, default="")
     debtor_bic = models.CharField(_("company BIC (SEPA)"), max_length=11, blank=True)
+    # The legal employer printed on payslips (payroll.services.employer): UK PAYE reference,
+    # US EIN. Copied onto each payslip when its run is finalised.
+    employer_legal_name = models.CharField(_("employer legal name"), max_length=140, blank=True)
+    employer_address = models.TextField(_("employer address"), blank=True)
+    employer_paye_reference = models.CharField(_("employer PAYE reference"), max_length=14,
+                                               blank=True, validators=[validate_paye_reference])
+    employer_ein = models.CharField(_("employer EIN"), max_length=10, blank=True,
+                                    validators=[validate_ein])
 
     class Meta:
         ordering = ["name"]
@@ -596,6 +605,11 @@ def payslip_upload_to(instance: "Payslip", filename: str) -> str:
     return f"payslips/{instance.run_id}/{filename}"
 
 
+class PaymentMethod(models.TextChoices):
+    BANK = "bank", _("Bank transfer in the payment file")
+    OUTSIDE = "outside", _("Paid outside the payment file")
+
+
 class Payslip(models.Model):
     class PdfStatus(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -640,6 +654,16 @@ class Payslip(models.Model):
     pdf_error = models.TextField(blank=True)
     pdf_attempts = models.PositiveSmallIntegerField(default=0)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # Recorded when the run is finalised (payroll.services.issue), never changed after: how the
+    # net pay is paid, the account it goes to (encrypted JSON, last 4 for display) and what the
+    # payslip prints about the employer and the tax setup used.
+    payment_method = models.CharField(_("payment method"), max_length=8, blank=True,
+                                      choices=PaymentMethod.choices)
+    bank_snapshot = EncryptedTextField(_("bank account at finalisation"), blank=True,
+                                       default="")
+    bank_last4 = models.CharField(_("bank account (last 4)"), max_length=4, blank=True)
+    issued_details = models.JSONField(_("details printed on the payslip"), default=dict,
+                                      blank=True)
 
     objects = PayslipQuerySet.as_manager()
 

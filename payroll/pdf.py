@@ -36,13 +36,14 @@ class PdfLine:
     quantity: Decimal | None
     rate: Decimal | None
     amount: Decimal
+    ytd: Decimal | None = None  # this line's year to date, this payslip included
 
 
 @dataclass(frozen=True, slots=True)
 class PayslipDocument:
     """Everything printed on a payslip, as plain values (the template never queries)."""
 
-    company_name: str
+    company_name: str  # the payer: the schedule's payer name (payment_details.payer_name)
     number: str
     employee_name: str
     employee_number: str
@@ -61,6 +62,12 @@ class PayslipDocument:
     employer_cost: Decimal
     ytd: tuple[tuple[str, Decimal], ...]
     bank_masked: str  # "•••• 1234" or "" — never the full account number
+    employer_legal_name: str = ""
+    employer_address: str = ""  # one line, parts separated by commas
+    # ("Employer PAYE reference", "123/AB456") or ("EIN", "12-3456789"); empty when not set
+    employer_reference: tuple[str, str] | tuple[()] = ()
+    # UK: tax code, basis, NI number (masked), NI category, tax period; US: the Form W-4
+    tax_details: tuple[tuple[str, str], ...] = ()
 
 
 def sections(lines: tuple[PdfLine, ...]) -> list[dict]:

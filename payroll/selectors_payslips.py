@@ -3,6 +3,7 @@
 from itertools import groupby
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
 
 from payroll.models import PayRun, Payslip
 
@@ -17,9 +18,20 @@ def payslips_issued_to(employee_id: int) -> QuerySet[Payslip]:
     )
 
 
-def payslips_by_year(payslips) -> list[tuple[int, list[Payslip]]]:
-    return [(year, list(items)) for year, items in
-            groupby(payslips, key=lambda p: p.run.pay_date.year)]
+def tax_year_label(tax_year: str) -> str:
+    """UK years run 6 April to 5 April ("2026-27"); US ones are calendar years ("2026")."""
+    if "-" in tax_year:
+        start = int(tax_year[:4])
+        return _("Tax year %(year)s (6 April %(start)d to 5 April %(end)d)") % {
+            "year": tax_year, "start": start, "end": start + 1}
+    return tax_year
+
+
+def payslips_by_year(payslips) -> list[tuple[str, list[Payslip]]]:
+    """Payslips (newest first) grouped by the tax year they count in, not the calendar year:
+    a UK payslip paid on 3 April 2027 belongs to 2026-27."""
+    return [(tax_year_label(year), list(items)) for year, items in
+            groupby(payslips, key=lambda p: p.tax_year)]
 
 
 def run_pdf_progress(run: PayRun) -> dict:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from payroll import views, views_inputs
+from payroll import views, views_employer, views_inputs
 
 app_name = "payroll"
 
@@ -13,6 +13,8 @@ urlpatterns = [
          name="schedule_payment_details"),
     path("schedules/<int:pk>/supplemental-method/", views.schedule_supplemental_method,
          name="schedule_supplemental_method"),
+    path("schedules/<int:pk>/employer/", views_employer.schedule_employer_details,
+         name="schedule_employer_details"),
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),
     path("runs/<int:pk>/correct/", views.run_correct, name="run_correct"),
     path("runs/<int:pk>/inputs/", views_inputs.run_inputs, name="run_inputs"),
@@ -66,6 +68,8 @@ urlpatterns += [
     re_path(r"^delivery/runs/(?P<pk>\d+)/payments\.(?P<fmt>nacha|pain001)$",
             views_outputs.payment_file_download, name="run_payment_file"),
     path("delivery/runs/<int:pk>/gl.csv", views_outputs.gl_download, name="run_gl"),
+    path("delivery/runs/<int:pk>/paid-outside-file.csv", views_outputs.paid_outside_download,
+         name="run_paid_outside"),
 ]
 
 # --- Retro pay ---

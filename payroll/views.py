@@ -38,6 +38,7 @@ from payroll.services import runs as run_services
 from payroll.services import schedules as schedule_services
 from payroll.services import setup as setup_services
 from payroll.services.periods import periods_generate
+from payroll.views_employer import employer_form_for
 
 
 def _staff(request: HttpRequest) -> None:
@@ -100,7 +101,8 @@ def schedule_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if can_run else None,
         "supplemental_form": SupplementalMethodForm(
             initial={"supplemental_method": schedule.supplemental_method})
-        if can_run and schedule.country == "US" else None})
+        if can_run and schedule.country == "US" else None,
+        "employer_form": employer_form_for(schedule) if can_run else None})
 
 
 def _payment_form_initial(schedule: PaySchedule) -> dict:

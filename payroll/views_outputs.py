@@ -9,6 +9,7 @@ from payroll.services.outputs import (
     OutputFile,
     RunNotFinalised,
     run_gl_journal,
+    run_paid_outside_csv,
     run_payment_file,
     run_register,
 )
@@ -51,3 +52,9 @@ def payment_file_download(request: HttpRequest, pk: int, fmt: str) -> HttpRespon
 def gl_download(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
     return _respond(request, run, lambda: run_gl_journal(run=run, acting_user=request.user))
+
+
+def paid_outside_download(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run(request, pk)
+    return _respond(request, run,
+                    lambda: run_paid_outside_csv(run=run, acting_user=request.user))

@@ -14,6 +14,7 @@ from employees.profile import profile_tabs
 from employees.selectors import employee_for_user
 from payroll.models import PayRun, Payslip
 from payroll.selectors_payslips import payslips_by_year, payslips_issued_to, run_pdf_progress
+from payroll.services.outputs import paid_outside_summary
 from payroll.services.payslips import (
     payslip_download_audit,
     payslip_retry,
@@ -60,10 +61,11 @@ def payslip_download(request: HttpRequest, pk: int) -> FileResponse:
 def run_delivery(request: HttpRequest, pk: int) -> HttpResponse:
     _require_payroll_admin(request.user)
     run = get_object_or_404(PayRun.objects.select_related("schedule", "period"), pk=pk)
-    context = {"run": run, "progress": run_pdf_progress(run),
-               "finalised": run.status in PayRun.FROZEN}
+    finalised = run.status in PayRun.FROZEN
+    context = {"run": run, "progress": run_pdf_progress(run), "finalised": finalised}
     if request.headers.get("HX-Request"):
         return render(request, "payroll/run_delivery.html#progress", context)
+    context["paid_outside"] = paid_outside_summary(run) if finalised else None
     return render(request, "payroll/run_delivery.html", context)
 
 

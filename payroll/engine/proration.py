@@ -24,6 +24,8 @@ PERIODS_PER_YEAR = {
 RULE = ("HROps proration policy: annual / periods x (segment days / period days), "
         "half up to the cent once per line")
 _ONE_DAY = timedelta(days=1)
+# The payslip line's rate column has 6 decimal places; the rate is shown, never multiplied.
+RATE_PLACES = Decimal("0.000001")
 
 
 def count_days(start: date, end: date, basis: str) -> int:
@@ -77,7 +79,8 @@ def _salary_line(
         formula = f"{fmt(annual)} / {periods} x ({paid_days} / {period_days}) = {amount}"
     leave_note = f", less {leave} unpaid leave day(s)" if leave else ""
     description = SALARY.name if whole and not leave else (
-        f"{SALARY.name} {start.isoformat()} to {end.isoformat()}"
+        f"{SALARY.name} {start.isoformat()} to {end.isoformat()} "
+        f"({paid_days} of {period_days} days)"
     )
     trace = {
         "inputs": {
@@ -88,8 +91,16 @@ def _salary_line(
         "formula": formula + (f" ({days} days{leave_note})" if not whole or leave else ""),
         "rule": RULE,
     }
-    return PayLine(SALARY.code, description, "earning", amount, quantity=Decimal(paid_days),
-                   rate=half_up_cents(per_period), trace=trace)
+    # What the payslip shows: a whole period is 1 x the period's share of the annual salary
+    # (46,800 / 12 = 1 x 3,900.00); a part of one is the days paid x the day rate of that
+    # share (21 x 3,900 / 31). Never "30 days x 3,900", which multiplies to nothing paid.
+    if whole and leave == 0:
+        quantity, rate = Decimal(1), amount
+    else:
+        quantity, rate = Decimal(paid_days), (per_period / period_days).quantize(
+            RATE_PLACES, rounding=ROUND_HALF_UP)
+    return PayLine(SALARY.code, description, "earning", amount, quantity=quantity, rate=rate,
+                   trace=trace)
 
 
 def salary_lines(inputs: PayInputs) -> list[PayLine]:

@@ -7,6 +7,7 @@ records of 9s to a multiple of the blocking factor (10).
 
 from decimal import Decimal
 
+from payroll.outputs.text import transliterate
 from payroll.outputs.types import Originator, OutputError, Payee, PaymentBatch
 
 RECORD_SIZE = 94
@@ -31,8 +32,10 @@ def routing_is_valid(routing: str) -> bool:
 
 
 def _alpha(value: str, width: int) -> str:
-    """Alphanumeric field: upper case, left-justified, space-padded, ASCII only."""
-    text = value.upper().encode("ascii", "replace").decode("ascii").replace("?", " ")
+    """Alphanumeric field: upper case, left-justified, space-padded, ASCII only. Other letters
+    are transliterated ("Éamonn Ó Briain" -> "EAMONN O BRIAIN"), never blanked; what has no
+    ASCII form becomes a space."""
+    text = "".join(ch if " " <= ch <= "~" else " " for ch in transliterate(value)).upper()
     return text[:width].ljust(width)
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from lxml import etree
 
+from payroll.outputs.text import transliterate
 from payroll.outputs.types import Originator, OutputError, Payee, PaymentBatch
 
 NAMESPACE = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"
@@ -16,7 +17,9 @@ _SEPA_CHARS = set(
 
 
 def _text(value: str, limit: int) -> str:
-    cleaned = "".join(ch if ch in _SEPA_CHARS else " " for ch in value).strip()
+    """Transliterated to ASCII first ("Éamonn Ó Briain" -> "Eamonn O Briain"), then anything
+    outside the SEPA set becomes a space."""
+    cleaned = "".join(ch if ch in _SEPA_CHARS else " " for ch in transliterate(value)).strip()
     return (cleaned or "-")[:limit]
 
 

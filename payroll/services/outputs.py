@@ -2,9 +2,18 @@
 
 Each loads the run's frozen payslips into the plain dataclasses of payroll.outputs, calls a pure
 builder, and records who took the file (payment files carry full account numbers).
+
+A payment file pays the bank account each payslip recorded when the run was finalised
+(payroll.services.issue); whoever is paid outside the file (no bank account, their flag
+overridden, or a negative net pay) is left out of it and listed by `paid_outside_file`, on the
+delivery page and in a CSV, so the file can always be made for everyone else.
 """
 
-from dataclasses import dataclass
+import csv
+import io
+import json
+from dataclasses import asdict, dataclass
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
@@ -13,7 +22,8 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role, has_role
 from audit.services import audit_record
 from employees.models import JobRecord
-from payroll.models import PayRun, Payslip, PayslipLine
+from employees.selectors import bank_details_for_payment
+from payroll.models import PaymentMethod, PayRun, Payslip, PayslipLine
 from payroll.outputs import gl, nacha, register, sepa
 from payroll.outputs.types import (
     OutputError,
@@ -87,38 +97,106 @@ def slip_summaries(run: PayRun) -> list[SlipSummary]:
     ]
 
 
-def _bank_details(employee_ids: list[int]) -> dict:
-    try:
-        from employees.selectors import bank_details_for_payment
-    except ImportError as exc:
-        raise OutputError(_("Bank details are not available in this installation.")) from exc
-    return bank_details_for_payment(employee_ids)
+@dataclass(frozen=True, slots=True)
+class PaidOutside:
+    """Someone whose net pay is not in the payment file: paid another way (a cheque, say)."""
+
+    employee_number: str
+    name: str
+    amount: Decimal
+    currency: str
+    reason: str
+
+
+def _name(payslip: Payslip) -> str:
+    return f"{payslip.employee.legal_first_name} {payslip.employee.legal_last_name}"
+
+
+def _outside(payslip: Payslip, reason: str) -> PaidOutside:
+    return PaidOutside(payslip.employee.employee_number, _name(payslip), payslip.net,
+                       payslip.currency, reason)
+
+
+def _legacy_reason(payslip: Payslip, has_bank: bool) -> str | None:
+    """Runs finalised before payslips recorded their payment: decided from current data."""
+    if payslip.net < 0:
+        return _("Net pay is negative: recover it outside the file")
+    if has_bank:
+        return None
+    return next((o.get("comment", "") for o in payslip.overrides
+                 if o.get("code") == "missing_bank_details"), "") or _("No bank account")
+
+
+def _paid(run: PayRun, *, with_accounts: bool):
+    payslips = run.payslips.exclude(net=0).select_related("employee").order_by(
+        "employee__employee_number", "pk")
+    if not with_accounts:
+        payslips = payslips.defer("bank_snapshot")
+    return list(payslips)
+
+
+def _legacy_banks(payslips: list[Payslip], *, decrypt: bool) -> dict:
+    ids = [p.employee_id for p in payslips if not p.payment_method]
+    if not ids:
+        return {}
+    if decrypt:
+        return bank_details_for_payment(ids)
+    from employees.models import BankAccount  # which accounts exist, without decrypting any
+
+    return dict.fromkeys(BankAccount.objects.filter(
+        employee_id__in=ids, is_primary=True, is_active=True).values_list(
+        "employee_id", flat=True), True)
+
+
+def paid_outside_file(run: PayRun) -> list[PaidOutside]:
+    """Who is left out of the run's payment file, with their net pay and why (the delivery
+    page and its CSV). Reads no account numbers."""
+    payslips = _paid(run, with_accounts=False)
+    legacy = _legacy_banks(payslips, decrypt=False)
+    result = []
+    for p in payslips:
+        if p.payment_method == PaymentMethod.OUTSIDE:
+            result.append(_outside(p, p.issued_details.get("paid_outside_reason", "")))
+        elif not p.payment_method:
+            reason = _legacy_reason(p, p.employee_id in legacy)
+            if reason is not None:
+                result.append(_outside(p, reason))
+    return result
+
+
+def paid_outside_summary(run: PayRun) -> dict:
+    """The delivery page's list of those paid outside the file, with their total."""
+    rows = paid_outside_file(run)
+    return {"rows": rows, "total": sum((r.amount for r in rows), Decimal("0.00"))}
+
+
+def _payee(run: PayRun, p: Payslip, bank: dict) -> Payee:
+    return Payee(
+        employee_id=p.employee_id, employee_number=p.employee.employee_number, name=_name(p),
+        amount=p.net, holder_name=bank.get("holder_name", ""),
+        routing_number=bank.get("routing_number", ""),
+        account_number=bank.get("account_number", ""),
+        account_type=bank.get("account_type") or "checking",
+        iban=bank.get("iban", ""), bic=bank.get("bic", ""),
+        reference=p.display_number or f"{run.pk}-{p.employee.employee_number}",
+    )
 
 
 def payment_batch(run: PayRun) -> PaymentBatch:
-    """Every payslip with net pay, with the employee's primary bank account. Refuses (listing
-    who) when someone paid has no bank account: a file that silently skips people would not
-    add up to the run's net pay."""
-    payslips = [p for p in run.payslips.select_related("employee").order_by(
-        "employee__employee_number") if p.net != 0]
-    banks = _bank_details([p.employee_id for p in payslips])
-    missing = [p.employee.employee_number for p in payslips if p.employee_id not in banks]
-    if missing:
-        raise OutputError(
-            _("No bank account for: %(who)s. Add one, or pay them outside this file.")
-            % {"who": ", ".join(missing)}
-        )
+    """Every payslip paid by bank transfer, into the account recorded when the run was
+    finalised (not whatever is on file today). Those paid outside the file are left out and
+    listed by `paid_outside_file`, so the file is always producible for everyone else."""
+    payslips = _paid(run, with_accounts=True)
+    legacy = _legacy_banks(payslips, decrypt=True)
     payees = []
     for p in payslips:
-        bank = banks[p.employee_id]
-        payees.append(Payee(
-            employee_id=p.employee_id, employee_number=p.employee.employee_number,
-            name=f"{p.employee.legal_first_name} {p.employee.legal_last_name}", amount=p.net,
-            holder_name=bank.holder_name, routing_number=bank.routing_number,
-            account_number=bank.account_number, account_type=bank.account_type or "checking",
-            iban=bank.iban, bic=bank.bic,
-            reference=p.display_number or f"{run.pk}-{p.employee.employee_number}",
-        ))
+        if p.payment_method == PaymentMethod.BANK:
+            payees.append(_payee(run, p, json.loads(p.bank_snapshot)))
+        elif not p.payment_method and _legacy_reason(p, p.employee_id in legacy) is None:
+            payees.append(_payee(run, p, asdict(legacy[p.employee_id])))
+    if not payees:
+        raise OutputError(_("Nobody in this run is paid by bank transfer: see the list of those "
+                            "paid outside the payment file."))
     return PaymentBatch(
         run_reference=f"RUN-{run.pk}", currency=run.currency, pay_date=run.pay_date,
         created_at=run.finalised_at, payees=tuple(payees),
@@ -168,3 +246,21 @@ def run_gl_journal(*, run: PayRun, acting_user) -> OutputFile:
         f"gl-journal-run-{run.pk}-{run.pay_date:%Y%m%d}.csv", "text/csv; charset=utf-8",
         gl.to_csv(lines, pay_date=run.pay_date.isoformat(), reference=f"RUN-{run.pk}"),
     )
+
+
+def run_paid_outside_csv(*, run: PayRun, acting_user) -> OutputFile:
+    """The people paid outside the payment file, for whoever pays them (names and amounts)."""
+    _require(acting_user)
+    _require_finalised(run)
+    rows = paid_outside_file(run)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["Employee number", "Name", "Net pay", "Currency", "Reason"])
+    for row in rows:
+        writer.writerow([register._safe(row.employee_number), register._safe(row.name),
+                         f"{row.amount:.2f}", row.currency, register._safe(row.reason)])
+    total = sum((row.amount for row in rows), Decimal("0.00"))
+    writer.writerow(["Total", f"{len(rows)} employees", f"{total:.2f}", run.currency, ""])
+    _audit(acting_user, run, "paid_outside.csv")
+    return OutputFile(f"paid-outside-file-run-{run.pk}-{run.pay_date:%Y%m%d}.csv",
+                      "text/csv; charset=utf-8", buffer.getvalue().encode("utf-8"))

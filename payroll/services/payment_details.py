@@ -108,6 +108,14 @@ def schedule_payment_details_update(*, schedule: PaySchedule, data: PaymentDetai
     return schedule
 
 
+def payer_name(schedule: PaySchedule | None) -> str:
+    """Who pays, as named on the schedule's payment files, payslips and payslip emails: the
+    schedule's payer name, else its legal employer, else the installation's COMPANY_NAME."""
+    if schedule is not None and (schedule.payer_name or schedule.employer_legal_name):
+        return schedule.payer_name or schedule.employer_legal_name
+    return settings.COMPANY_NAME
+
+
 def originator(schedule: PaySchedule | None = None) -> Originator:
     """The paying company's bank details for a schedule's payment file: the schedule's own,
     each empty one falling back to its setting."""
@@ -116,9 +124,10 @@ def originator(schedule: PaySchedule | None = None) -> Originator:
         return own or _setting(FALLBACKS[name])
 
     return Originator(
-        company_name=settings.COMPANY_NAME, company_id=value("ach_company_id"),
+        company_name=payer_name(schedule), company_id=value("ach_company_id"),
         odfi_routing=value("ach_odfi_routing"),
         destination_routing=value("ach_destination_routing"),
-        destination_name=value("ach_destination_name"), origin_name=value("payer_name"),
+        destination_name=value("ach_destination_name"),
+        origin_name=value("payer_name") or payer_name(schedule),
         iban=value("debtor_iban"), bic=value("debtor_bic"),
     )

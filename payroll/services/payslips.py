@@ -28,6 +28,7 @@ from audit.services import audit_record
 from hrops.mail import send_templated_email
 from payroll.models import PayRun, Payslip
 from payroll.pdf import PayslipDocument, PdfLine, payslip_html, render_pdf, sha256
+from payroll.services.payment_details import payer_name
 
 log = logging.getLogger(__name__)
 S = Payslip.PdfStatus
@@ -66,29 +67,60 @@ def _bank_last4(employee_ids: list[int]) -> dict[int, str]:
     )
 
 
+UK_TAX_LABELS = (("tax_code", "Tax code"), ("basis", "Tax basis"), ("tax_period", "Tax period"),
+                 ("ni_number", "NI number"), ("ni_category", "NI category"))
+
+
+def _tax_details(issued: dict) -> tuple[tuple[str, str], ...]:
+    tax = issued.get("tax", {})
+    if "w4" in tax:
+        return (("Withholding", tax["w4"]),)
+    return tuple((label, tax[key]) for key, label in UK_TAX_LABELS if tax.get(key))
+
+
+def _employer_reference(employer: dict) -> tuple[str, str] | tuple[()]:
+    if employer.get("paye_reference"):
+        return ("Employer PAYE reference", employer["paye_reference"])
+    if employer.get("ein"):
+        return ("EIN", employer["ein"])
+    return ()
+
+
 def payslip_document(payslip: Payslip) -> PayslipDocument:
-    """The printed content of a payslip, from its stored (frozen) figures and lines."""
+    """The printed content of a payslip, from its stored (frozen) figures and lines, and what
+    was recorded about the employer, the tax setup and the bank account at finalisation. A
+    payslip finalised before those were recorded falls back to the schedule and current data."""
     run, employee = payslip.run, payslip.employee
-    last4 = _bank_last4([employee.pk]).get(employee.pk, "")
+    issued = payslip.issued_details or {}
+    employer = issued.get("employer") or {}
+    last4 = payslip.bank_last4 if payslip.payment_method else _bank_last4(
+        [employee.pk]).get(employee.pk, "")
+    line_ytd = issued.get("line_ytd", {})
     ytd = tuple(
         (YTD_LABELS.get(key, key.replace("_", " ").capitalize()), Decimal(str(value)))
         for key, value in sorted(payslip.ytd.items(), key=lambda kv: (kv[0] != "gross", kv[0]))
     )
     return PayslipDocument(
-        company_name=settings.COMPANY_NAME, number=payslip.display_number,
+        company_name=employer.get("payer_name") or payer_name(run.schedule),
+        number=payslip.display_number,
         employee_name=f"{employee.legal_first_name} {employee.legal_last_name}",
         employee_number=employee.employee_number,
         department=employee.department.name if employee.department else "",
         currency=payslip.currency, period_start=run.period.start_date,
         period_end=run.period.end_date, pay_date=run.pay_date, tax_year=payslip.tax_year,
         lines=tuple(
-            PdfLine(x.code, x.description, x.category, x.quantity, x.rate, x.amount)
+            PdfLine(x.code, x.description, x.category, x.quantity, x.rate, x.amount,
+                    Decimal(line_ytd[x.code]) if x.code in line_ytd else None)
             for x in payslip.lines.all()
         ),
         gross=payslip.gross, total_pre_tax=payslip.total_pre_tax,
         total_employee_tax=payslip.total_employee_tax, total_post_tax=payslip.total_post_tax,
         net=payslip.net, employer_cost=payslip.employer_cost, ytd=ytd,
         bank_masked=f"•••• {last4}" if last4 else "",
+        employer_legal_name=employer.get("legal_name", ""),
+        employer_address=", ".join(employer.get("address", "").splitlines()),
+        employer_reference=_employer_reference(employer),
+        tax_details=_tax_details(issued),
     )
 
 
@@ -172,7 +204,8 @@ def payslip_render(payslip_id: int) -> str | None:
     try:
         # Slow work outside any transaction: load, render, write the file.
         payslip = (
-            Payslip.objects.select_related("run__period", "employee__department")
+            Payslip.objects.select_related("run__period", "run__schedule",
+                                           "employee__department")
             .prefetch_related("lines").get(pk=payslip_id)
         )
         data = render_pdf(payslip_html(payslip_document(payslip)))
@@ -208,7 +241,7 @@ def payslip_email(payslip_id: int) -> bool:
     ).update(emailed_at=now)
     if not claimed:
         return False
-    payslip = Payslip.objects.select_related("employee__user", "run").get(pk=payslip_id)
+    payslip = Payslip.objects.select_related("employee__user", "run__schedule").get(pk=payslip_id)
     employee = payslip.employee
     user = employee.user
     address = (user.email if user and user.is_active else "") or employee.personal_email \
@@ -216,11 +249,14 @@ def payslip_email(payslip_id: int) -> bool:
     if not address:
         log.info("payslip %s: employee %s has no email address", payslip_id, employee.pk)
         return False
+    # The schedule's payer (as recorded at finalisation), also in the email's header and footer.
+    employer = (payslip.issued_details.get("employer") or {}).get("payer_name") \
+        or payer_name(payslip.run.schedule)
     try:
         send_templated_email(
             "payslip_ready",
             {"first_name": employee.preferred_name or employee.legal_first_name,
-             "pay_date": payslip.run.pay_date,
+             "pay_date": payslip.run.pay_date, "employer": employer, "company_name": employer,
              "portal_url": settings.SITE_URL.rstrip("/") + reverse("payroll:my_payslips")},
             to=[address],
         )

@@ -238,7 +238,10 @@ def finalise_in_transaction(*, run: PayRun, acting_user, deliver: bool = True) -
     sequence = DocumentSequence.objects.select_for_update().get(name="payslip")
     first = sequence.last_value + 1
     numbered = [Payslip(pk=pk, number=first + i) for i, pk in enumerate(payslip_ids)]
-    Payslip.objects.bulk_update(numbered, ["number"], batch_size=1000)
+    # The bank account paid and what the payslip prints are recorded now, with the numbers.
+    from payroll.services.issue import issue_details, payslips_save_issued
+
+    payslips_save_issued(numbered, ["number", *issue_details(run, numbered)])
     sequence.last_value += len(payslip_ids)
     sequence.save(update_fields=["last_value"])
     run.status, run.finalised_by, run.finalised_at = S.FINALISED, acting_user, timezone.now()

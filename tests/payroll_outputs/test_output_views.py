@@ -103,12 +103,21 @@ def test_nacha_file_from_a_us_run(payroll_client, hr_admin):
     assert entries[0][12:29].strip() == "123456789012"
 
 
-def test_payment_file_names_who_has_no_bank_account(payroll_client, paid_people):
+def test_payment_file_of_an_older_run_leaves_out_who_has_no_bank_account(
+        payroll_client, hr_admin):
+    # given a run finalised before payslips recorded their payment (no snapshot), in euro
+    banked = EmployeeFactory()
+    add_bank(banked, hr_admin, scheme="iban")
     nobody = EmployeeFactory()
-    run = finalised_run([*paid_people, nobody])
+    run = finalised_run([banked, nobody], currency="EUR", country="GB")
+    # when the payment file is taken
     response = payroll_client.get(_url("run_payment_file", run, "pain001"))
-    assert response.status_code == 422
-    assert nobody.employee_number.encode() in response.content
+    # then it pays the banked person only, and the delivery page lists the other one
+    assert response.status_code == 200
+    assert response.content.count(b"<CdtTrfTxInf>") == 1
+    assert nobody.employee_number.encode() not in response.content
+    page = payroll_client.get(reverse("payroll:run_delivery", args=[run.pk]))
+    assert nobody.employee_number in page.content.decode()
 
 
 def test_nacha_refuses_a_non_dollar_run(payroll_client, paid_people):

@@ -30,7 +30,9 @@ def test_worker_renders_and_emails_each_payslip_once(redis_worker, paid_people):
     assert payslips_render_for_run(run.pk) == 2
     # then the worker renders both and each employee gets one email
     deadline = time.monotonic() + 60
-    while Payslip.objects.filter(run=run, emailed_at__isnull=True).exists():
+    # emailed_at is claimed before the email is sent: wait for the sends too, not only claims
+    while Payslip.objects.filter(run=run, emailed_at__isnull=True).exists() or len(
+            mail.outbox) < len(paid_people):
         assert not Payslip.objects.filter(run=run, pdf_status="failed").exists(), list(
             Payslip.objects.values_list("pdf_error", flat=True))
         assert time.monotonic() < deadline, list(
