@@ -12,6 +12,7 @@ urlpatterns = [
     path("schedules/<int:pk>/payment-details/", views.schedule_payment_details,
          name="schedule_payment_details"),
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),
+    path("runs/<int:pk>/review/", views.run_review, name="run_review"),
     path("runs/<int:pk>/correct/", views.run_correct, name="run_correct"),
     path("runs/<int:pk>/inputs/", views.run_inputs, name="run_inputs"),
     path("runs/<int:pk>/inputs/save/", views.run_input_save, name="run_input_save"),

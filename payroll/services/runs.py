@@ -26,6 +26,7 @@ from payroll.models import (
     RunInput,
 )
 from payroll.selectors import run_employee_ids
+from payroll.selectors_flags import blocked_count
 from payroll.services.calculation import calculate_employees
 
 log = logging.getLogger(__name__)
@@ -167,11 +168,8 @@ def run_calculation_failed(*, chunk_id: int, error: str) -> None:
 
 
 def blocking_payslips(run: PayRun) -> int:
-    count = 0
-    for flags, overrides in run.payslips.values_list("flags", "overrides"):
-        done = {o["code"] for o in overrides}
-        count += any(f.get("blocking") and f["code"] not in done for f in flags)
-    return count
+    """Payslips with a blocking flag no override accepts: counted in SQL (one query)."""
+    return blocked_count(run.pk)
 
 
 @transaction.atomic
