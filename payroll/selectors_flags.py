@@ -26,6 +26,8 @@ _DIALECTS = {
         "blocking": "(f.value ->> 'blocking') = 'true'",
         "overridden": "{col}.overrides @> jsonb_build_array("
                       "jsonb_build_object('code', f.value ->> 'code'))",
+        # the predicate of the partial index payslip_run_flagged (0011_review_indexes)
+        "flagged": "{col}.flags <> '[]'::jsonb",
     },
     "sqlite": {
         "elements": "json_each({col}.flags) AS f",
@@ -33,6 +35,7 @@ _DIALECTS = {
         "blocking": "json_extract(f.value, '$.blocking') = 1",
         "overridden": "EXISTS (SELECT 1 FROM json_each({col}.overrides) AS o "
                       "WHERE json_extract(o.value, '$.code') = json_extract(f.value, '$.code'))",
+        "flagged": "{col}.flags <> '[]'",
     },
 }
 
@@ -61,7 +64,7 @@ def has_flag(code: str) -> RawSQL:
 
 def blocked_count(run_id: int) -> int:
     """Payslips of the run that still have a blocking flag to resolve or override: one query."""
-    return Payslip.objects.filter(run_id=run_id).filter(has_unresolved_blocking_flag()).count()
+    return payslips_flagged(Payslip.objects.filter(run_id=run_id), blocked=True).count()
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +87,8 @@ _COUNTS = (
     "SELECT {code}, COUNT(DISTINCT p.id), "
     "COUNT(DISTINCT CASE WHEN {overridden} THEN p.id END), "
     "MAX(CASE WHEN {blocking} THEN 1 ELSE 0 END) "
-    "FROM payroll_payslip p, {elements} WHERE p.run_id = %s GROUP BY 1 ORDER BY 1"
+    "FROM payroll_payslip p, {elements} WHERE p.run_id = %s AND {flagged} "
+    "GROUP BY 1 ORDER BY 1"
 )
 
 
@@ -101,9 +105,11 @@ def flag_counts(run_id: int) -> list[FlagCount]:
 def payslips_flagged(payslips: QuerySet[Payslip], *, code: str = "",
                      blocked: bool = False) -> QuerySet[Payslip]:
     """Narrow a run's payslips to the flagged ones: with one flag `code`, with an unresolved
-    blocking flag, or (neither) any flag at all."""
+    blocking flag, or (neither) any flag at all. "Any flag" comes first in every case: on
+    PostgreSQL it is the partial index payslip_run_flagged, so only flagged rows are read."""
+    flagged = payslips.exclude(flags=[])
     if code:
-        return payslips.filter(has_flag(code))
+        return flagged.filter(has_flag(code))
     if blocked:
-        return payslips.filter(has_unresolved_blocking_flag())
-    return payslips.exclude(flags=[])
+        return flagged.filter(has_unresolved_blocking_flag())
+    return flagged

@@ -2,8 +2,9 @@
 
 Nothing here loops over a run's payslips in Python: every figure is a SUM/COUNT in the
 database, and the people lists (joiners, leavers, largest variances) are LIMITed queries with
-the full count taken by a window function in the same query. So a review costs the same fixed
-number of queries at 20 or 20,000 payslips (tests/payroll_review).
+the full count taken by a window function in the same query; on PostgreSQL all of them are
+index-only scans of payslip_run_totals (payroll/migrations/0011_review_indexes.py). So a
+review costs the same number of queries at 20 or 20,000 payslips (tests/payroll_review).
 
 What the figures mean (shown on the page too):
 - headcount: payslips in the run; gross = earnings + reimbursements; deductions = pre-tax +
@@ -22,11 +23,12 @@ What the figures mean (shown on the page too):
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum, Window
-from django.db.models.functions import Abs
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
-from payroll.models import PayRun, Payslip, PayslipLine
+from payroll.models import PayRun, Payslip
 
 ZERO = Decimal("0.00")
 HUNDRED = Decimal("100")
@@ -37,11 +39,10 @@ PEOPLE_SHOWN = 25
 VARIANCES_SHOWN = 10
 
 _SUMS = {"gross": "gross", "pre_tax": "total_pre_tax", "employee_tax": "total_employee_tax",
-         "post_tax": "total_post_tax", "net": "net", "employer_cost": "employer_cost"}
-_EMPLOYER_CATEGORIES = ("employer_tax", "employer_contribution")
+         "post_tax": "total_post_tax", "net": "net", "employer_cost": "employer_cost",
+         "employer_tax": "total_employer_tax"}
 _EMPLOYEE_FIELDS = ("employee__id", "employee__employee_number", "employee__legal_first_name",
                     "employee__legal_last_name", "employee__preferred_name")
-_NAME_ORDER = ("employee__legal_last_name", "employee__legal_first_name", "pk")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +55,12 @@ class RunTotals:
     net: Decimal = ZERO
     employer_cost: Decimal = ZERO
     employer_tax: Decimal = ZERO
-    employer_contribution: Decimal = ZERO
+
+    @property
+    def employer_contribution(self) -> Decimal:
+        # Employer cost is gross + employer taxes + employer contributions on every payslip
+        # (build_payslip), so the run's contributions are what is left of its cost.
+        return self.employer_cost - self.gross - self.employer_tax
 
     @property
     def deductions(self) -> Decimal:
@@ -80,33 +86,26 @@ def _amount(value) -> Decimal:
     return ZERO if value is None else Decimal(value).quantize(ZERO)
 
 
-def payslip_totals(run_ids: list[int]) -> dict[int, RunTotals]:
-    """Headcount and payslip-level sums per run: one grouped query (no payslip lines read)."""
+def run_totals(run_ids: list[int]) -> dict[int, RunTotals]:
+    """Headcount and money totals per run: one grouped query over the payslips (their own
+    totals, kept equal to their lines by build_payslip; no payslip line is read). On PostgreSQL
+    an index-only scan of payslip_run_totals (payroll/migrations/0011_review_indexes.py)."""
     rows = Payslip.objects.filter(run_id__in=run_ids).order_by().values("run_id").annotate(
         headcount=Count("id"), **{name: Sum(column) for name, column in _SUMS.items()})
-    return {row["run_id"]: RunTotals(
+    found = {row["run_id"]: RunTotals(
         headcount=row["headcount"], **{name: _amount(row[name]) for name in _SUMS})
         for row in rows}
+    return {run_id: found.get(run_id, RunTotals()) for run_id in run_ids}
 
 
-def run_totals(run_ids: list[int]) -> dict[int, RunTotals]:
-    """Payslip sums plus employer taxes and contributions (summed from the payslip lines of those
-    two categories): two grouped queries for any number of payslips."""
-    totals = payslip_totals(run_ids)
-    employer: dict[int, dict[str, Decimal]] = {}
-    for row in PayslipLine.objects.filter(
-        payslip__run_id__in=run_ids, category__in=_EMPLOYER_CATEGORIES
-    ).order_by().values("payslip__run_id", "category").annotate(total=Sum("amount")):
-        employer.setdefault(row["payslip__run_id"], {})[row["category"]] = _amount(row["total"])
-    result = {}
-    for run_id in run_ids:
-        base = totals.get(run_id, RunTotals())
-        extra = employer.get(run_id, {})
-        result[run_id] = RunTotals(**{
-            **{name: getattr(base, name) for name in ("headcount", *_SUMS)},
-            "employer_tax": extra.get("employer_tax", ZERO),
-            "employer_contribution": extra.get("employer_contribution", ZERO)})
-    return result
+def payslip_page(payslips: QuerySet[Payslip], number, per_page: int = 100) -> Page:
+    """One page of a run's payslip list. The page is picked on ids alone (sorting ids and names
+    for any depth of page is cheap) and only its rows are loaded: a deep page never sorts the
+    whole run's payslip rows. Three queries: count, ids, rows."""
+    page = Paginator(payslips.values_list("pk", flat=True), per_page).get_page(number)
+    rows = payslips.in_bulk(list(page.object_list))
+    page.object_list = [rows[pk] for pk in page.object_list]
+    return page
 
 
 def previous_regular_run(run: PayRun) -> PayRun | None:
@@ -164,7 +163,7 @@ def comparisons(current: RunTotals, previous: RunTotals | None) -> list[Comparis
 
 @dataclass(frozen=True, slots=True)
 class People:
-    """Up to PEOPLE_SHOWN payslips (with their employee) and how many there are in all."""
+    """Up to PEOPLE_SHOWN payslips (with their employee, by name) and how many in all."""
 
     total: int
     shown: list[Payslip]
@@ -197,39 +196,51 @@ class Variance:
         return percent_change(self.payslip.net, self.previous_net)
 
 
-def _against(run_id: int, other_run_id: int) -> QuerySet[Payslip]:
-    """This run's payslips, each joined (LEFT JOIN, one pass) to the same employee's payslip in
-    the other run as `other`: the join the joiners, leavers and variances are counted on."""
-    return Payslip.objects.filter(run_id=run_id).annotate(other=FilteredRelation(
-        "employee__payslips", condition=Q(employee__payslips__run_id=other_run_id)))
+# Payslips of one run whose employee has none in the other run: an anti-join of two
+# index-only scans of payslip_run_totals (no employee row is read for the count).
+_ONLY_IN = (
+    "SELECT c.id, COUNT(*) OVER () FROM payroll_payslip c WHERE c.run_id = %s AND NOT EXISTS "
+    "(SELECT 1 FROM payroll_payslip p WHERE p.run_id = %s AND p.employee_id = c.employee_id) "
+    "ORDER BY c.employee_id LIMIT %s"
+)
+# Both runs' payslips joined on the employee, where the pay differs: index-only too.
+_CHANGES = (
+    "SELECT c.id, p.id, COUNT(*) OVER () FROM payroll_payslip c "
+    "JOIN payroll_payslip p ON p.employee_id = c.employee_id AND p.run_id = %s "
+    "WHERE c.run_id = %s AND (c.gross <> p.gross OR c.net <> p.net) "
+    "ORDER BY ABS(c.net - p.net) DESC, ABS(c.gross - p.gross) DESC, c.id LIMIT %s"
+)
 
 
-def _people(qs: QuerySet[Payslip]) -> People:
-    rows = list(qs.select_related("employee").only("id", "run_id", "gross", "net", "reasons",
-                                                   *_EMPLOYEE_FIELDS)
-                .annotate(n=Window(Count("id"))).order_by(*_NAME_ORDER)[:PEOPLE_SHOWN])
-    return People(rows[0].n if rows else 0, rows)
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
-def only_in(run_id: int, other_run_id: int) -> People:
-    """Paid in `run_id` and not in `other_run_id` (joiners one way round, leavers the other)."""
-    return _people(_against(run_id, other_run_id).filter(other__isnull=True))
+def _payslips(ids: list[int]) -> dict[int, Payslip]:
+    """The few payslips a review lists, with their employee: one query."""
+    return Payslip.objects.select_related("employee").only(
+        "id", "run_id", "gross", "net", "reasons", *_EMPLOYEE_FIELDS).in_bulk(ids)
 
 
-def pay_changes(run_id: int, previous_run_id: int) -> tuple[int, list[Variance]]:
-    """How many people paid in both runs have a different gross or net pay, and the largest
-    changes of net pay (by size, either way): one query."""
-    rows = (_against(run_id, previous_run_id).filter(other__isnull=False)
-            .filter(~Q(gross=F("other__gross")) | ~Q(net=F("other__net")))
-            .select_related("employee")
-            .only("id", "run_id", "gross", "net", "reasons", *_EMPLOYEE_FIELDS)
-            .annotate(previous_gross=F("other__gross"), previous_net=F("other__net"),
-                      n=Window(Count("id")))
-            .order_by(Abs(F("net") - F("other__net")).desc(),
-                      Abs(F("gross") - F("other__gross")).desc(), *_NAME_ORDER)
-            [:VARIANCES_SHOWN])
-    variances = [Variance(p, _amount(p.previous_gross), _amount(p.previous_net)) for p in rows]
-    return (rows[0].n if rows else 0), variances
+def _by_name(payslips: list[Payslip]) -> list[Payslip]:
+    return sorted(payslips, key=lambda p: (p.employee.legal_last_name,
+                                           p.employee.legal_first_name, p.pk))
+
+
+def only_in(run_id: int, other_run_id: int) -> tuple[int, list[int]]:
+    """How many are paid in `run_id` and not in `other_run_id` (joiners one way round, leavers
+    the other), and the ids of up to PEOPLE_SHOWN of their payslips: one query."""
+    rows = _fetch(_ONLY_IN, [run_id, other_run_id, PEOPLE_SHOWN])
+    return (int(rows[0][1]) if rows else 0), [row[0] for row in rows]
+
+
+def pay_changes(run_id: int, previous_run_id: int) -> tuple[int, list[tuple[int, int]]]:
+    """How many people paid in both runs have a different gross or net pay, and the payslip
+    pairs (now, before) of the largest changes of net pay, by size either way: one query."""
+    rows = _fetch(_CHANGES, [previous_run_id, run_id, VARIANCES_SHOWN])
+    return (int(rows[0][2]) if rows else 0), [(now, before) for now, before, _ in rows]
 
 
 @dataclass
@@ -258,8 +269,8 @@ class RunReview:
 
 
 def run_review(run: PayRun) -> RunReview:
-    """Everything the approver sees before approving: at most 7 queries whatever the headcount
-    (previous run, 2 for totals, joiners, leavers, pay changes)."""
+    """Everything the approver sees before approving: at most 6 queries whatever the headcount
+    (previous run, totals, joiners, leavers, pay changes, and the few payslips listed)."""
     previous = previous_regular_run(run)
     ids = [run.pk] + ([previous.pk] if previous else [])
     totals = run_totals(ids)
@@ -269,8 +280,14 @@ def run_review(run: PayRun) -> RunReview:
     if previous is None:
         return review
     review.compare_people = run.kind == PayRun.Kind.REGULAR
+    joined = left = (0, [])
     if review.compare_people:
-        review.joiners = only_in(run.pk, previous.pk)
-        review.leavers = only_in(previous.pk, run.pk)
-    review.pay_changed, review.variances = pay_changes(run.pk, previous.pk)
+        joined, left = only_in(run.pk, previous.pk), only_in(previous.pk, run.pk)
+    review.pay_changed, pairs = pay_changes(run.pk, previous.pk)
+    slips = _payslips([*joined[1], *left[1], *(pk for pair in pairs for pk in pair)])
+    if review.compare_people:
+        review.joiners = People(joined[0], _by_name([slips[pk] for pk in joined[1]]))
+        review.leavers = People(left[0], _by_name([slips[pk] for pk in left[1]]))
+    review.variances = [Variance(slips[now], slips[before].gross, slips[before].net)
+                        for now, before in pairs]
     return review

@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -167,19 +166,19 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             response = HttpResponse("")  # done (or failed): reload the page to show results
             response["HX-Refresh"] = "true"
             return response
-        return render(request, "payroll/run_detail.html#progress", {"run": run})
+        return render(request, "payroll/run_detail.html#progress", {
+            "run": run, "can_run": has_role(request.user, Role.PAYROLL_ADMIN)})
     filters = _run_filter(request)
     payslips = selectors.run_payslips(run)
     if any(filters.values()):
         payslips = selectors_flags.payslips_flagged(payslips, code=filters["flag"],
                                                     blocked=filters["blocked"])
-    page = Paginator(payslips, 100).get_page(request.GET.get("page"))
+    page = selectors_review.payslip_page(payslips, request.GET.get("page"))
     query = urlencode({k: "1" if v is True else v for k, v in filters.items() if v})
     return render(request, "payroll/run_detail.html", {
         "run": run, "payslips": page, "page_obj": page, "filters": filters, "query": query,
         "filtered": bool(query), "can_run": has_role(request.user, Role.PAYROLL_ADMIN),
-        "totals": selectors_review.payslip_totals([run.pk]).get(run.pk,
-                                                               selectors_review.RunTotals()),
+        "totals": selectors_review.run_totals([run.pk])[run.pk],
         "flag_counts": selectors_flags.flag_counts(run.pk),
         "blocked": selectors_flags.blocked_count(run.pk), "correction_form": CorrectionForm()})
 

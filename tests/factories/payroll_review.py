@@ -38,6 +38,7 @@ def _payslip(run: PayRun, employee_id: int, lines: list[Line], *, flags=(), over
         total_pre_tax=pre, total_employee_tax=tax, total_post_tax=post,
         net=gross - pre - tax - post,
         employer_cost=gross + total("employer_tax", "employer_contribution"),
+        total_employer_tax=total("employer_tax"),
         inputs_hash="review-test", flags=list(flags), overrides=list(overrides))
 
 
