@@ -35,7 +35,7 @@ HUNDRED = Decimal("100")
 # Percentages are shown to one decimal place, half away from zero (a display rounding only:
 # every amount stays exact to the cent).
 PERCENT_PLACES = Decimal("0.1")
-PEOPLE_SHOWN = 25
+PEOPLE_SHOWN = 10
 VARIANCES_SHOWN = 10
 
 _SUMS = {"gross": "gross", "pre_tax": "total_pre_tax", "employee_tax": "total_employee_tax",
