@@ -637,6 +637,10 @@ class Payslip(models.Model):
     total_pre_tax = models.DecimalField(_("pre-tax deductions"), **MONEY)
     total_employee_tax = models.DecimalField(_("employee taxes"), **MONEY)
     total_post_tax = models.DecimalField(_("post-tax deductions"), **MONEY)
+    # The employer's taxes (e.g. employer NI, FICA): like the totals above, the sum of this
+    # payslip's stored lines of that category, kept so a run's review sums payslips, not lines.
+    total_employer_tax = models.DecimalField(_("employer taxes"), default=Decimal("0.00"),
+                                             db_default=Decimal("0.00"), **MONEY)
     net = models.DecimalField(_("net pay"), **MONEY)
     employer_cost = models.DecimalField(_("employer cost"), **MONEY)
     ytd = models.JSONField(_("year to date"), default=dict, blank=True)

@@ -116,9 +116,13 @@ def run_list() -> QuerySet[PayRun]:
 
 
 def run_payslips(run: PayRun) -> QuerySet[Payslip]:
-    return run.payslips.select_related("employee").order_by(
-        "employee__legal_last_name", "employee__legal_first_name", "pk"
-    )
+    """The run page's list: only the columns it shows (no YTD JSON, no encrypted employee
+    fields to decrypt)."""
+    return run.payslips.select_related("employee").only(
+        "id", "run_id", "number", "gross", "total_employee_tax", "net", "reasons", "flags",
+        "overrides", "employee__id", "employee__employee_number", "employee__legal_first_name",
+        "employee__legal_last_name", "employee__preferred_name",
+    ).order_by("employee__legal_last_name", "employee__legal_first_name", "pk")
 
 
 def payslip_with_lines(run: PayRun, payslip_id: int) -> Payslip | None:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("schedules/<int:pk>/employer/", views_employer.schedule_employer_details,
          name="schedule_employer_details"),
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),
+    path("runs/<int:pk>/review/", views.run_review, name="run_review"),
     path("runs/<int:pk>/correct/", views.run_correct, name="run_correct"),
     path("runs/<int:pk>/inputs/", views_inputs.run_inputs, name="run_inputs"),
     path("runs/<int:pk>/inputs/save/", views_inputs.run_input_save, name="run_input_save"),

@@ -1,8 +1,10 @@
 """Pay run pages. Payroll Admins run payroll; HR may look; nobody else knows the pages exist."""
 
+import re
+from urllib.parse import urlencode
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.roles import Role, has_role, sees_payroll
 from employees.access import Section, can_change, can_view
 from employees.models import Employee
-from payroll import selectors
+from payroll import selectors, selectors_flags, selectors_review
 from payroll.forms import (
     CorrectionForm,
     OverrideForm,
@@ -40,6 +42,8 @@ from payroll.services import setup as setup_services
 from payroll.services.periods import periods_generate
 from payroll.views_employer import employer_form_for
 
+FLAG_CODE = re.compile(r"[a-z0-9_]{1,40}")
+
 
 def _staff(request: HttpRequest) -> None:
     """Payroll pages exist only for HR Admin, Payroll Admin and Payroll Viewers (404 for everyone
@@ -50,8 +54,8 @@ def _staff(request: HttpRequest) -> None:
 
 def _get_run(request: HttpRequest, pk: int) -> PayRun:
     _staff(request)
-    return get_object_or_404(PayRun.objects.select_related("schedule", "period", "corrects"),
-                             pk=pk)
+    return get_object_or_404(PayRun.objects.select_related(
+        "schedule", "period", "corrects", "calculated_by", "approved_by", "finalised_by"), pk=pk)
 
 
 def _fail(request: HttpRequest, exc: ValidationError) -> None:
@@ -172,24 +176,51 @@ def schedule_generate(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("payroll:schedule_detail", pk=pk)
 
 
+def _run_filter(request: HttpRequest) -> dict:
+    """The run page's payslip filter: one flag code, unresolved blocking flags, or any flag."""
+    code = request.GET.get("flag", "")
+    if code and not FLAG_CODE.fullmatch(code):
+        raise BadRequest(_("Unknown flag code."))
+    return {"flag": code, "blocked": request.GET.get("blocked") == "1",
+            "flagged": request.GET.get("flagged") == "1"}
+
+
 @require_GET
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The run: totals and flag counts from SQL aggregates, payslips 100 a page (optionally
+    only the flagged ones): a fixed number of queries at any headcount."""
     run = _get_run(request, pk)
-    flagged = request.GET.get("flagged") == "1"
-    payslips = selectors.run_payslips(run)
-    if flagged:
-        payslips = payslips.exclude(flags=[])
-    page = Paginator(payslips, 100).get_page(request.GET.get("page"))
-    ctx = {"run": run, "payslips": page, "page_obj": page, "flagged": flagged,
-           "can_run": has_role(request.user, Role.PAYROLL_ADMIN),
-           "blocked": run_services.blocking_payslips(run), "correction_form": CorrectionForm()}
     if request.headers.get("HX-Request") and request.GET.get("part") == "progress":
         if run.status != PayRun.Status.CALCULATING:
             response = HttpResponse("")  # done (or failed): reload the page to show results
             response["HX-Refresh"] = "true"
             return response
-        return render(request, "payroll/run_detail.html#progress", ctx)
-    return render(request, "payroll/run_detail.html", ctx)
+        return render(request, "payroll/run_detail.html#progress", {
+            "run": run, "can_run": has_role(request.user, Role.PAYROLL_ADMIN)})
+    filters = _run_filter(request)
+    payslips = selectors.run_payslips(run)
+    if any(filters.values()):
+        payslips = selectors_flags.payslips_flagged(payslips, code=filters["flag"],
+                                                    blocked=filters["blocked"])
+    page = selectors_review.payslip_page(payslips, request.GET.get("page"))
+    query = urlencode({k: "1" if v is True else v for k, v in filters.items() if v})
+    return render(request, "payroll/run_detail.html", {
+        "run": run, "payslips": page, "page_obj": page, "filters": filters, "query": query,
+        "filtered": bool(query), "can_run": has_role(request.user, Role.PAYROLL_ADMIN),
+        "totals": selectors_review.run_totals([run.pk])[run.pk],
+        "flag_counts": selectors_flags.flag_counts(run.pk),
+        "blocked": selectors_flags.blocked_count(run.pk), "correction_form": CorrectionForm()})
+
+
+@require_GET
+def run_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """The run-level review the approver reads before the Approve button (which lives here)."""
+    run = _get_run(request, pk)
+    return render(request, "payroll/run_review.html", {
+        "run": run, "review": selectors_review.run_review(run),
+        "blocked": selectors_flags.blocked_count(run.pk),
+        "can_run": has_role(request.user, Role.PAYROLL_ADMIN),
+        "is_calculator": run.calculated_by_id == request.user.pk})
 
 
 ACTIONS = {

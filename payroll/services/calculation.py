@@ -372,6 +372,7 @@ def build_payslip(run: PayRun, p: Prepared, result, lines, previous, *,
         run=run, employee=p.employee, currency=run.currency, tax_year=p.tax_year, gross=gross,
         total_pre_tax=totals["pre_tax_deduction"], total_employee_tax=totals["employee_tax"],
         total_post_tax=totals["post_tax_deduction"], net=net, employer_cost=gross + employer,
+        total_employer_tax=totals["employer_tax"],
         ytd=_stringify(ytd), ytd_increments=_stringify(increments), inputs_hash=p.inputs_hash,
         reasons=p.reasons, flags=p.flags, overrides=[], calculated_at=timezone.now(),
     )
@@ -391,7 +392,7 @@ def store(run: PayRun, built: list[tuple[Payslip, list]], existing: dict[int, Pa
             to_create.append(payslip)
     fields = ["currency", "tax_year", "gross", "total_pre_tax", "total_employee_tax",
               "total_post_tax", "net", "employer_cost", "ytd", "ytd_increments", "inputs_hash",
-              "reasons", "flags", "overrides", "calculated_at"]
+              "reasons", "flags", "overrides", "calculated_at", "total_employer_tax"]
     Payslip.objects.bulk_update(to_update, fields, batch_size=500)
     Payslip.objects.bulk_create(to_create, batch_size=500)
     rows = [(payslip.pk, order, line.code, line.description[:200], line.category,

@@ -27,6 +27,7 @@ from payroll.models import (
     RunInput,
 )
 from payroll.selectors import run_employee_ids
+from payroll.selectors_flags import blocked_count
 from payroll.selectors_position import stale_payslip_count
 from payroll.services.calculation import calculate_employees
 from payroll.services.corrections import check_correction_pay_date
@@ -170,11 +171,8 @@ def run_calculation_failed(*, chunk_id: int, error: str) -> None:
 
 
 def blocking_payslips(run: PayRun) -> int:
-    count = 0
-    for flags, overrides in run.payslips.values_list("flags", "overrides"):
-        done = {o["code"] for o in overrides}
-        count += any(f.get("blocking") and f["code"] not in done for f in flags)
-    return count
+    """Payslips with a blocking flag no override accepts: counted in SQL (one query)."""
+    return blocked_count(run.pk)
 
 
 @transaction.atomic

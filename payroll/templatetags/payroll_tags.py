@@ -1,4 +1,7 @@
+from decimal import Decimal
+
 from django import template
+from django.template.defaultfilters import floatformat
 
 from payroll import reasons
 
@@ -13,3 +16,20 @@ def reason_label(code: str) -> str:
 @register.filter
 def flag_label(code: str) -> str:
     return reasons.flag_label(code)
+
+
+@register.filter
+def signed(value: Decimal | int | None) -> str:
+    """A change with its sign: +3, -2, 0 (counts and percentages)."""
+    if value is None:
+        return ""
+    return f"+{value}" if value > 0 else str(value)
+
+
+@register.filter
+def signed_money(value: Decimal | None) -> str:
+    """A money change with its sign, formatted like the amounts beside it (2 places, grouped)."""
+    if value is None:
+        return ""
+    formatted = floatformat(value, "2g")
+    return f"+{formatted}" if value > 0 else formatted

@@ -37,6 +37,7 @@ def payslip_for(run: PayRun, employee, lines=DEFAULT_LINES) -> Payslip:
         total_pre_tax=pre, total_employee_tax=tax, total_post_tax=post,
         net=gross - pre - tax - post,
         employer_cost=gross + total("employer_tax", "employer_contribution"),
+        total_employer_tax=total("employer_tax"),
         ytd={"gross": str(gross * 8), "uk_tax_paid": "3283.20"}, inputs_hash="test",
     )
     PayslipLine.objects.bulk_create(

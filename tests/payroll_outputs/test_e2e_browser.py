@@ -41,12 +41,14 @@ def test_calculate_approve_finalise_then_employee_downloads_payslip(
     login(page, calculator.email, password, totp_secret=secrets[calculator])
     page.goto(f"/payroll/runs/{run.pk}/")
     page.click("button:has-text('Calculate')")
-    page.wait_for_selector("button:has-text('Approve')")
+    page.wait_for_selector("text=Review and approve")
     _sign_out(page)
 
-    # and the second approves and finalises
+    # and the second reads the review, approves there and finalises
     login(page, approver.email, password, totp_secret=secrets[approver])
     page.goto(f"/payroll/runs/{run.pk}/")
+    page.click("text=Review and approve")
+    page.wait_for_selector("text=Cash needed for pay day")
     page.click("button:has-text('Approve')")
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("button:has-text('Finalise')")
