@@ -123,6 +123,9 @@ PERMISSIONS: dict[str, str] = {
     "payroll:run_bulk_override": "a m m m m m",
     "payroll:schedule_supplemental_method": "a m m m m m",
     "payroll:retro_recovery_confirm": "a m m m m m",
+    "payroll:run_review": "a n n n o o",
+    "payroll:schedule_employer_details": "a m m m m m",
+    "payroll:run_paid_outside": "a f f f f c",
     "payroll:payslip_detail": "a n n n n n",
     "payroll:payslip_override": "a m m m m m",
     "payroll:line_trace": "a n n n n n",
@@ -239,7 +242,9 @@ PK_OF = {"payroll:schedule_detail": "schedule", "payroll:schedule_generate": "sc
          "payroll:run_register": "run", "payroll:run_payment_file": "run",
          "payroll:run_gl": "run", "payroll:schedule_supplemental_method": "schedule",
          "payroll:run_inputs_paste": "run", "payroll:run_input_employees": "run",
-         "payroll:run_bulk_override_form": "run", "payroll:run_bulk_override": "run"}
+         "payroll:run_bulk_override_form": "run", "payroll:run_bulk_override": "run",
+         "payroll:run_review": "run", "payroll:schedule_employer_details": "schedule",
+         "payroll:run_paid_outside": "run"}
 KIND_OF = {"employees:change_cancel": "pay", "employees:import_template": "employees"}
 FMT_OF = {"payroll:run_payment_file": "pain001"}
 
