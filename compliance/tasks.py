@@ -7,7 +7,7 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.utils import timezone
 
-from compliance.services import exports, reminders, retention
+from compliance.services import reminders, retention
 
 log = logging.getLogger(__name__)
 
@@ -24,13 +24,3 @@ def compliance_reminders_task() -> int:
 def retention_dry_run_task() -> int:
     """Weekly (beat): store a dry-run purge report for HR Admin to review and approve."""
     return retention.purge_propose(acting_user=None).pk
-
-
-@shared_task(acks_late=True, reject_on_worker_lost=True)
-def evidence_pack_render_task(pack_id: int) -> None:
-    exports.evidence_pack_render(pack_id=pack_id)
-
-
-@shared_task(acks_late=True, reject_on_worker_lost=True)
-def subject_access_render_task(export_id: int) -> None:
-    exports.subject_access_render(export_id=export_id)
