@@ -262,7 +262,12 @@ CELERY_TIMEZONE = TIME_ZONE
 #   harmless because each item is claimed by a conditional UPDATE.
 CELERY_TASK_SOFT_TIME_LIMIT = 150
 CELERY_TASK_TIME_LIMIT = 170
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 180}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 180,
+    # A web request publishing while the broker is down gives up after one quick retry (the
+    # relay publishes the item later) instead of blocking for ~6 s per message.
+    "max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2,
+}
 DELIVERY_TASK_SOFT_TIME_LIMIT = 100
 DELIVERY_TASK_TIME_LIMIT = 120
 DELIVERY_LEASE_SECONDS = 200
@@ -273,6 +278,7 @@ DELIVERY_RELAY_SECONDS = env.int("DELIVERY_RELAY_SECONDS", default=60)
 # It takes over within CELERY_REDBEAT_LOCK_TIMEOUT of the first one dying.
 CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
 CELERY_REDBEAT_REDIS_URL = env("CELERY_REDBEAT_REDIS_URL", default=CELERY_BROKER_URL or None)
+CELERY_REDBEAT_REDIS_OPTIONS = {"socket_timeout": 5, "socket_connect_timeout": 5}
 CELERY_REDBEAT_KEY_PREFIX = env("CELERY_REDBEAT_KEY_PREFIX", default="redbeat:")
 CELERY_REDBEAT_LOCK_TIMEOUT = env.int("CELERY_REDBEAT_LOCK_TIMEOUT", default=90)
 CELERY_BEAT_MAX_LOOP_INTERVAL = env.int("CELERY_BEAT_MAX_LOOP_INTERVAL", default=15)
