@@ -1,9 +1,10 @@
-"""Compliance files the delivery mechanism carries: evidence packs and subject-access exports.
+"""Compliance work the delivery mechanism carries: expiry reminders, evidence packs and
+subject-access exports.
 Each render claims its status row (pending -> rendering -> ready | failed), so a redelivered
 item finds the file done; a failed render fails the item with the same reason."""
 
 from compliance.models import EvidencePack, JobStatus, SubjectAccessExport
-from compliance.services import exports
+from compliance.services import exports, reminders
 from delivery.models import DeliveryItem
 from delivery.registry import PermanentError, handler
 
@@ -24,3 +25,8 @@ def evidence_pack(item: DeliveryItem) -> None:
 def subject_access(item: DeliveryItem) -> None:
     exports.subject_access_render(export_id=item.payload["export_id"], take_over=True)
     _raise_if_failed(SubjectAccessExport, item.payload["export_id"])
+
+
+@handler(reminders.REMINDER_KIND)
+def reminder(item: DeliveryItem) -> None:
+    reminders.reminder_deliver(item=item)

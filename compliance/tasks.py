@@ -2,7 +2,6 @@
 ReminderSent claims), so acks_late redelivery is harmless."""
 
 import logging
-from smtplib import SMTPException
 
 from celery import shared_task
 from django.utils import timezone
@@ -12,11 +11,9 @@ from compliance.services import reminders, retention
 log = logging.getLogger(__name__)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True,
-             autoretry_for=(SMTPException, ConnectionError), retry_backoff=True,
-             retry_jitter=True, max_retries=5)
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def compliance_reminders_task() -> int:
-    """Daily (beat): send every due expiry reminder stage once."""
+    """Daily (beat): queue every due expiry reminder stage once (delivery items)."""
     return reminders.reminders_run(today=timezone.localdate())
 
 
