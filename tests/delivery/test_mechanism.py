@@ -252,3 +252,61 @@ def test_enqueueing_a_big_run_is_a_fixed_number_of_queries(django_assert_max_num
     with django_assert_max_num_queries(6), transaction.atomic():
         delivery_enqueue_many(kind="test.record", items=[(f"t:{i}", {}) for i in range(2000)])
     assert DeliveryItem.objects.count() == 2000
+
+
+def test_two_relays_at_once_publish_each_item_once(postgres_db, calls):
+    """Two beats (or a beat and an operator's `manage.py delivery_relay`) run the relay at the
+    same moment: the advisory lock lets one through; the other publishes nothing."""
+    import threading
+
+    from django.db import connection
+
+    from delivery.services import RELAY_LOCK_ID
+
+    DeliveryItem.objects.bulk_create(DeliveryItem(kind="test.record", key=f"t:{i}")
+                                     for i in range(3))
+    holding, release = threading.Event(), threading.Event()
+
+    def other_relay():
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RELAY_LOCK_ID])
+                holding.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=other_relay)
+    thread.start()
+    assert holding.wait(10)
+    try:
+        # when this relay runs while the other holds the lock
+        assert delivery_relay() == 0
+    finally:
+        release.set()
+        thread.join()
+    # then nothing was published twice; the next run does the work, once
+    assert calls == []
+    assert delivery_relay() == 3
+    assert len(calls) == 3
+
+
+def test_admin_lists_items_and_sends_a_failed_one_again(client, calls,
+                                                        django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    from accounts.roles import Role
+    from tests.factories import UserFactory
+    from tests.mfa import enrol_totp
+
+    admin = UserFactory(is_superuser=True, is_staff=True, roles=[Role.HR_ADMIN])
+    enrol_totp(admin)
+    client.force_login(admin)
+    admin_client = client
+    item = DeliveryItem.objects.create(kind="test.record", key="t:1", status=S.FAILED,
+                                       last_error="554 rejected")
+    url = reverse("admin:delivery_deliveryitem_changelist")
+    assert b"554 rejected" in admin_client.get(url).content
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(url, {"action": "send_again", "_selected_action": [item.pk]})
+    assert DeliveryItem.objects.get(pk=item.pk).status == S.DONE
