@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from audit.services import audit_record
+from delivery.services import delivery_enqueue
 
 User = get_user_model()
 
@@ -45,9 +46,10 @@ def user_create(
     audit_record(actor=acting_user, action="create", obj=user,
                  changes={"email": [None, email], "roles": [[], sorted(roles)]})
     if send_welcome:
-        from accounts.tasks import send_account_email_task
-
-        send_account_email_task.delay_on_commit(user.pk, "welcome")
+        # Durable: the welcome email is written with the new login (delivery/).
+        delivery_enqueue(kind="accounts.email", key=f"accounts.email:welcome:{user.pk}",
+                         payload={"user_id": user.pk, "template": "welcome"},
+                         group=f"user:{user.pk}")
     return user
 
 

@@ -307,8 +307,8 @@ class PolicyNudge(models.Model):
 
 
 class ReminderSent(models.Model):
-    """Claim for one reminder stage of one record, inserted BEFORE the email goes out: the unique
-    constraint makes beat double-firing, retries and concurrent workers send at most once."""
+    """Claim for one reminder stage of one record, inserted with the reminder's delivery item: the
+    unique constraint makes beat double-firing and concurrent workers queue it once."""
 
     record = models.ForeignKey(
         ComplianceRecord, on_delete=models.CASCADE, related_name="reminders"

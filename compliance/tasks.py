@@ -2,21 +2,18 @@
 ReminderSent claims), so acks_late redelivery is harmless."""
 
 import logging
-from smtplib import SMTPException
 
 from celery import shared_task
 from django.utils import timezone
 
-from compliance.services import exports, reminders, retention
+from compliance.services import reminders, retention
 
 log = logging.getLogger(__name__)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True,
-             autoretry_for=(SMTPException, ConnectionError), retry_backoff=True,
-             retry_jitter=True, max_retries=5)
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def compliance_reminders_task() -> int:
-    """Daily (beat): send every due expiry reminder stage once."""
+    """Daily (beat): queue every due expiry reminder stage once (delivery items)."""
     return reminders.reminders_run(today=timezone.localdate())
 
 
@@ -24,13 +21,3 @@ def compliance_reminders_task() -> int:
 def retention_dry_run_task() -> int:
     """Weekly (beat): store a dry-run purge report for HR Admin to review and approve."""
     return retention.purge_propose(acting_user=None).pk
-
-
-@shared_task(acks_late=True, reject_on_worker_lost=True)
-def evidence_pack_render_task(pack_id: int) -> None:
-    exports.evidence_pack_render(pack_id=pack_id)
-
-
-@shared_task(acks_late=True, reject_on_worker_lost=True)
-def subject_access_render_task(export_id: int) -> None:
-    exports.subject_access_render(export_id=export_id)

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "accounts",
     "audit",
+    "delivery",
     "employees",
     "lifecycle",
     "payroll",
@@ -228,7 +229,9 @@ _email_options = {
     if key in _email and _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
 }
 if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
-    _email_options["timeout"] = 20
+    # A relay that never answers must fail well inside a delivery task's soft time limit, so
+    # the error is recorded and retried (see DELIVERY_* below).
+    _email_options["timeout"] = env.int("EMAIL_TIMEOUT", default=20)
 if _email.get("EMAIL_FILE_PATH"):  # filemail:///var/mail/hrops writes each email to a file
     _email_options["file_path"] = "/" + _email["EMAIL_FILE_PATH"].lstrip("/")
 MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _email_options}}
@@ -253,6 +256,44 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+
+# Durable delivery (delivery/): every piece of work after a state change is a DeliveryItem row
+# written in the same transaction; the relay (beat, every DELIVERY_RELAY_SECONDS) re-publishes
+# whatever is not done. The numbers fit together so that work held by a killed worker is done
+# again within 5 minutes, and work held by a live worker is never done twice:
+# - every task has a hard time limit (CELERY_TASK_TIME_LIMIT, 170 s; delivery tasks 120 s) and a
+#   soft one a little earlier, so nothing runs (or hangs on a silent mail relay) for ever;
+# - the broker's visibility timeout (180 s) is longer than any hard time limit, so Redis never
+#   hands a message to a second worker while the first may still be running it, and short
+#   enough that a dead worker's reserved (unstarted) messages come back within 3 minutes;
+# - an item's lease (200 s) is longer than any hard time limit, so a live worker keeps its
+#   claim; once it runs out (the worker died) the next relay run (<= 60 s later) queues the item
+#   again: claimed -> done again within 200 + 60 + the work itself, under 5 minutes;
+# - a queued item handed to the broker but not started after DELIVERY_REPUBLISH_SECONDS (180 s:
+#   the message was lost or sits with a dead worker) is published again; duplicates are
+#   harmless because each item is claimed by a conditional UPDATE.
+CELERY_TASK_SOFT_TIME_LIMIT = 150
+CELERY_TASK_TIME_LIMIT = 170
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 180,
+    # A web request publishing while the broker is down gives up after one quick retry (the
+    # relay publishes the item later) instead of blocking for ~6 s per message.
+    "max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2,
+}
+DELIVERY_TASK_SOFT_TIME_LIMIT = 100
+DELIVERY_TASK_TIME_LIMIT = 120
+DELIVERY_LEASE_SECONDS = 200
+DELIVERY_REPUBLISH_SECONDS = 180
+DELIVERY_RELAY_SECONDS = env.int("DELIVERY_RELAY_SECONDS", default=60)
+# One beat at a time: celery-redbeat keeps the schedule in Redis and holds a lock there, so a
+# second beat process (a redeploy, a second replica) waits instead of firing everything twice.
+# It takes over within CELERY_REDBEAT_LOCK_TIMEOUT of the first one dying.
+CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+CELERY_REDBEAT_REDIS_URL = env("CELERY_REDBEAT_REDIS_URL", default=CELERY_BROKER_URL or None)
+CELERY_REDBEAT_REDIS_OPTIONS = {"socket_timeout": 5, "socket_connect_timeout": 5}
+CELERY_REDBEAT_KEY_PREFIX = env("CELERY_REDBEAT_KEY_PREFIX", default="redbeat:")
+CELERY_REDBEAT_LOCK_TIMEOUT = env.int("CELERY_REDBEAT_LOCK_TIMEOUT", default=90)
+CELERY_BEAT_MAX_LOOP_INTERVAL = env.int("CELERY_BEAT_MAX_LOOP_INTERVAL", default=15)
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions_task",
@@ -285,10 +326,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "compliance.tasks.retention_dry_run_task",
         "schedule": crontab(hour=4, minute=30, day_of_week=1),
     },
-    # Payroll: re-queue payslip PDFs left "rendering" by a worker that was killed.
-    "payslips-retry-stuck": {
-        "task": "payroll.tasks_payslips.payslips_retry_stuck_task",
-        "schedule": crontab(minute="*/5"),
+    # Delivery: publish what is due and take back what dead workers held (see DELIVERY_*).
+    "delivery-relay": {
+        "task": "delivery.tasks.delivery_relay_task",
+        "schedule": float(DELIVERY_RELAY_SECONDS),
+    },
+    "delivery-clean-tmp": {
+        "task": "delivery.tasks.delivery_clean_tmp_task",
+        "schedule": crontab(minute=40),
     },
 }
 

@@ -63,8 +63,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
             log.exception("healthz: broker check failed")
             checks["broker"] = "error"
             healthy = False
+    body: dict[str, object] = {"status": "ok" if healthy else "error", "checks": checks}
+    if checks["database"] == "ok":
+        # How long the oldest undelivered item (PDF, email, export...) has waited: a number
+        # that grows means the workers or the broker are not keeping up. Reported, not fatal.
+        from delivery.selectors import delivery_oldest_undelivered
+
+        oldest = delivery_oldest_undelivered()
+        body["delivery"] = {"oldest_undelivered_seconds": None if oldest is None
+                            else round(oldest)}
     return JsonResponse(
-        {"status": "ok" if healthy else "error", "checks": checks},
+        body,
         status=200 if healthy else 503,
     )
 

@@ -308,8 +308,8 @@ class LeaverNotice(models.Model):
 
 
 class DigestSent(models.Model):
-    """One row per person per day, inserted BEFORE the digest is sent: the unique constraint is
-    the claim, so a second beat run, a retry or a second worker finds the row and sends nothing."""
+    """One row per person per day, inserted with the digest's delivery item: the unique constraint
+    is the claim, so a second beat run or a second worker finds the row and queues nothing."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()

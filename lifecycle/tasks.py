@@ -1,19 +1,13 @@
-"""Celery adapters: load ids, call one service. All idempotent (status checks, DigestSent)."""
+"""Celery adapters: load ids, call one service. All idempotent (status checks, DigestSent).
+Emails (digests, the onboarding notice) are delivery items: lifecycle/deliveries.py."""
 
 import logging
 from datetime import date
-from smtplib import SMTPException
 
 from celery import shared_task
 from django.utils import timezone
 
 log = logging.getLogger(__name__)
-
-_RETRY = {
-    "autoretry_for": (SMTPException, ConnectionError),
-    "retry_backoff": True, "retry_jitter": True, "max_retries": 5,
-    "acks_late": True, "reject_on_worker_lost": True,
-}
 
 
 def _day(value: str | None) -> date:
@@ -38,26 +32,10 @@ def terminate_leavers_task(day: str | None = None) -> int:
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def send_digests_task(day: str | None = None) -> int:
-    """Beat, each morning: one digest task per person with something due or overdue."""
-    from lifecycle.services.digest import digest_recipients
+    """Beat, each morning: queue one digest (a delivery item) per person with something due or
+    overdue; the count queued. Idempotent: DigestSent is unique per (user, day)."""
+    from lifecycle.services.digest import digest_recipients, digest_send
 
     the_day = _day(day)
-    recipients = digest_recipients(the_day)
-    for user_id in recipients:
-        send_digest_task.delay(user_id, the_day.isoformat())
-    return len(recipients)
-
-
-@shared_task(**_RETRY)
-def send_digest_task(user_id: int, day: str) -> bool:
-    from lifecycle.services.digest import digest_send
-
-    return digest_send(user_id=user_id, day=date.fromisoformat(day))
-
-
-@shared_task(**_RETRY)
-def send_onboarding_notice_task(employee_id: int) -> bool:
-    """Tell the new hire's manager that their onboarding has started."""
-    from lifecycle.services.notices import onboarding_notice_send
-
-    return onboarding_notice_send(employee_id=employee_id)
+    return sum(digest_send(user_id=user_id, day=the_day)
+               for user_id in digest_recipients(the_day))

@@ -142,14 +142,12 @@ def _finalised_history(run: PayRun, calculator, approver) -> None:
 
 def _render_demo_login_payslips(ctx: DemoContext) -> None:
     """PDFs for the demo logins' own payslips, so the portal has something to download."""
-    from payroll.tasks_payslips import payslip_render_batch_task
+    from payroll.services.payslips import payslips_queue_pdfs
 
-    ids = list(Payslip.objects.filter(
+    payslips_queue_pdfs(Payslip.objects.filter(
         employee__user__in=list(ctx.users.values()), pdf_status=Payslip.PdfStatus.PENDING,
         run__status__in=PayRun.FROZEN,
-    ).order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), 20):
-        payslip_render_batch_task.delay_on_commit(ids[start:start + 20])
+    ))
 
 
 def _unpaid_leave(run: PayRun, calculator) -> None:

@@ -5,7 +5,10 @@ from itertools import groupby
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
+from delivery.models import DeliveryItem
+from delivery.selectors import delivery_attention, delivery_counts
 from payroll.models import PayRun, Payslip
+from payroll.services.payslips import EMAIL_KIND, PDF_KIND
 
 
 def payslips_issued_to(employee_id: int) -> QuerySet[Payslip]:
@@ -35,18 +38,32 @@ def payslips_by_year(payslips) -> list[tuple[str, list[Payslip]]]:
 
 
 def run_pdf_progress(run: PayRun) -> dict:
-    """Counts per PDF status (one query), plus the payslips that need attention."""
+    """The run's delivery page: PDFs by their status on the payslip (one query), PDF and email
+    delivery items by state with the oldest item's wait (one query), and what needs attention:
+    failed or rendering PDFs (one query), failed or retrying emails (two queries)."""
     counts = {status: 0 for status in Payslip.PdfStatus.values}
-    for row in run.payslips.values("pdf_status").annotate(n=Count("pk")):
+    for row in run.payslips.order_by().values("pdf_status").annotate(n=Count("pk")):
         counts[row["pdf_status"]] = row["n"]
     total = sum(counts.values())
-    emailed = run.payslips.filter(emailed_at__isnull=False).count()
+    group = f"payrun:{run.pk}"
+    items = delivery_counts(group=group, kinds=[PDF_KIND, EMAIL_KIND])
+    waits = [v["oldest_waiting"] for v in items.values() if v["oldest_waiting"]]
     attention = list(
         run.payslips.filter(pdf_status__in=[Payslip.PdfStatus.FAILED,
                                             Payslip.PdfStatus.RENDERING])
         .select_related("employee").order_by("employee__employee_number")[:200]
     )
+    emails = delivery_attention(group=group, kinds=[EMAIL_KIND])
+    people = dict(Payslip.objects.filter(pk__in=[i.payload.get("payslip_id") for i in emails])
+                  .select_related("employee").values_list("pk", "employee__employee_number"))
+    for item in emails:
+        item.employee_number = people.get(item.payload.get("payslip_id"), "")
     return {
-        "counts": counts, "total": total, "emailed": emailed, "attention": attention,
+        "counts": counts, "total": total, "attention": attention,
+        "pdf_items": items[PDF_KIND]["counts"], "emails": items[EMAIL_KIND]["counts"],
+        "email_attention": emails,
+        "oldest_waiting": min(waits) if waits else None,
+        "busy": bool(counts[Payslip.PdfStatus.PENDING] or counts[Payslip.PdfStatus.RENDERING]
+                     or any(items[EMAIL_KIND]["counts"][s] for s in DeliveryItem.UNDELIVERED)),
         "percent": counts[Payslip.PdfStatus.READY] * 100 // total if total else 0,
     }

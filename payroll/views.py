@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import Role, has_role, sees_payroll
@@ -229,6 +230,11 @@ ACTIONS = {
     "finalise": run_services.run_finalise,
     "paid": run_services.run_mark_paid,
 }
+# The work these start is durable (delivery/): it is queued even while the broker is down.
+QUEUED_MESSAGES = {
+    "calculate": gettext_lazy("Calculation queued: the results appear here as the workers finish."),
+    "finalise": gettext_lazy("Run finalised. Payslip PDFs and emails are queued for delivery."),
+}
 
 
 @require_POST
@@ -240,6 +246,8 @@ def run_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     kwargs = {"restart": True} if action == "calculate" and request.POST.get("restart") else {}
     try:
         service(run=run, acting_user=request.user, **kwargs)
+        if action in QUEUED_MESSAGES:
+            messages.success(request, QUEUED_MESSAGES[action])
     except ValidationError as exc:
         _fail(request, exc)
     return redirect("payroll:run_detail", pk=run.pk)

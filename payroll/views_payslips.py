@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Role, has_role
+from delivery.models import DeliveryItem
+from delivery.services import delivery_retry
 from employees.access import Section, employee_get_for_viewer
 from employees.profile import profile_tabs
 from employees.selectors import employee_for_user
@@ -16,10 +18,11 @@ from payroll.models import PayRun, Payslip
 from payroll.selectors_payslips import payslips_by_year, payslips_issued_to, run_pdf_progress
 from payroll.services.outputs import paid_outside_summary
 from payroll.services.payslips import (
+    EMAIL_KIND,
     payslip_download_audit,
+    payslip_emails_retry,
     payslip_retry,
     payslips_retry_failed_for_run,
-    payslips_retry_stuck,
 )
 
 
@@ -91,10 +94,25 @@ def run_retry_failed(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def run_retry_stuck(request: HttpRequest, pk: int) -> HttpResponse:
+def run_retry_emails(request: HttpRequest, pk: int, status: str) -> HttpResponse:
+    """"Send again" for every email of the run in one state (failed, or waiting to retry)."""
     _require_payroll_admin(request.user)
     run = get_object_or_404(PayRun, pk=pk, status__in=PayRun.FROZEN)
-    count = payslips_retry_stuck(run_id=run.pk, acting_user=request.user)
-    messages.success(request, _("%(n)d payslip PDF(s) left by a stopped worker queued again.")
-                     % {"n": count})
+    if status not in (DeliveryItem.Status.FAILED, DeliveryItem.Status.QUEUED):
+        raise Http404(_("No such state to retry."))
+    count = payslip_emails_retry(run=run, status=status, acting_user=request.user)
+    messages.success(request, _("%(n)d payslip email(s) queued to send again.") % {"n": count})
     return redirect("payroll:run_delivery", pk=run.pk)
+
+
+@require_POST
+def delivery_item_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """"Send again" for one payslip email."""
+    _require_payroll_admin(request.user)
+    item = get_object_or_404(DeliveryItem, pk=pk, kind=EMAIL_KIND, group__startswith="payrun:")
+    try:
+        delivery_retry(item=item, acting_user=request.user)
+        messages.success(request, _("The email was queued to send again."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("payroll:run_delivery", pk=int(item.group.removeprefix("payrun:")))

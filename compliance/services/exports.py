@@ -35,6 +35,8 @@ from compliance.models import (
     SubjectAccessExport,
 )
 from compliance.selectors import employee_compliance
+from delivery.files import TMP_SUFFIX
+from delivery.services import delivery_enqueue
 from employees.models import Employee
 from hrops import exports
 
@@ -89,7 +91,8 @@ def _write_atomically(name: str, write: Callable[[str], None]) -> str:
     """Write via `write(tmp_path)` into a temp file next to the target, then os.replace()."""
     final = default_storage.path(name)
     os.makedirs(os.path.dirname(final), exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(final), suffix=".part")
+    # ".tmp": what the hourly sweep (delivery.files.tmp_files_clean) removes after a crash.
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(final), suffix=TMP_SUFFIX)
     os.close(fd)
     try:
         write(tmp)
@@ -101,9 +104,12 @@ def _write_atomically(name: str, write: Callable[[str], None]) -> str:
     return name
 
 
-def _claim(model, pk: int) -> bool:
+def _claim(model, pk: int, take_over: bool) -> bool:
     # Only one worker renders: the conditional UPDATE is the claim (healthchecks-style).
-    return model.objects.filter(pk=pk, status=JobStatus.PENDING).update(
+    # `take_over`: the caller holds the file's delivery item, so "rendering" was left by a
+    # worker that died (its lease ran out): render it again.
+    statuses = [JobStatus.PENDING, JobStatus.RENDERING] if take_over else [JobStatus.PENDING]
+    return model.objects.filter(pk=pk, status__in=statuses).update(
         status=JobStatus.RENDERING
     ) == 1
 
@@ -119,12 +125,12 @@ def _finish(model, pk: int, *, name: str = "", error: str = "") -> None:
 
 @transaction.atomic
 def evidence_pack_request(*, acting_user, employee: Employee) -> EvidencePack:
-    from compliance.tasks import evidence_pack_render_task
-
     pack = EvidencePack.objects.create(employee=employee, requested_by=acting_user)
     audit_record(actor=acting_user, action=AuditEvent.Action.EXPORT, obj=pack,
                  employee_id=employee.pk, note="Evidence pack requested")
-    evidence_pack_render_task.delay_on_commit(pack.pk)
+    # Durable: the file's delivery item commits with the request (delivery/).
+    delivery_enqueue(kind="compliance.evidence_pack", key=f"compliance.evidence_pack:{pack.pk}",
+                     payload={"pack_id": pack.pk}, group=f"employee:{employee.pk}")
     return pack
 
 
@@ -139,8 +145,8 @@ def evidence_pack_html(employee: Employee) -> str:
     })
 
 
-def evidence_pack_render(*, pack_id: int) -> None:
-    if not _claim(EvidencePack, pack_id):
+def evidence_pack_render(*, pack_id: int, take_over: bool = False) -> None:
+    if not _claim(EvidencePack, pack_id, take_over):
         log.info("Evidence pack %s already claimed or gone", pack_id)
         return
     pack = EvidencePack.objects.select_related("employee").get(pk=pack_id)
@@ -161,12 +167,12 @@ def evidence_pack_render(*, pack_id: int) -> None:
 
 @transaction.atomic
 def subject_access_request(*, acting_user, employee: Employee) -> SubjectAccessExport:
-    from compliance.tasks import subject_access_render_task
-
     export = SubjectAccessExport.objects.create(employee=employee, requested_by=acting_user)
     audit_record(actor=acting_user, action=AuditEvent.Action.EXPORT, obj=export,
                  employee_id=employee.pk, note="Subject-access export requested")
-    subject_access_render_task.delay_on_commit(export.pk)
+    delivery_enqueue(kind="compliance.subject_access",
+                     key=f"compliance.subject_access:{export.pk}",
+                     payload={"export_id": export.pk}, group=f"employee:{employee.pk}")
     return export
 
 
@@ -262,8 +268,8 @@ def _write_zip(employee: Employee, tmp: str) -> None:
                 written.add(archive_name)
 
 
-def subject_access_render(*, export_id: int) -> None:
-    if not _claim(SubjectAccessExport, export_id):
+def subject_access_render(*, export_id: int, take_over: bool = False) -> None:
+    if not _claim(SubjectAccessExport, export_id, take_over):
         log.info("Subject-access export %s already claimed or gone", export_id)
         return
     export = SubjectAccessExport.objects.select_related("employee").get(pk=export_id)

@@ -1,6 +1,8 @@
-"""Expiry reminders. Each (record, stage) is claimed by inserting a ReminderSent row BEFORE the
-email goes out; the unique constraint means beat double-firing, task retries or two workers
-racing send it at most once. If sending fails the claim is released so a retry can send it."""
+"""Expiry reminders. Each (record, stage) is claimed by inserting a ReminderSent row together with
+the reminder's delivery item (delivery/), in one transaction: the unique constraint means beat
+double-firing or two workers racing queue it once. The item then delivers the email at least
+once (retried with backoff on a timeout or 4xx, failed with the reason otherwise, with a stable
+Message-ID), so a failed send is retried rather than the claim released."""
 
 import logging
 from datetime import date
@@ -20,9 +22,12 @@ from compliance.selectors import (
     reminder_offsets,
 )
 from compliance.status import reminder_stage
-from hrops.mail import send_templated_email
+from delivery.mail import send_item_email
+from delivery.models import DeliveryItem
+from delivery.services import delivery_enqueue
 
 log = logging.getLogger(__name__)
+REMINDER_KIND = "compliance.reminder"
 
 
 def reminders_due(*, today: date) -> list[tuple[Cell, str]]:
@@ -64,13 +69,17 @@ def _recipients(record: ComplianceRecord, escalate: bool) -> tuple[list[str], li
     return to, [e for e in dict.fromkeys(cc) if e not in to]
 
 
-def reminder_send(*, record_id: int, stage: str, today: date) -> bool:
-    """Claim (record, stage) and send. Returns False if someone else already claimed it."""
-    record = (
+def _record_for_reminder(record_id: int) -> ComplianceRecord | None:
+    return (
         ComplianceRecord.objects.select_related(
             "employee", "employee__manager", "employee__user", "requirement_type"
         ).filter(pk=record_id).first()
     )
+
+
+def reminder_send(*, record_id: int, stage: str, today: date) -> bool:
+    """Claim (record, stage) and queue its email. False if someone else already claimed it."""
+    record = _record_for_reminder(record_id)
     if record is None:
         log.info("Reminder for missing record %s skipped", record_id)
         return False
@@ -78,31 +87,39 @@ def reminder_send(*, record_id: int, stage: str, today: date) -> bool:
     to, cc = _recipients(record, escalate)
     try:
         with transaction.atomic():
-            claim = ReminderSent.objects.create(
+            ReminderSent.objects.create(
                 record=record, stage=stage, escalated=escalate, recipients=to + cc
             )
             audit_record(actor=None, action=AuditEvent.Action.OTHER, obj=record,
                          employee_id=record.employee_id, source=AuditEvent.Source.SYSTEM,
                          note=f"Expiry reminder stage {stage} to {', '.join(to + cc)}")
+            if to + cc:
+                delivery_enqueue(kind=REMINDER_KIND, key=f"{REMINDER_KIND}:{record.pk}:{stage}",
+                                 payload={"record_id": record.pk, "stage": stage,
+                                          "to": to + cc, "escalated": escalate},
+                                 group=f"employee:{record.employee_id}")
     except IntegrityError:
         return False  # already claimed by an earlier run or another worker
     if not to + cc:
         log.warning("Reminder for record %s has no recipient", record_id)
-        return True
-    try:
-        send_templated_email(
-            "compliance_expiry_reminder",
-            {"record": record, "employee": record.employee, "stage": stage,
-             "expired": stage == "expired", "valid_until": record.valid_until,
-             "escalated": escalate,
-             "url": reverse("compliance:my_compliance")},
-            to=to + cc,
-        )
-    except Exception:
-        # Release the claim so the retry sends it; the audit row of the attempt stays.
-        ReminderSent.objects.filter(pk=claim.pk).delete()
-        raise
     return True
+
+
+def reminder_deliver(*, item: DeliveryItem) -> None:
+    """Send one queued reminder to the recipients chosen when it was claimed."""
+    data = item.payload
+    record = _record_for_reminder(data["record_id"])
+    if record is None:
+        log.info("Reminder for missing record %s skipped", data["record_id"])
+        return
+    stage = data["stage"]
+    send_item_email(
+        item, "compliance_expiry_reminder",
+        {"record": record, "employee": record.employee, "stage": stage,
+         "expired": stage == "expired", "valid_until": record.valid_until,
+         "escalated": data["escalated"], "url": reverse("compliance:my_compliance")},
+        to=data["to"],
+    )
 
 
 def reminders_run(*, today: date) -> int:

@@ -2,15 +2,17 @@
 with masked before/after and the employee is emailed (work and personal address) whenever their
 bank details change, so a diverted salary is noticed before payday."""
 
+from uuid import uuid4
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record, diff, snapshot
+from delivery.services import delivery_enqueue
 from employees.access import require_not_self
 from employees.models import BankAccount, BankChangeRequest, Employee
-from employees.tasks import send_bank_notice_task
 from employees.validation import clean_bank_details, validate_national_id
 
 BANK_SNAPSHOT = ("holder_name", "country", "scheme", "account_type", "iban", "bic",
@@ -21,7 +23,12 @@ DETAIL_FIELDS = ("holder_name", "country", "scheme", "account_type", "iban", "bi
 
 
 def _notify(employee: Employee, event: str, last4: str, reason: str = "") -> None:
-    send_bank_notice_task.delay_on_commit(employee.pk, event, last4, reason)
+    # Durable: written with the change it reports, so a broker outage delays the notice
+    # instead of losing it (delivery/).
+    delivery_enqueue(kind="employees.bank_notice", key=f"employees.bank_notice:{uuid4().hex}",
+                     group=f"employee:{employee.pk}",
+                     payload={"employee_id": employee.pk, "event": event, "last4": last4,
+                              "reason": reason})
 
 
 def _clean(details: dict) -> dict:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role
 from accounts.services import user_create
 from audit.services import audit_record
+from delivery.services import delivery_enqueue
 from employees.models import Employee, Employment
 from employees.services.core import (
     JobData,
@@ -86,9 +87,10 @@ def hire_create(*, acting_user, data: HireData, today: date | None = None) -> Hi
         starter_activate(acting_user=acting_user, employee=employee, today=today)
         employee.refresh_from_db()
     if data.job.manager is not None and data.job.manager.user_id:
-        from lifecycle.tasks import send_onboarding_notice_task
-
-        send_onboarding_notice_task.delay_on_commit(employee.pk)
+        # Durable: the manager's notice commits with the hire (delivery/).
+        delivery_enqueue(kind="lifecycle.onboarding_notice",
+                         key=f"lifecycle.onboarding_notice:{employment.pk}",
+                         payload={"employee_id": employee.pk}, group=f"employee:{employee.pk}")
     return HireResult(employee=employee, checklists=checklists, user=user)
 
 

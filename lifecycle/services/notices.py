@@ -5,15 +5,17 @@ import logging
 from django.conf import settings
 from django.urls import reverse
 
+from delivery.mail import send_item_email
+from delivery.models import DeliveryItem
 from employees.models import Employee
 from employees.selectors import job_as_of
-from hrops.mail import send_templated_email
 from lifecycle.models import Checklist, ChecklistKind, Task
 
 log = logging.getLogger(__name__)
 
 
-def onboarding_notice_send(*, employee_id: int) -> bool:
+def onboarding_notice_send(*, item: DeliveryItem) -> bool:
+    employee_id = item.payload["employee_id"]
     employee = Employee.objects.filter(pk=employee_id).first()
     if employee is None:
         log.info("onboarding notice: employee %s is gone", employee_id)
@@ -28,8 +30,8 @@ def onboarding_notice_send(*, employee_id: int) -> bool:
                             status=Task.Status.OPEN).order_by("due_date", "id")
     )
     site = settings.SITE_URL.rstrip("/")
-    send_templated_email(
-        "lifecycle_onboarding_notice",
+    send_item_email(
+        item, "lifecycle_onboarding_notice",
         {"manager": manager, "employee": employee, "job": job, "tasks": manager_tasks,
          "board_url": f"{site}{reverse('lifecycle:my_tasks')}",
          "checklists_url": f"{site}{reverse('lifecycle:employee_checklists',

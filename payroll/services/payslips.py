@@ -1,22 +1,17 @@
-"""The payslip pipeline after finalisation: render each PDF once (claimed by a conditional UPDATE),
-store it with its SHA-256, email the employee once, and recover from failures and crashed workers.
+"""The payslip pipeline after finalisation: render each PDF once, store it with its SHA-256,
+email the employee once, and recover from failures and crashed workers.
 
-Status per payslip: pending -> rendering -> ready | failed. Only these services change it.
-A worker that claims a payslip leaves a lease file next to the PDFs with the claim time, so a
-payslip stuck in "rendering" (the worker was killed) can be told apart from one still being
-rendered without a lock held across the slow part; `payslips_retry_stuck` re-queues the former.
+Each PDF and each email is a delivery item (delivery/), written in the transaction that makes it
+due: the finalise transaction for the PDFs, the "PDF ready" transaction for the email. The
+delivery relay re-publishes whatever a broker outage or a dead worker left undone, so nothing
+here sweeps for stuck rows. Status per payslip: pending -> rendering -> ready | failed.
 """
 
 import logging
-import os
-import tempfile
-from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
@@ -25,7 +20,11 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role
 from audit.services import audit_record
-from hrops.mail import send_templated_email
+from delivery.files import store_atomically
+from delivery.mail import send_item_email
+from delivery.models import DeliveryItem
+from delivery.registry import PermanentError
+from delivery.services import delivery_enqueue, delivery_enqueue_many, delivery_retry_group
 from payroll.models import PayRun, Payslip
 from payroll.pdf import PayslipDocument, PdfLine, payslip_html, render_pdf, sha256
 from payroll.services.payment_details import payer_name
@@ -33,7 +32,7 @@ from payroll.services.payment_details import payer_name
 log = logging.getLogger(__name__)
 S = Payslip.PdfStatus
 CLAIMABLE = (S.PENDING, S.FAILED)
-STUCK_AFTER = timedelta(minutes=10)
+PDF_KIND, EMAIL_KIND = "payslip.pdf", "payslip.email"
 
 YTD_LABELS = {
     "gross": "Gross pay", "net": "Net pay",
@@ -49,10 +48,6 @@ YTD_LABELS = {
 def pdf_name(payslip: Payslip) -> str:
     """One fixed name per payslip: re-rendering replaces the file, never adds a second one."""
     return f"payslips/{payslip.run_id}/payslip-{payslip.pk}.pdf"
-
-
-def _lease_name(payslip_id: int, run_id: int) -> str:
-    return f"payslips/{run_id}/.payslip-{payslip_id}.lease"
 
 
 def _bank_last4(employee_ids: list[int]) -> dict[int, str]:
@@ -124,83 +119,49 @@ def payslip_document(payslip: Payslip) -> PayslipDocument:
     )
 
 
-RENDER_BATCH = 20
+def run_group(run_id: int) -> str:
+    return f"payrun:{run_id}"
 
 
 def payslips_render_for_run(run_id: int) -> int:
-    """Queue a PDF for every pending payslip of a finalised run (after commit); the count.
-
-    Payslips go to the workers in batches of RENDER_BATCH ids (fewer broker round trips); each
-    payslip in a batch is still claimed on its own, so a redelivered batch skips what is done."""
-    from payroll.tasks_payslips import payslip_render_batch_task
-
-    ids = list(
-        Payslip.objects.filter(
-            run_id=run_id, run__status__in=PayRun.FROZEN, pdf_status=S.PENDING
-        ).order_by("pk").values_list("pk", flat=True)
-    )
-    for start in range(0, len(ids), RENDER_BATCH):
-        payslip_render_batch_task.delay_on_commit(ids[start:start + RENDER_BATCH])
-    return len(ids)
+    """Queue a PDF for every pending payslip of a finalised run; the count. Call it inside the
+    transaction that finalises the run: the items exist exactly when the run is final, and are
+    handed to the workers after commit (in batches, see payroll/deliveries.py)."""
+    return payslips_queue_pdfs(Payslip.objects.filter(run_id=run_id, pdf_status=S.PENDING))
 
 
-def _store(name: str, data: bytes, *, durable: bool = True) -> None:
-    """Write the file atomically: a temp file in the same directory, then rename over the
-    target, so a reader never sees half a PDF and a crash leaves at most a stray temp file."""
-    try:
-        target = default_storage.path(name)
-    except NotImplementedError:  # remote storage: a single PUT is already atomic
-        default_storage.delete(name)
-        default_storage.save(name, ContentFile(data))
-        return
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+def payslips_queue_pdfs(payslips) -> int:
+    """A PDF delivery item for each payslip of a frozen run in `payslips` (a queryset); the
+    count. Idempotent: a payslip that already has its item keeps it."""
+    rows = payslips.filter(run__status__in=PayRun.FROZEN).order_by("pk").values_list(
+        "pk", "run_id")
+    by_run: dict[int, list[int]] = {}
+    for pk, run_id in rows:
+        by_run.setdefault(run_id, []).append(pk)
+    for run_id, ids in by_run.items():
+        delivery_enqueue_many(kind=PDF_KIND, group=run_group(run_id),
+                              items=((f"{PDF_KIND}:{pk}", {"payslip_id": pk}) for pk in ids))
+    return sum(len(ids) for ids in by_run.values())
 
 
-def _lease_write(payslip_id: int, run_id: int, now: datetime) -> None:
-    # Advisory only (a lost lease means "treat as stuck"), so no fsync.
-    _store(_lease_name(payslip_id, run_id), now.isoformat().encode(), durable=False)
-
-
-def _lease_time(payslip_id: int, run_id: int) -> datetime | None:
-    name = _lease_name(payslip_id, run_id)
-    try:
-        with default_storage.open(name, "rb") as handle:
-            return datetime.fromisoformat(handle.read().decode())
-    except (FileNotFoundError, ValueError, OSError):
-        return None
-
-
-def _lease_clear(payslip_id: int, run_id: int) -> None:
-    default_storage.delete(_lease_name(payslip_id, run_id))
-
-
-def payslip_render(payslip_id: int) -> str | None:
+def payslip_render(payslip_id: int, *, take_over: bool = False) -> str | None:
     """Render one payslip's PDF if it is pending or failed; returns the new status, or None when
     another worker has it (or it is done). Never raises for a rendering error: the error is kept
-    on the payslip for the run page, where a Payroll Admin can retry it."""
+    on the payslip for the run page, where a Payroll Admin can retry it.
+
+    `take_over`: the caller holds the payslip's delivery item, so a "rendering" payslip was left
+    by a worker whose lease ran out (it died): render it again (same file name, same bytes)."""
     run_id = Payslip.objects.filter(pk=payslip_id).values_list("run_id", flat=True).first()
     if run_id is None:
         log.warning("payslip %s vanished before rendering", payslip_id)
         return None
     # The claim: exactly one worker moves it to "rendering"; every other one sees 0 rows.
+    claimable = (*CLAIMABLE, S.RENDERING) if take_over else CLAIMABLE
     claimed = Payslip.objects.filter(
-        pk=payslip_id, pdf_status__in=CLAIMABLE, run__status__in=PayRun.FROZEN
+        pk=payslip_id, pdf_status__in=claimable, run__status__in=PayRun.FROZEN
     ).update(pdf_status=S.RENDERING, pdf_attempts=F("pdf_attempts") + 1, pdf_error="")
     if not claimed:
         return None
-    _lease_write(payslip_id, run_id, timezone.now())
     try:
         # Slow work outside any transaction: load, render, write the file.
         payslip = (
@@ -210,59 +171,58 @@ def payslip_render(payslip_id: int) -> str | None:
         )
         data = render_pdf(payslip_html(payslip_document(payslip)))
         name = pdf_name(payslip)
-        _store(name, data)
+        store_atomically(name, data)
     except Exception as exc:
         log.exception("payslip %s failed to render", payslip_id)
         Payslip.objects.filter(pk=payslip_id, pdf_status=S.RENDERING).update(
             pdf_status=S.FAILED, pdf_error=f"{type(exc).__name__}: {exc}"[:2000]
         )
-        _lease_clear(payslip_id, run_id)
         return S.FAILED
     with transaction.atomic():
         done = Payslip.objects.filter(pk=payslip_id, pdf_status=S.RENDERING).update(
             pdf_status=S.READY, pdf_file=name, pdf_sha256=sha256(data), pdf_error=""
         )
-        if done:
-            from payroll.tasks_payslips import payslip_email_task
-
-            payslip_email_task.delay_on_commit(payslip_id)
-    _lease_clear(payslip_id, run_id)
+        if done:  # the email is due exactly when the PDF is ready: same transaction
+            delivery_enqueue(kind=EMAIL_KIND, key=f"{EMAIL_KIND}:{payslip_id}",
+                             payload={"payslip_id": payslip_id}, group=run_group(run_id))
     return S.READY if done else None
 
 
-def payslip_email(payslip_id: int) -> bool:
-    """Tell the employee their payslip is ready (a portal link, never the PDF), exactly once.
+def payslip_email(*, item: DeliveryItem) -> bool:
+    """Tell the employee their payslip is ready (a portal link, never the PDF).
 
-    `emailed_at` is claimed by a conditional UPDATE before sending, so two workers (or a task
-    delivered twice) send one email; if sending fails the claim is released for the retry."""
-    now = timezone.now()
-    claimed = Payslip.objects.filter(
-        pk=payslip_id, pdf_status=S.READY, emailed_at__isnull=True
-    ).update(emailed_at=now)
-    if not claimed:
+    At least once, deduplicated: the item's claim makes one worker the sender; `emailed_at` is
+    set only after the relay accepted the message, so a worker that dies mid-SMTP leaves the
+    email to be sent again (with the same Message-ID) instead of counting it as sent. The only
+    duplicate possible is a crash between the relay's acceptance and that UPDATE."""
+    payslip_id = item.payload["payslip_id"]
+    payslip = Payslip.objects.select_related("employee__user", "run__schedule").filter(
+        pk=payslip_id).first()
+    if payslip is None:
+        log.warning("payslip %s vanished before its email", payslip_id)
         return False
-    payslip = Payslip.objects.select_related("employee__user", "run__schedule").get(pk=payslip_id)
+    if payslip.emailed_at is not None:
+        return False  # sent already (a redelivered item)
+    if payslip.pdf_status != S.READY:
+        raise PermanentError(_("The payslip PDF is not ready."))
     employee = payslip.employee
     user = employee.user
     address = (user.email if user and user.is_active else "") or employee.personal_email \
         or employee.work_email
     if not address:
-        log.info("payslip %s: employee %s has no email address", payslip_id, employee.pk)
-        return False
+        raise PermanentError(_("The employee has no email address."))
     # The schedule's payer (as recorded at finalisation), also in the email's header and footer.
     employer = (payslip.issued_details.get("employer") or {}).get("payer_name") \
         or payer_name(payslip.run.schedule)
-    try:
-        send_templated_email(
-            "payslip_ready",
-            {"first_name": employee.preferred_name or employee.legal_first_name,
-             "pay_date": payslip.run.pay_date, "employer": employer, "company_name": employer,
-             "portal_url": settings.SITE_URL.rstrip("/") + reverse("payroll:my_payslips")},
-            to=[address],
-        )
-    except Exception:
-        Payslip.objects.filter(pk=payslip_id, emailed_at=now).update(emailed_at=None)
-        raise
+    send_item_email(
+        item, "payslip_ready",
+        {"first_name": employee.preferred_name or employee.legal_first_name,
+         "pay_date": payslip.run.pay_date, "employer": employer, "company_name": employer,
+         "portal_url": settings.SITE_URL.rstrip("/") + reverse("payroll:my_payslips")},
+        to=[address],
+    )
+    Payslip.objects.filter(pk=payslip_id, emailed_at__isnull=True).update(
+        emailed_at=timezone.now())
     return True
 
 
@@ -278,60 +238,38 @@ def payslip_retry(*, payslip: Payslip, acting_user) -> Payslip:
     payslip = Payslip.objects.select_for_update().get(pk=payslip.pk)
     if payslip.pdf_status != S.FAILED:
         raise ValidationError(_("Only a payslip whose PDF failed can be retried."))
-    from payroll.tasks_payslips import payslip_render_task
-
+    _pdf_item_requeue([payslip.pk], payslip.run_id)
     audit_record(actor=acting_user, action="other", obj=payslip,
                  employee_id=payslip.employee_id,
                  note=f"payslip PDF retried after: {payslip.pdf_error[:150]}")
-    payslip_render_task.delay_on_commit(payslip.pk)
     return payslip
 
 
-def payslips_retry_stuck(
-    *, run_id: int | None = None, older_than: timedelta = STUCK_AFTER,
-    now: datetime | None = None, acting_user=None,
-) -> int:
-    """Put payslips left in "rendering" by a dead worker back to pending and queue them.
+def _pdf_item_requeue(payslip_ids: list[int], run_id: int) -> tuple[int, int]:
+    """Failed PDF items back to the queue (fresh attempts); payslips with no item yet (an older
+    run) get one. Published after commit."""
+    from delivery.services import delivery_publish
 
-    Stuck = rendering and its lease is older than `older_than` (or missing). The reset is a
-    conditional UPDATE, so a worker that finishes meanwhile wins and nothing is done twice; the
-    fixed file name means a re-render replaces the file rather than adding one."""
-    from payroll.tasks_payslips import payslip_render_task
-
-    now = now or timezone.now()
-    candidates = Payslip.objects.filter(pdf_status=S.RENDERING, run__status__in=PayRun.FROZEN)
-    if run_id is not None:
-        candidates = candidates.filter(run_id=run_id)
-    requeued = 0
-    for payslip_id, pid_run in candidates.values_list("pk", "run_id"):
-        leased = _lease_time(payslip_id, pid_run)
-        if leased is not None and now - leased < older_than:
-            continue
-        with transaction.atomic():
-            reset = Payslip.objects.filter(pk=payslip_id, pdf_status=S.RENDERING).update(
-                pdf_status=S.PENDING, pdf_error=_("Re-queued: the worker stopped mid-render.")
-            )
-            if reset:
-                requeued += 1
-                payslip_render_task.delay_on_commit(payslip_id)
-        _lease_clear(payslip_id, pid_run)
-    if requeued and acting_user is not None and run_id is not None:
-        run = PayRun.objects.get(pk=run_id)
-        audit_record(actor=acting_user, action="other", obj=run,
-                     note="payslip PDFs re-queued (stuck)", changes={"requeued": [None, requeued]})
-    return requeued
+    keys = [f"{PDF_KIND}:{pk}" for pk in payslip_ids]
+    existing = DeliveryItem.objects.filter(key__in=keys).exclude(
+        status__in=DeliveryItem.UNDELIVERED)
+    ids = list(existing.values_list("pk", flat=True))
+    existing.update(status=DeliveryItem.Status.QUEUED, attempts=0, available_at=timezone.now(),
+                    published_at=None, lease_until=None)
+    transaction.on_commit(lambda: delivery_publish(ids), robust=True)
+    created = delivery_enqueue_many(kind=PDF_KIND, group=run_group(run_id),
+                                    items=((f"{PDF_KIND}:{pk}", {"payslip_id": pk})
+                                           for pk in payslip_ids))
+    return len(ids), len(created)
 
 
 @transaction.atomic
 def payslips_retry_failed_for_run(*, run: PayRun, acting_user) -> int:
     """Queue every failed payslip of a run again; the count."""
     _require_payroll_admin(acting_user)
-    from payroll.tasks_payslips import payslip_render_task
-
     ids = list(run.payslips.filter(pdf_status=S.FAILED).values_list("pk", flat=True))
-    for payslip_id in ids:
-        payslip_render_task.delay_on_commit(payslip_id)
     if ids:
+        _pdf_item_requeue(ids, run.pk)
         audit_record(actor=acting_user, action="other", obj=run, note="failed payslip PDFs retried",
                      changes={"payslips": [None, len(ids)]})
     return len(ids)
@@ -340,3 +278,10 @@ def payslips_retry_failed_for_run(*, run: PayRun, acting_user) -> int:
 def payslip_download_audit(*, payslip: Payslip, acting_user) -> None:
     audit_record(actor=acting_user, action="download", obj=payslip,
                  employee_id=payslip.employee_id)
+
+
+def payslip_emails_retry(*, run: PayRun, status: str, acting_user) -> int:
+    """"Send again" for a run's emails in one state (failed, or waiting after an error)."""
+    _require_payroll_admin(acting_user)
+    return delivery_retry_group(group=run_group(run.pk), kind=EMAIL_KIND, status=status,
+                                acting_user=acting_user)

@@ -4,7 +4,6 @@ Only these services change a run's status: each locks the run row, returns early
 there, checks ALLOWED, saves, records an audit event and schedules side effects on commit.
 """
 
-import importlib.util
 import logging
 from datetime import date
 
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role
 from audit.services import audit_record
+from delivery.services import delivery_enqueue_many
 from employees.access import require_not_self
 from payroll.models import (
     DocumentSequence,
@@ -35,6 +35,7 @@ from payroll.services.corrections import check_correction_pay_date
 log = logging.getLogger(__name__)
 S = PayRun.Status
 CHUNK_SIZE = 200
+CHUNK_KIND = "payroll.calc_chunk"
 ALLOWED: dict[str, set[str]] = {
     S.DRAFT: {S.CALCULATING},
     S.CALCULATING: {S.CALCULATED, S.DRAFT},
@@ -118,12 +119,12 @@ def run_calculate(*, run: PayRun, acting_user, restart: bool = False) -> PayRun:
     )
     audit_record(actor=acting_user, action="status", note="calculation started", obj=run,
                  changes={"employees": [None, len(employee_ids)]})
-    from payroll.tasks import run_calculate_chunk_task
-
     if not chunks:
         transaction.on_commit(lambda: _finish(run.pk, run.calc_generation))
-    for chunk in chunks:
-        run_calculate_chunk_task.delay_on_commit(chunk.pk)
+    # Durable: the chunks' delivery items commit with the "calculating" status, so a broker
+    # outage delays the calculation instead of leaving it at 0/N for ever.
+    delivery_enqueue_many(kind=CHUNK_KIND, group=f"payrun:{run.pk}", items=(
+        (f"{CHUNK_KIND}:{chunk.pk}", {"chunk_id": chunk.pk}) for chunk in chunks))
     return run
 
 
@@ -196,15 +197,6 @@ def run_approve(*, run: PayRun, acting_user) -> PayRun:
     return run
 
 
-def _enqueue_rendering(run_id: int) -> None:
-    """Payslip PDFs and emails are the payslip pipeline's job; start it if it is installed."""
-    if importlib.util.find_spec("payroll.services.payslips") is None:
-        return
-    from payroll.services.payslips import payslips_render_for_run
-
-    payslips_render_for_run(run_id)
-
-
 @transaction.atomic(durable=True)
 def run_finalise(*, run: PayRun, acting_user) -> PayRun:
     """Lock the run, number its payslips gaplessly and freeze everything, in one transaction.
@@ -246,9 +238,12 @@ def finalise_in_transaction(*, run: PayRun, acting_user, deliver: bool = True) -
     run.save(update_fields=["status", "finalised_by", "finalised_at"])
     audit_record(actor=acting_user, action="status", note="finalised", obj=run,
                  changes={"payslips": [None, len(payslip_ids)]})
-    run_id = run.pk
     if deliver:
-        transaction.on_commit(lambda: _enqueue_rendering(run_id))
+        # In this transaction: the PDFs are due exactly when the run is final (published to the
+        # workers after commit; a broker outage only delays them, see delivery/).
+        from payroll.services.payslips import payslips_render_for_run
+
+        payslips_render_for_run(run.pk)
     return run
 
 

@@ -16,6 +16,16 @@ from compliance.tasks import compliance_reminders_task
 from tests.factories.compliance import RequirementRuleFactory
 
 
+@pytest.fixture
+def sends(django_capture_on_commit_callbacks):
+    """Run a service, then what it queued on commit (the emails), as a real commit would."""
+    def call(fn, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return fn(*args, **kwargs)
+    return call
+
+
+
 def _record(org, hr_admin, days_left: int):
     rtype = RequirementRuleFactory(requirement_type__name="Forklift licence").requirement_type
     today = timezone.localdate()
@@ -25,28 +35,28 @@ def _record(org, hr_admin, days_left: int):
 
 
 @pytest.mark.django_db
-def test_sixty_day_stage_emails_the_employee_only(org, hr_admin):
+def test_sixty_day_stage_emails_the_employee_only(sends, org, hr_admin):
     record = _record(org, hr_admin, 45)
     today = timezone.localdate()
-    assert reminders_run(today=today) == 1
+    assert sends(reminders_run, today=today) == 1
     assert mail.outbox[0].to == [org.report.work_email]
     assert "Forklift licence" in mail.outbox[0].subject
     assert ReminderSent.objects.get(record=record).stage == "60"
     # again the same day, and the next day: nothing new (still the 60-day stage)
-    assert reminders_run(today=today) == 0
-    assert reminders_run(today=today + timedelta(days=1)) == 0
+    assert sends(reminders_run, today=today) == 0
+    assert sends(reminders_run, today=today + timedelta(days=1)) == 0
     assert len(mail.outbox) == 1
 
 
 @pytest.mark.django_db
-def test_stages_progress_and_escalate_to_manager_and_hr(org, hr_admin, hr_staff):
+def test_stages_progress_and_escalate_to_manager_and_hr(sends, org, hr_admin, hr_staff):
     record = _record(org, hr_admin, 45)
     today = timezone.localdate()
-    reminders_run(today=today)                              # 60
-    reminders_run(today=today + timedelta(days=20))         # 30 (25 days left)
-    reminders_run(today=today + timedelta(days=40))         # 7 (5 days left): escalation
-    reminders_run(today=today + timedelta(days=46))         # expired: escalation
-    reminders_run(today=today + timedelta(days=50))         # nothing more
+    sends(reminders_run, today=today)                              # 60
+    sends(reminders_run, today=today + timedelta(days=20))         # 30 (25 days left)
+    sends(reminders_run, today=today + timedelta(days=40))         # 7 (5 days left): escalation
+    sends(reminders_run, today=today + timedelta(days=46))         # expired: escalation
+    sends(reminders_run, today=today + timedelta(days=50))         # nothing more
     stages = list(ReminderSent.objects.filter(record=record).order_by("sent_at", "id")
                   .values_list("stage", flat=True))
     assert stages == ["60", "30", "7", "expired"]
@@ -77,23 +87,39 @@ def test_renewed_record_is_not_reminded(org, hr_admin):
 
 
 @pytest.mark.django_db
-def test_failed_send_releases_the_claim(org, hr_admin, monkeypatch):
+def test_a_failed_send_keeps_the_claim_and_is_retried_once(
+        sends, org, hr_admin, monkeypatch, django_capture_on_commit_callbacks):
+    from delivery.models import DeliveryItem
+    from delivery.services import delivery_relay
+
     record = _record(org, hr_admin, 5)
 
-    def boom(*args, **kwargs):
+    def boom(self):
         raise ConnectionError("SMTP down")
 
-    monkeypatch.setattr("compliance.services.reminders.send_templated_email", boom)
-    with pytest.raises(ConnectionError):
-        reminder_send(record_id=record.pk, stage="7", today=timezone.localdate())
-    assert not ReminderSent.objects.exists()
+    # when the mail relay is down
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", boom)
+    assert sends(reminder_send, record_id=record.pk, stage="7",
+                 today=timezone.localdate()) is True
+    # then the stage stays claimed (a second beat queues nothing) and the email waits
+    item = DeliveryItem.objects.get(kind="compliance.reminder")
+    assert item.status == "queued" and "SMTP down" in item.last_error
+    assert ReminderSent.objects.filter(record=record, stage="7").count() == 1
+    assert sends(reminders_run, today=timezone.localdate()) == 0
+    # and once the relay is back and the backoff has passed: sent once
+    monkeypatch.undo()
+    DeliveryItem.objects.filter(pk=item.pk).update(available_at=item.created_at)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert delivery_relay() == 1
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].extra_headers["Message-ID"] == item.message_id
 
 
 @pytest.mark.django_db
-def test_beat_task_runs_the_scan(org, hr_admin):
+def test_beat_task_runs_the_scan(sends, org, hr_admin):
     _record(org, hr_admin, 5)
-    assert compliance_reminders_task.apply().get() == 1
-    assert compliance_reminders_task.apply().get() == 0
+    assert sends(lambda: compliance_reminders_task.apply().get()) == 1
+    assert sends(lambda: compliance_reminders_task.apply().get()) == 0
     assert len(mail.outbox) == 1
 
 

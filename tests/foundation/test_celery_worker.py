@@ -17,7 +17,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.core import mail
 
-from accounts.tasks import send_account_email_task
+from delivery.services import delivery_enqueue
+from delivery.tasks import delivery_run_task
 from hrops.celery import app
 from tests.celery_broker import celery_on_broker
 from tests.factories import UserFactory
@@ -32,6 +33,13 @@ def _database_url() -> str:
         host, port = db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
         return f"postgres://{user}@{host}:{port}/{db['NAME']}"
     return f"sqlite:///{db['NAME']}"
+
+
+def _welcome(user_id: int) -> list[int]:
+    """The welcome email's delivery item, as user_create writes it (ids for the task)."""
+    item = delivery_enqueue(kind="accounts.email", key=f"accounts.email:welcome:{user_id}:t",
+                            payload={"user_id": user_id, "template": "welcome"})
+    return [item.pk]
 
 
 def _wait_for(condition, timeout: float = 60.0) -> None:
@@ -92,7 +100,7 @@ def test_welcome_email_is_sent_by_a_real_worker_through_redis(worker):
     # given
     user = UserFactory(email="new.starter@example.test", full_name="New Starter")
     # when: queued through Redis and run by the worker process
-    send_account_email_task.apply_async((user.pk, "welcome"), queue=queue)
+    delivery_run_task.apply_async((_welcome(user.pk),), queue=queue)
     # then
     _wait_for(lambda: len(_mails(mail_dir)) == 1)
     message = _mails(mail_dir)[0]
@@ -109,8 +117,8 @@ def test_worker_skips_a_deleted_user(worker):
     user.delete()
     other = UserFactory(email="still.here@example.test")
     # when: the task for the deleted user goes first, then one that sends
-    send_account_email_task.apply_async((user_id, "welcome"), queue=queue)
-    send_account_email_task.apply_async((other.pk, "welcome"), queue=queue)
+    delivery_run_task.apply_async((_welcome(user_id),), queue=queue)
+    delivery_run_task.apply_async((_welcome(other.pk),), queue=queue)
     # then: one worker, in order: the first was skipped, only the second sent
     _wait_for(lambda: len(_mails(mail_dir)) >= 1)
     time.sleep(0.5)
@@ -124,9 +132,9 @@ def test_without_a_broker_tasks_run_in_process(settings):
     assert app.conf.task_always_eager is True
     user = UserFactory()
     # when
-    result = send_account_email_task.delay(user.pk, "welcome")
+    result = delivery_run_task.delay(_welcome(user.pk))
     # then
-    assert result.get() is True
+    assert result.get() == 1
     assert len(mail.outbox) == 1
 
 

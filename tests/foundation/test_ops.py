@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_healthz_reports_database_ok_without_login(client):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok"}}
+    assert response.json() == {"status": "ok", "checks": {"database": "ok"},
+                               "delivery": {"oldest_undelivered_seconds": None}}
 
 
 @pytest.mark.django_db

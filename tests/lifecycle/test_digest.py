@@ -2,7 +2,7 @@
 
 import threading
 from datetime import date
-from smtplib import SMTPException
+from smtplib import SMTPServerDisconnected
 from unittest import mock
 
 import pytest
@@ -18,6 +18,15 @@ from lifecycle.tasks import send_digests_task
 from tests.factories.lifecycle import make_template, task_spec
 
 TODAY = date(2027, 3, 3)  # a Wednesday
+
+@pytest.fixture
+def sends(django_capture_on_commit_callbacks):
+    """Run a service, then what it queued on commit (the emails), as a real commit would."""
+    def call(fn, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return fn(*args, **kwargs)
+    return call
+
 
 
 @pytest.fixture
@@ -40,9 +49,9 @@ def due_tasks(org, hr_staff, it_user):
 
 
 @pytest.mark.django_db
-def test_digest_lists_due_and_overdue_tasks_with_links(org, due_tasks):
+def test_digest_lists_due_and_overdue_tasks_with_links(sends, org, due_tasks):
     # when
-    assert digest_send(user_id=org.users["employee"].pk, day=TODAY) is True
+    assert sends(digest_send, user_id=org.users["employee"].pk, day=TODAY) is True
     # then one email, with today's and overdue tasks only
     [email] = mail.outbox
     assert email.to == ["employee@example.test"]
@@ -65,24 +74,24 @@ def test_recipients_include_role_members_and_managers(org, due_tasks, it_user, h
 
 
 @pytest.mark.django_db
-def test_beat_twice_sends_each_person_one_digest(org, due_tasks, it_user):
+def test_beat_twice_sends_each_person_one_digest(sends, org, due_tasks, it_user):
     # when beat fires twice (eager tasks run each per-user digest task in-process)
-    send_digests_task(TODAY.isoformat())
-    send_digests_task(TODAY.isoformat())
+    sends(send_digests_task, TODAY.isoformat())
+    sends(send_digests_task, TODAY.isoformat())
     # and a worker retries one user's task
-    assert digest_send(user_id=it_user.pk, day=TODAY) is False
+    assert sends(digest_send, user_id=it_user.pk, day=TODAY) is False
     # then each person got exactly one email
     recipients = sorted(m.to[0] for m in mail.outbox)
     assert recipients == sorted(["employee@example.test", "manager@example.test",
                                  "it@example.test"])
     assert DigestSent.objects.filter(day=TODAY).count() == 3
     # the next day is a new digest
-    send_digests_task("2027-03-04")
+    sends(send_digests_task, "2027-03-04")
     assert len(mail.outbox) == 6
 
 
 @pytest.mark.django_db
-def test_user_can_turn_the_digest_off(client, org, due_tasks):
+def test_user_can_turn_the_digest_off(sends, client, org, due_tasks):
     user = org.users["employee"]
     client.force_login(user)
     assert client.get(reverse("lifecycle:settings")).status_code == 200
@@ -90,7 +99,7 @@ def test_user_can_turn_the_digest_off(client, org, due_tasks):
     user.refresh_from_db()
     assert user.receives_task_digest is False
     assert user.pk not in digest_recipients(TODAY)
-    assert digest_send(user_id=user.pk, day=TODAY) is False
+    assert sends(digest_send, user_id=user.pk, day=TODAY) is False
     assert mail.outbox == []
     client.post(reverse("lifecycle:settings"), {"receives_task_digest": "on"})
     user.refresh_from_db()
@@ -98,19 +107,33 @@ def test_user_can_turn_the_digest_off(client, org, due_tasks):
 
 
 @pytest.mark.django_db
-def test_failed_send_releases_the_claim_for_the_retry(org, due_tasks):
+def test_a_failed_send_keeps_the_claim_and_the_retry_sends_it_once(
+        sends, org, due_tasks, django_capture_on_commit_callbacks):
+    from delivery.models import DeliveryItem
+    from delivery.services import delivery_relay
+
     user_id = org.users["employee"].pk
-    with mock.patch("lifecycle.services.digest.send_templated_email",
-                    side_effect=SMTPException("down")), pytest.raises(SMTPException):
-        digest_send(user_id=user_id, day=TODAY)
-    assert not DigestSent.objects.filter(user_id=user_id, day=TODAY).exists()
-    assert digest_send(user_id=user_id, day=TODAY) is True
-    assert len(mail.outbox) == 1
+    # when the relay refuses the connection
+    with mock.patch("delivery.mail.render_email") as render:
+        render.return_value.send.side_effect = SMTPServerDisconnected("down")
+        render.return_value.extra_headers = {}
+        assert sends(digest_send, user_id=user_id, day=TODAY) is True
+    # then the day stays claimed (no second digest queued) and the email waits to retry
+    item = DeliveryItem.objects.get(kind="lifecycle.digest")
+    assert item.status == "queued" and "down" in item.last_error
+    assert sends(digest_send, user_id=user_id, day=TODAY) is False
+    assert mail.outbox == []
+    # and once the backoff has passed, the relay sends it, once
+    DeliveryItem.objects.filter(pk=item.pk).update(available_at=item.created_at)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert delivery_relay() == 1
+    assert [m.to for m in mail.outbox] == [["employee@example.test"]]
+    assert mail.outbox[0].extra_headers["Message-ID"] == item.message_id
 
 
 @pytest.mark.django_db
-def test_no_digest_without_due_tasks(org, due_tasks):
-    assert digest_send(user_id=org.users["other"].pk, day=TODAY) is False
+def test_no_digest_without_due_tasks(sends, org, due_tasks):
+    assert sends(digest_send, user_id=org.users["other"].pk, day=TODAY) is False
     assert mail.outbox == []
 
 

@@ -4,8 +4,11 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.utils import timezone
 
+from delivery.models import DeliveryItem
+from delivery.services import delivery_relay, delivery_run
 from payroll.models import Payslip
 from payroll.pdf import sha256
 from payroll.services import payslips as service
@@ -109,12 +112,16 @@ def test_only_a_payroll_admin_may_retry(paid_people, hr_admin):
         service.payslip_retry(payslip=payslip, acting_user=hr_admin)
 
 
-def test_a_worker_killed_mid_render_leaves_nothing_missing_or_duplicated_after_retry(
-    paid_people, monkeypatch, private_media, django_capture_on_commit_callbacks
+def test_a_worker_killed_mid_render_leaves_nothing_missing_or_duplicated(
+    paid_people, monkeypatch, private_media, settings, django_capture_on_commit_callbacks
 ):
-    # given a run of two; the worker dies while rendering the first one
+    # given a finalised run of two whose PDF items are queued; the worker dies while rendering
+    # the first one (after claiming its item: "sending", with a lease)
     run = finalised_run(paid_people)
     first, second = run.payslips.order_by("pk")
+    with transaction.atomic():
+        service.payslips_render_for_run(run.pk)
+    items = {i.payload["payslip_id"]: i for i in DeliveryItem.objects.filter(kind="payslip.pdf")}
     real_render = service.render_pdf
 
     def dies(html):
@@ -122,23 +129,24 @@ def test_a_worker_killed_mid_render_leaves_nothing_missing_or_duplicated_after_r
 
     monkeypatch.setattr(service, "render_pdf", dies)
     with pytest.raises(WorkerKilled):
-        service.payslip_render(first.pk)
+        delivery_run(item_id=items[first.pk].pk)
     monkeypatch.setattr(service, "render_pdf", real_render)
-    assert service.payslip_render(second.pk) == S.READY
-    assert Payslip.objects.get(pk=first.pk).pdf_status == S.RENDERING
-    # the message is redelivered: the claim sees "rendering" and leaves it alone
-    assert service.payslip_render(first.pk) is None
-    # when: "retry stuck" right away does nothing (the lease is fresh) ...
-    assert service.payslips_retry_stuck(run_id=run.pk) == 0
-    # ... but once the lease is older than the limit, it re-queues exactly that payslip
-    later = timezone.now() + service.STUCK_AFTER + timedelta(seconds=1)
     with django_capture_on_commit_callbacks(execute=True):
-        assert service.payslips_retry_stuck(run_id=run.pk, now=later) == 1
-    # then every payslip is ready, each has exactly one file, and no temp or lease files remain
-    statuses = list(run.payslips.values_list("pdf_status", flat=True))
+        assert delivery_run(item_id=items[second.pk].pk) == "done"
+    assert Payslip.objects.get(pk=first.pk).pdf_status == S.RENDERING
+    # the message is redelivered while the lease holds: the claim leaves it alone
+    assert delivery_run(item_id=items[first.pk].pk) is None
+    # when the relay runs after the lease ran out, it queues it again and it is rendered
+    later = timezone.now() + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS + 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert delivery_relay(now=later) == 1
+    # then every payslip is ready, each has exactly one file, and no temp files remain
+    statuses = list(run.payslips.order_by("pk").values_list("pdf_status", flat=True))
     assert statuses == [S.READY, S.READY]
-    assert run.payslips.count() == 2
+    assert Payslip.objects.get(pk=first.pk).pdf_attempts == 2
     assert _files(private_media, run) == [f"payslip-{first.pk}.pdf", f"payslip-{second.pk}.pdf"]
+    assert set(DeliveryItem.objects.filter(kind="payslip.pdf").values_list(
+        "status", flat=True)) == {"done"}
 
 
 def test_html_shows_the_lines_ytd_and_only_the_masked_account(paid_people):

@@ -1,0 +1,59 @@
+"""One row per piece of work that must happen after a state change (a PDF, an email, a
+calculation chunk, an export). The row is written in the same transaction as the change, so the
+work exists exactly when the change does; the broker only carries ids. A relay re-publishes any
+row that is not done and whose lease has run out, so no broker outage or dead worker loses it.
+
+Status: queued -> sending (claimed, with a lease) -> done | failed (with the reason). A
+transient error puts it back to queued with a later `available_at` (backoff)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class DeliveryItem(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        SENDING = "sending", _("In progress")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    UNDELIVERED = (Status.QUEUED, Status.SENDING)
+
+    kind = models.CharField(_("kind"), max_length=60)
+    # One item per intent (e.g. "payslip.email:42"): enqueueing twice never makes two.
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    # What the item belongs to, for pages (e.g. "payrun:12").
+    group = models.CharField(_("group"), max_length=60, blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    available_at = models.DateTimeField(_("not before"), default=timezone.now)
+    published_at = models.DateTimeField(_("last handed to the broker"), null=True, blank=True)
+    lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [
+            models.Index(fields=["group", "kind", "status"], name="delivery_group_kind_status"),
+            # The relay and /healthz read only what is not delivered yet: a small index.
+            models.Index(fields=["status", "available_at"], name="delivery_undelivered",
+                         condition=Q(status__in=["queued", "sending"])),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.status})"
+
+    @property
+    def message_id(self) -> str:
+        """A stable Message-ID per item: a re-send after a crash carries the same one, so mail
+        systems that deduplicate by Message-ID show it once."""
+        domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("<> ") or "hrops.local"
+        return f"<hrops-delivery-{self.pk}@{domain}>"

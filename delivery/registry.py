@@ -1,0 +1,68 @@
+"""Which function does each kind of delivery item, and which errors are worth retrying.
+
+A handler takes the item and does the work idempotently (a redelivered item finds the work done
+and returns). It raises `PermanentError` (or any non-transient error) to fail the item with the
+reason, or a transient error to be retried with backoff."""
+
+import smtplib
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import InterfaceError, OperationalError
+
+
+class PermanentError(Exception):
+    """The work cannot succeed by retrying (bad address, a rendering bug): fail with a reason."""
+
+
+class TransientError(Exception):
+    """Worth another try later."""
+
+
+@dataclass(frozen=True)
+class Handler:
+    kind: str
+    run: Callable
+    batch: int  # how many items one task carries (1 for anything that talks to a mail relay)
+
+
+_HANDLERS: dict[str, Handler] = {}
+
+
+def handler(kind: str, *, batch: int = 1) -> Callable[[Callable], Callable]:
+    def register(func: Callable) -> Callable:
+        _HANDLERS[kind] = Handler(kind=kind, run=func, batch=batch)
+        return func
+    return register
+
+
+def handler_for(kind: str) -> Handler:
+    try:
+        return _HANDLERS[kind]
+    except KeyError:
+        raise PermanentError(f"no handler for {kind!r}") from None
+
+
+def _smtp_code_transient(exc: Exception) -> bool:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in exc.recipients.values()]
+        return bool(codes) and all(400 <= code < 500 for code in codes)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    return False
+
+
+TRANSIENT = (
+    TransientError, TimeoutError, ConnectionError, socket.gaierror,
+    smtplib.SMTPServerDisconnected, SoftTimeLimitExceeded, OperationalError, InterfaceError,
+)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Timeouts, refused or dropped connections, SMTP 4xx replies, a database blip."""
+    if isinstance(exc, PermanentError):
+        return False
+    return isinstance(exc, TRANSIENT) or (isinstance(exc, Exception)
+                                          and _smtp_code_transient(exc))
