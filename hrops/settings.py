@@ -27,6 +27,8 @@ COMPANY_NAME = env("COMPANY_NAME", default="Acme Widgets Ltd")
 TIME_ZONE = env("TIME_ZONE", default="Europe/London")
 
 INSTALLED_APPS = [
+    # First, so its runserver (which starts the embedded scheduler) wins over the others.
+    "hrops",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

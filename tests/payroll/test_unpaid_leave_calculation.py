@@ -157,9 +157,10 @@ def test_query_count_does_not_grow_with_people_on_leave(uk_schedule, payroll_adm
     many = _calculation_queries(run, [e.pk for e in large])
     # then the chunk costs the same fixed number of queries: existing payslips, employees,
     # compensation, recurring items, run inputs, unpaid leave, tax profiles, YTD, previous
-    # payslips, bank details, payslip insert (+ lines by COPY)
+    # payslips, bank details, payslip insert, then the lines: one COPY on PostgreSQL, one
+    # bulk INSERT after reading back the payslip ids on SQLite
     assert few == many, (few, many)
-    assert many == 11
+    assert many == (11 if connection.vendor == "postgresql" else 12)
     assert run.payslips.count() == 10
     lines = PayslipLine.objects.filter(payslip__run=run, code="SALARY")
     assert [line.trace["inputs"]["unpaid_leave_days"] for line in lines] == [4] * 10
