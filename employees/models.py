@@ -1,9 +1,13 @@
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.dateformat import format as date_format
+from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from employees.crypto import EncryptedTextField
@@ -157,6 +161,29 @@ class Employee(models.Model):
     @property
     def legal_name(self) -> str:
         return f"{self.legal_first_name} {self.legal_last_name}"
+
+    @cached_property
+    def leaving_on(self) -> date | None:
+        """The last working day of the current employment when one is scheduled. Lists
+        annotate it instead (employees.selectors.with_leaving_on): one query for all rows."""
+        if self.pk is None:
+            return None
+        return (Employment.objects.filter(employee_id=self.pk).order_by("-start_date")
+                .values_list("end_date", flat=True).first())
+
+    @property
+    def status_display(self) -> str:
+        """The status as people say it: "Leaving on 19 Dec 2026" for a scheduled leaver,
+        "Starts on 2 Feb 2027" for a pre-hire, else the plain status."""
+        if self.status in (self.Status.ACTIVE, self.Status.ON_LEAVE) and self.leaving_on:
+            day = date_format(self.leaving_on, "j M Y")
+            if self.status == self.Status.ON_LEAVE:
+                return gettext("On leave, leaving on %(day)s") % {"day": day}
+            return gettext("Leaving on %(day)s") % {"day": day}
+        if self.status == self.Status.PRE_HIRE and self.hire_date:
+            return gettext("Pre-hire, starts on %(day)s") % {
+                "day": date_format(self.hire_date, "j M Y")}
+        return str(self.get_status_display())
 
 
 class Employment(models.Model):

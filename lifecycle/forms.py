@@ -203,6 +203,15 @@ class OffboardForm(forms.Form):
                                         label=_("Flag final pay for payroll"))
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
                            label=_("Note"))
+    OPEN_TASKS = [("keep", _("Keep them open until the last day; close what is left then")),
+                  ("cancel", _("Cancel them now"))]
+    open_tasks = forms.ChoiceField(
+        choices=OPEN_TASKS, initial="keep", widget=forms.RadioSelect, required=False,
+        label=_("Their open onboarding tasks"))
+    hand_tasks_to = forms.ModelChoiceField(
+        get_user_model().objects.filter(is_active=True).order_by("full_name", "email"),
+        required=False, label=_("Tasks assigned to them: hand over to"),
+        empty_label=_("Nobody yet (they go to HR when the employee has left)"))
 
     def clean_rehire_eligible(self) -> bool | None:
         return {"yes": True, "no": False}.get(self.cleaned_data.get("rehire_eligible") or "")
