@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from employees.countries import country_code
 from employees.directory import SORTS, DirectoryFilters
 from employees.models import (
     ChangeReason,
@@ -220,10 +221,7 @@ class LocationForm(_UniqueNameMixin, forms.ModelForm):
         fields = ["name", "city", "country", "timezone"]
 
     def clean_country(self) -> str:
-        country = self.cleaned_data["country"].strip().upper()
-        if len(country) != 2 or not country.isalpha():
-            raise ValidationError(_("Use a two-letter ISO country code, e.g. GB or US."))
-        return country
+        return country_code(self.cleaned_data["country"])
 
     def clean_timezone(self) -> str:
         tz = self.cleaned_data["timezone"].strip()

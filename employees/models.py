@@ -10,6 +10,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from employees.countries import validate_country
 from employees.crypto import EncryptedTextField
 
 
@@ -32,7 +33,8 @@ class Location(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     city = models.CharField(_("city"), max_length=120, blank=True)
     country = models.CharField(
-        _("country"), max_length=2, help_text=_("ISO 3166 code, e.g. US, GB")
+        _("country"), max_length=2, help_text=_("ISO 3166 code, e.g. US, GB"),
+        validators=[validate_country],
     )
     timezone = models.CharField(_("time zone"), max_length=60, default="UTC")
 
@@ -89,12 +91,15 @@ class Employee(models.Model):
     city = models.CharField(_("city"), max_length=120, blank=True)
     region = models.CharField(_("state / county"), max_length=120, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
-    country = models.CharField(_("country"), max_length=2, blank=True)
-    work_country = models.CharField(_("work country"), max_length=2, default="GB")
+    country = models.CharField(_("country"), max_length=2, blank=True,
+                               validators=[validate_country])
+    work_country = models.CharField(_("work country"), max_length=2, default="GB",
+                                    validators=[validate_country])
     # Encrypted at rest (employees.crypto); never searchable, shown as its last 4 only.
     national_id = EncryptedTextField(_("national ID"), blank=True, default="")
     national_id_last4 = models.CharField(_("national ID (last 4)"), max_length=4, blank=True)
-    national_id_country = models.CharField(_("national ID country"), max_length=2, blank=True)
+    national_id_country = models.CharField(_("national ID country"), max_length=2, blank=True,
+                                           validators=[validate_country])
 
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PRE_HIRE
