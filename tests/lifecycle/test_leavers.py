@@ -143,3 +143,27 @@ def test_home_card_lists_leavers_of_the_next_30_days(client, org, hr_staff, monk
     client.force_login(hr_staff)
     home = client.get(reverse("home")).content.decode()
     assert "Leaving on 19 Dec 2026" in home
+
+
+def test_hire_message_never_says_pre_hire_until_a_past_day(hr_staff, ref):
+    from lifecycle.views.flows import hired_message
+    from tests.lifecycle.helpers import hire
+
+    # given one hire starting today (active at once) and one starting later
+    started = hire(hr_staff, ref, start=date(2026, 11, 2), number="N1", today=date(2026, 12, 1))
+    later = hire(hr_staff, ref, start=date(2027, 1, 4), number="N2", today=date(2026, 12, 1))
+    # then the first is "active since", the second "pre-hire until"
+    assert "active since 2 Nov 2026" in hired_message(started, date(2026, 11, 2))
+    assert "pre-hire" not in hired_message(started, date(2026, 11, 2))
+    assert "pre-hire until 4 Jan 2027" in hired_message(later, date(2027, 1, 4))
+
+
+def test_pre_hire_portal_says_starts_not_started(client, hr_staff, ref):
+    from tests.lifecycle.helpers import hire
+
+    result = hire(hr_staff, ref, start=date(2027, 1, 4), number="N3", login=True,
+                  today=date(2026, 12, 1))
+    client.force_login(result.employee.user)
+    page = client.get(reverse("portal:home")).content.decode()
+    assert "Starts" in page and "Started" not in page
+    assert "4 Jan 2027" in page and "Pre-hire, starts on 4 Jan 2027" in page
