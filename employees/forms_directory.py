@@ -19,6 +19,7 @@ from employees.models import (
     JobTitle,
     Location,
 )
+from employees.pay_checks import PayWarning, pay_plausibility_warnings
 from employees.services.core import JobData, PayData
 from payroll.models import PaySchedule
 
@@ -150,8 +151,17 @@ class CompensationChangeForm(PayFieldsMixin):
         choices=[c for c in ChangeReason.choices if c[0] not in ("hire", "rehire")],
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=255)
+    # Shown (as a checkbox) only once the figures raised plausibility warnings.
+    confirm_warnings = forms.BooleanField(
+        required=False, widget=forms.HiddenInput,
+        label=_("I have checked these figures: save anyway"))
     field_order = ["effective_date", "basis", "amount", "currency", "pay_schedule", "reason",
                    "note"]
+
+    def __init__(self, *args, current: CompensationRecord | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.current = current
+        self.warnings: list[PayWarning] = []
 
     @classmethod
     def for_record(cls, current: CompensationRecord | None, data=None):
@@ -160,7 +170,18 @@ class CompensationChangeForm(PayFieldsMixin):
             initial.update(basis=current.basis, currency=current.currency,
                            pay_schedule=current.pay_schedule_id,
                            amount=current.annual_salary or current.hourly_rate)
-        return cls(data=data, initial=initial, prefix="pay")
+        return cls(data=data, initial=initial, prefix="pay", current=current)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.errors or not all(data.get(k) for k in ("basis", "amount", "currency")):
+            return data
+        self.warnings = pay_plausibility_warnings(pay=self.pay(), current=self.current)
+        if self.warnings and not data.get("confirm_warnings"):
+            self.fields["confirm_warnings"].widget = forms.CheckboxInput()
+            raise ValidationError(_("Nothing is saved yet: check the warnings, then tick “save "
+                                    "anyway” to save."), code="unconfirmed_warnings")
+        return data
 
 
 class StatusForm(forms.Form):
