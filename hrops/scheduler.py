@@ -18,7 +18,7 @@ import inspect
 import logging
 import threading
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from importlib import import_module
 from zoneinfo import ZoneInfo
 
@@ -26,6 +26,7 @@ from celery.schedules import crontab
 from django.conf import settings
 from django.db import IntegrityError, close_old_connections, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 log = logging.getLogger(__name__)
 
@@ -184,6 +185,65 @@ class EmbeddedScheduler:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout)
+
+
+# HR Admin's "Scheduled jobs" page ----------------------------------------------------------
+
+WEEKDAYS = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+
+
+@dataclass(frozen=True)
+class JobStatus:
+    job: Job
+    when: str  # "daily at 00:20", "Mondays at 04:30", "every few minutes (*/5 * * * *)"
+    last: object | None  # the latest lifecycle.JobRun (daily jobs only)
+    next_at: datetime | None
+    overdue: bool  # today's time has passed and it has not run
+
+
+def _when(job: Job) -> str:
+    s = job.schedule
+    if not job.daily:
+        return _("every few minutes (%(cron)s)") % {"cron": " ".join(
+            (s._orig_minute, s._orig_hour, s._orig_day_of_month, s._orig_month_of_year,
+             s._orig_day_of_week))}
+    at = job.due_at(date(2000, 1, 1)).strftime("%H:%M")
+    if len(s.day_of_week) == 1:
+        return _("%(day)ss at %(at)s") % {"day": _(WEEKDAYS[next(iter(s.day_of_week))]),
+                                          "at": at}
+    return _("daily at %(at)s") % {"at": at}
+
+
+def _next_at(job: Job, now: datetime) -> datetime | None:
+    if not job.daily:
+        return now + job.schedule.remaining_estimate(now)
+    today = timezone.localtime(now, ZoneInfo(settings.TIME_ZONE)).date()
+    for offset in range(0, 400):  # a year and a bit covers monthly and yearly crontabs
+        day = today + timedelta(days=offset)
+        if job.fires_on(day) and job.due_at(day) > now:
+            return job.due_at(day)
+    return None
+
+
+def job_statuses(now: datetime | None = None) -> list[JobStatus]:
+    """Each job of the beat schedule with its last recorded run and its next time."""
+    from lifecycle.models import JobRun
+
+    now = now or timezone.now()
+    today = timezone.localtime(now, ZoneInfo(settings.TIME_ZONE)).date()
+    all_jobs = jobs()
+    latest: dict[str, JobRun] = {}
+    for run in JobRun.objects.filter(job__in=[j.name for j in all_jobs]).order_by(
+            "job", "-day", "-started_at"):
+        latest.setdefault(run.job, run)
+    rows = []
+    for job in all_jobs:
+        last = latest.get(job.name)
+        overdue = (job.daily and job.fires_on(today) and job.due_at(today) <= now
+                   and (last is None or last.day < today))
+        rows.append(JobStatus(job=job, when=_when(job), last=last,
+                              next_at=_next_at(job, now), overdue=overdue))
+    return rows
 
 
 def embedded_mode() -> bool:

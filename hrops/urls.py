@@ -13,6 +13,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("jobs/", views.scheduled_jobs, name="scheduled_jobs"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("employees/", include("employees.urls")),

@@ -182,3 +182,48 @@ def test_scheduler_thread_ticks_and_stops(monkeypatch):
     assert ticked.wait(5)
     embedded.stop()
     assert not thread.is_alive()
+
+
+def test_job_statuses_show_last_run_result_and_next_run(leaver):
+    # given the day's jobs ran at 09:30 on 19 Dec 2026
+    now = datetime(2026, 12, 19, 9, 30, tzinfo=LONDON)
+    scheduler.EmbeddedScheduler().tick(now)
+    # when HR Admin's page asks for the statuses an hour later
+    rows = {row.job.name: row for row in scheduler.job_statuses(
+        datetime(2026, 12, 19, 10, 30, tzinfo=LONDON))}
+    # then each daily job shows that run and tomorrow's time; the weekly one its Monday
+    leavers = rows["lifecycle-terminate-leavers"]
+    assert (leavers.last.day, leavers.last.result, leavers.overdue) == (date(2026, 12, 19), "1",
+                                                                         False)
+    assert leavers.next_at == datetime(2026, 12, 20, 0, 20, tzinfo=LONDON)
+    assert leavers.when == "daily at 00:20"
+    weekly = rows["compliance-retention-dry-run"]
+    assert weekly.when == "Mondays at 04:30" and weekly.last is None
+    assert weekly.next_at == datetime(2026, 12, 21, 4, 30, tzinfo=LONDON)
+    assert rows["payslips-retry-stuck"].last is None
+
+
+def test_a_daily_job_past_its_time_without_a_run_is_due_now():
+    rows = {row.job.name: row for row in scheduler.job_statuses(
+        datetime(2026, 12, 19, 9, 30, tzinfo=LONDON))}
+    assert rows["lifecycle-terminate-leavers"].overdue is True
+    assert rows["lifecycle-task-digest"].overdue is True
+
+
+def test_scheduled_jobs_page_is_for_hr_admin_only(client, hr_admin, hr_staff, org):
+    from django.urls import reverse
+
+    from tests.mfa import enrol_totp
+
+    scheduler.run_due_jobs(date(2026, 12, 19))
+    client.force_login(hr_staff)
+    assert client.get(reverse("scheduled_jobs")).status_code == 403
+    client.force_login(org.users["employee"])
+    assert client.get(reverse("scheduled_jobs")).status_code == 403
+    enrol_totp(hr_admin)
+    client.force_login(hr_admin)
+    page = client.get(reverse("scheduled_jobs"))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'data-job="lifecycle-terminate-leavers"' in body and "19 Dec 2026" in body
+    assert "run_due_jobs" in body
