@@ -195,7 +195,7 @@ def leaving_soon(days: int = 30, today: date | None = None) -> list[Employee]:
         with_leaving_on(Employee.objects.filter(
             status__in=[Employee.Status.ACTIVE, Employee.Status.ON_LEAVE],
             employments__end_date__range=(today, today + timedelta(days=days)),
-        ).select_related("job_title")).order_by("leaving_on", "legal_last_name")[:10]
+        ).select_related("job_title").distinct()).order_by("leaving_on", "legal_last_name")[:10]
     )
 
 
