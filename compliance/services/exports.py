@@ -215,7 +215,9 @@ def _named(obj, exclude: tuple[str, ...] = ()) -> dict:
 def _rows(qs, exclude: tuple[str, ...] = ()) -> list[dict]:
     relations = [f.name for f in qs.model._meta.concrete_fields
                  if f.is_relation and f.name not in exclude]
-    return [_named(obj, exclude) for obj in qs.select_related(*relations)]
+    if relations:
+        qs = qs.select_related(*relations)
+    return [_named(obj, exclude) for obj in qs]
 
 
 def subject_access_data(employee: Employee) -> dict:
