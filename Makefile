@@ -4,6 +4,8 @@ PYTHON ?= python
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
+# Links in emails point at the server `make run` starts, unless SITE_URL is set in the environment.
+SITE_URL ?= http://$(HOST)
 
 .PHONY: run test install lint bench clean
 
@@ -26,8 +28,8 @@ install: $(VENV)/.installed
 run: install .env
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	@echo "HROps is starting on http://$(HOST)/"
-	$(BIN)/python manage.py runserver $(HOST)
+	@echo "HROps is starting on http://$(HOST)/ (scheduled jobs run in the same process)"
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver $(HOST)
 
 lint: install
 	$(BIN)/ruff check .

@@ -2,6 +2,7 @@
 ReminderSent claims), so acks_late redelivery is harmless."""
 
 import logging
+from datetime import date
 
 from celery import shared_task
 from django.utils import timezone
@@ -11,13 +12,17 @@ from compliance.services import reminders, retention
 log = logging.getLogger(__name__)
 
 
+def _day(value: str | None) -> date:
+    return date.fromisoformat(value) if value else timezone.localdate()
+
+
 @shared_task(acks_late=True, reject_on_worker_lost=True)
-def compliance_reminders_task() -> int:
+def compliance_reminders_task(day: str | None = None) -> int:
     """Daily (beat): queue every due expiry reminder stage once (delivery items)."""
-    return reminders.reminders_run(today=timezone.localdate())
+    return reminders.reminders_run(today=_day(day))
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
-def retention_dry_run_task() -> int:
+def retention_dry_run_task(day: str | None = None) -> int:
     """Weekly (beat): store a dry-run purge report for HR Admin to review and approve."""
-    return retention.purge_propose(acting_user=None).pk
+    return retention.purge_propose(acting_user=None, today=_day(day)).pk

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.roles import is_hr
 from employees.access import employees_visible_to, sees_everyone
 from employees.models import CompensationRecord, Department, Employee, JobRecord, Location
-from employees.selectors import employee_for_user, manager_chain
+from employees.selectors import employee_for_user, manager_chain, with_leaving_on
 
 SORTS = {
     "name": ("legal_last_name", "legal_first_name", "id"),
@@ -23,8 +23,9 @@ SORTS = {
     "department": ("department__name", "legal_last_name", "legal_first_name", "id"),
     "-department": ("-department__name", "legal_last_name", "legal_first_name", "id"),
 }
+# Keep in step with the trigram index (employees/migrations/0007_everyday.py).
 SEARCH_FIELDS = ("legal_first_name", "legal_last_name", "preferred_name", "work_email",
-                 "employee_number")
+                 "employee_number", "personal_email")
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,9 @@ class DirectoryFilters:
 
 
 def search_document():
-    """UPPER(first || ' ' || last || ' ' || preferred || ' ' || email || ' ' || number): the
-    expression the trigram GIN index of migration 0002 is built on (keep the two identical)."""
+    """UPPER(first || ' ' || last || ' ' || preferred || ' ' || work email || ' ' || number ||
+    ' ' || personal email): the expression the trigram GIN index of migration 0007 is built on
+    (keep the two identical)."""
     parts: list = []
     for name in SEARCH_FIELDS:
         parts += [Coalesce(F(name), Value("")), Value(" ")]
@@ -49,7 +51,8 @@ def search_document():
 
 
 def search_condition(q: str) -> Q:
-    """Every word must appear in the name, preferred name, email or number ("jane smi").
+    """Every word must appear in the name, preferred name, work or personal email or number
+    ("jane smi").
     One LIKE per word on the indexed search document (served by the trigram index on
     PostgreSQL)."""
     condition = Q()
@@ -59,9 +62,9 @@ def search_condition(q: str) -> Q:
 
 
 def directory_queryset(viewer, filters: DirectoryFilters) -> QuerySet[Employee]:
-    qs = employees_visible_to(viewer).select_related(
+    qs = with_leaving_on(employees_visible_to(viewer).select_related(
         "department", "location", "job_title", "manager"
-    )
+    ))
     if filters.q.strip():
         qs = qs.alias(search_doc=search_document()).filter(search_condition(filters.q))
     if filters.department is not None:
@@ -182,6 +185,17 @@ def starting_soon(days: int = 30, today: date | None = None) -> list[Employee]:
         Employee.objects.filter(status=Employee.Status.PRE_HIRE,
                                 hire_date__range=(today, today + timedelta(days=days)))
         .select_related("job_title", "department").order_by("hire_date")[:10]
+    )
+
+
+def leaving_soon(days: int = 30, today: date | None = None) -> list[Employee]:
+    """Current staff whose last working day falls in the next `days` days."""
+    today = today or timezone.localdate()
+    return list(
+        with_leaving_on(Employee.objects.filter(
+            status__in=[Employee.Status.ACTIVE, Employee.Status.ON_LEAVE],
+            employments__end_date__range=(today, today + timedelta(days=days)),
+        ).select_related("job_title").distinct()).order_by("leaving_on", "legal_last_name")[:10]
     )
 
 

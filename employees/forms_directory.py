@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from employees.countries import country_code
 from employees.directory import SORTS, DirectoryFilters
 from employees.models import (
     ChangeReason,
@@ -19,6 +20,7 @@ from employees.models import (
     JobTitle,
     Location,
 )
+from employees.pay_checks import PayWarning, pay_plausibility_warnings
 from employees.selectors import job_as_of
 from employees.services.core import JobData, PayData
 from payroll.models import PaySchedule
@@ -162,8 +164,17 @@ class CompensationChangeForm(PayFieldsMixin):
         choices=[c for c in ChangeReason.choices if c[0] not in ("hire", "rehire")],
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=255)
+    # Shown (as a checkbox) only once the figures raised plausibility warnings.
+    confirm_warnings = forms.BooleanField(
+        required=False, widget=forms.HiddenInput,
+        label=_("I have checked these figures: save anyway"))
     field_order = ["effective_date", "basis", "amount", "currency", "pay_schedule", "reason",
                    "note"]
+
+    def __init__(self, *args, current: CompensationRecord | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.current = current
+        self.warnings: list[PayWarning] = []
 
     @classmethod
     def for_record(cls, current: CompensationRecord | None, data=None):
@@ -172,7 +183,18 @@ class CompensationChangeForm(PayFieldsMixin):
             initial.update(basis=current.basis, currency=current.currency,
                            pay_schedule=current.pay_schedule_id,
                            amount=current.annual_salary or current.hourly_rate)
-        return cls(data=data, initial=initial, prefix="pay")
+        return cls(data=data, initial=initial, prefix="pay", current=current)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.errors or not all(data.get(k) for k in ("basis", "amount", "currency")):
+            return data
+        self.warnings = pay_plausibility_warnings(pay=self.pay(), current=self.current)
+        if self.warnings and not data.get("confirm_warnings"):
+            self.fields["confirm_warnings"].widget = forms.CheckboxInput()
+            raise ValidationError(_("Nothing is saved yet: check the warnings, then tick “save "
+                                    "anyway” to save."), code="unconfirmed_warnings")
+        return data
 
 
 class StatusForm(forms.Form):
@@ -234,10 +256,7 @@ class LocationForm(_UniqueNameMixin, forms.ModelForm):
         fields = ["name", "city", "country", "timezone"]
 
     def clean_country(self) -> str:
-        country = self.cleaned_data["country"].strip().upper()
-        if len(country) != 2 or not country.isalpha():
-            raise ValidationError(_("Use a two-letter ISO country code, e.g. GB or US."))
-        return country
+        return country_code(self.cleaned_data["country"])
 
     def clean_timezone(self) -> str:
         tz = self.cleaned_data["timezone"].strip()

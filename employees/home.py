@@ -2,7 +2,7 @@ from django.db.models import Count
 
 from accounts.roles import Role, has_role
 from employees.access import sees_everyone
-from employees.directory import starting_soon, upcoming_changes_count
+from employees.directory import leaving_soon, starting_soon, upcoming_changes_count
 from employees.models import BankChangeRequest, Employee
 
 
@@ -27,6 +27,7 @@ def _headcount_cards(user) -> list[dict]:
         {
             "template": "employees/cards/upcoming.html",
             "starting": starting_soon(),
+            "leaving": leaving_soon(),
             "changes": upcoming_changes_count(),
         },
     ]

@@ -1,11 +1,16 @@
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.dateformat import format as date_format
+from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from employees.countries import validate_country
 from employees.crypto import EncryptedTextField
 
 
@@ -28,7 +33,8 @@ class Location(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     city = models.CharField(_("city"), max_length=120, blank=True)
     country = models.CharField(
-        _("country"), max_length=2, help_text=_("ISO 3166 code, e.g. US, GB")
+        _("country"), max_length=2, help_text=_("ISO 3166 code, e.g. US, GB"),
+        validators=[validate_country],
     )
     timezone = models.CharField(_("time zone"), max_length=60, default="UTC")
 
@@ -85,12 +91,15 @@ class Employee(models.Model):
     city = models.CharField(_("city"), max_length=120, blank=True)
     region = models.CharField(_("state / county"), max_length=120, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
-    country = models.CharField(_("country"), max_length=2, blank=True)
-    work_country = models.CharField(_("work country"), max_length=2, default="GB")
+    country = models.CharField(_("country"), max_length=2, blank=True,
+                               validators=[validate_country])
+    work_country = models.CharField(_("work country"), max_length=2, default="GB",
+                                    validators=[validate_country])
     # Encrypted at rest (employees.crypto); never searchable, shown as its last 4 only.
     national_id = EncryptedTextField(_("national ID"), blank=True, default="")
     national_id_last4 = models.CharField(_("national ID (last 4)"), max_length=4, blank=True)
-    national_id_country = models.CharField(_("national ID country"), max_length=2, blank=True)
+    national_id_country = models.CharField(_("national ID country"), max_length=2, blank=True,
+                                           validators=[validate_country])
 
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PRE_HIRE
@@ -157,6 +166,29 @@ class Employee(models.Model):
     @property
     def legal_name(self) -> str:
         return f"{self.legal_first_name} {self.legal_last_name}"
+
+    @cached_property
+    def leaving_on(self) -> date | None:
+        """The last working day of the current employment when one is scheduled. Lists
+        annotate it instead (employees.selectors.with_leaving_on): one query for all rows."""
+        if self.pk is None:
+            return None
+        return (Employment.objects.filter(employee_id=self.pk).order_by("-start_date")
+                .values_list("end_date", flat=True).first())
+
+    @property
+    def status_display(self) -> str:
+        """The status as people say it: "Leaving on 19 Dec 2026" for a scheduled leaver,
+        "Starts on 2 Feb 2027" for a pre-hire, else the plain status."""
+        if self.status in (self.Status.ACTIVE, self.Status.ON_LEAVE) and self.leaving_on:
+            day = date_format(self.leaving_on, "j M Y")
+            if self.status == self.Status.ON_LEAVE:
+                return gettext("On leave, leaving on %(day)s") % {"day": day}
+            return gettext("Leaving on %(day)s") % {"day": day}
+        if self.status == self.Status.PRE_HIRE and self.hire_date:
+            return gettext("Pre-hire, starts on %(day)s") % {
+                "day": date_format(self.hire_date, "j M Y")}
+        return str(self.get_status_display())
 
 
 class Employment(models.Model):

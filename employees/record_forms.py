@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEvent
+from employees.countries import country_code
 from employees.models import (
     AccountType,
     BankScheme,
@@ -21,7 +22,6 @@ from employees.validation import NATIONAL_ID_COUNTRIES, clean_bank_details, vali
 from hrops.uploads import format_size, validate_upload
 
 _PHONE = re.compile(r"^\+?[0-9 ()\-.]{7,20}$")
-_COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
 def clean_phone(value: str) -> str:
@@ -33,10 +33,8 @@ def clean_phone(value: str) -> str:
 
 
 def clean_country(value: str) -> str:
-    value = (value or "").strip().upper()
-    if value and not _COUNTRY.match(value):
-        raise ValidationError(_("Use the two-letter ISO country code, e.g. GB or US."))
-    return value
+    """An ISO 3166 code, code of three letters or English name ("UK" is GB): the alpha-2 code."""
+    return country_code(value)
 
 
 class VersionedForm(forms.ModelForm):

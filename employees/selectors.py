@@ -5,9 +5,17 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
-from employees.models import CompensationRecord, Employee, JobRecord
+from employees.models import CompensationRecord, Employee, Employment, JobRecord
+
+
+def with_leaving_on(qs: QuerySet[Employee]) -> QuerySet[Employee]:
+    """Annotate `leaving_on` (Employee.leaving_on without a query per row): the last working
+    day of each employee's latest employment, when one is recorded."""
+    latest = (Employment.objects.filter(employee=OuterRef("pk")).order_by("-start_date")
+              .values("end_date")[:1])
+    return qs.annotate(leaving_on=Subquery(latest))
 
 
 def compensation_as_of(employee: Employee | int, on: date) -> CompensationRecord | None:

@@ -27,6 +27,8 @@ COMPANY_NAME = env("COMPANY_NAME", default="Acme Widgets Ltd")
 TIME_ZONE = env("TIME_ZONE", default="Europe/London")
 
 INSTALLED_APPS = [
+    # First, so its runserver (which starts the embedded scheduler) wins over the others.
+    "hrops",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -341,6 +343,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        "forbidden_without_traceback": {"()": "hrops.log_filters.ForbiddenWithoutTraceback"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # Django's default config gives "django" a console handler of its own (in DEBUG) and
+        # lets it propagate to ours: every message came out twice. One handler, ours.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.request": {"filters": ["forbidden_without_traceback"]},
+    },
 }

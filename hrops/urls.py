@@ -15,6 +15,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Before allauth's: users do not manage their own sign-in addresses (issue 12).
     path("accounts/email/", email_managed_by_hr, name="account_email"),
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("jobs/", views.scheduled_jobs, name="scheduled_jobs"),
     path("accounts/", include("allauth.urls")),
     path("users/", include("accounts.urls")),
     path("admin/", admin.site.urls),

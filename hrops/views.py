@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -76,6 +78,24 @@ def healthz(request: HttpRequest) -> JsonResponse:
         body,
         status=200 if healthy else 503,
     )
+
+
+@login_not_required
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says; send them to the static icon."""
+    return redirect(static("favicon.svg"), permanent=True)
+
+
+def scheduled_jobs(request: HttpRequest) -> HttpResponse:
+    """HR Admin: each scheduled job with its last run, result and next run."""
+    from accounts.roles import is_hr_admin
+    from hrops import scheduler
+
+    if not is_hr_admin(request.user):
+        raise PermissionDenied(_("Only HR Admin may see the scheduled jobs."))
+    return render(request, "scheduled_jobs.html", {
+        "rows": scheduler.job_statuses(), "embedded": scheduler.embedded_mode()})
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

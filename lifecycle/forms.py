@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.forms import modelform_factory
 from django.utils.translation import gettext_lazy as _
 
+from employees.countries import country_code
 from employees.models import (
     CompensationRecord,
     Department,
@@ -27,12 +28,19 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 def _countries(value: str) -> list[str]:
-    codes = [c.strip().upper() for c in (value or "").replace(";", ",").split(",") if c.strip()]
-    bad = [c for c in codes if len(c) != 2 or not c.isalpha()]
+    """ISO 3166 codes (or names; "UK" is GB), comma-separated: the sorted alpha-2 codes."""
+    codes, bad = set(), []
+    for item in (value or "").replace(";", ",").split(","):
+        if not item.strip():
+            continue
+        try:
+            codes.add(country_code(item))
+        except forms.ValidationError:
+            bad.append(item.strip())
     if bad:
-        raise forms.ValidationError(_("Use two-letter country codes, e.g. GB, US (not %s).")
-                                    % ", ".join(bad))
-    return sorted(set(codes))
+        raise forms.ValidationError(_("Not ISO 3166 countries: %s. Use two-letter country "
+                                      "codes, e.g. GB, US.") % ", ".join(bad))
+    return sorted(codes)
 
 
 class ConditionsMixin(forms.Form):
@@ -146,8 +154,9 @@ class HireForm(forms.Form):
     work_email = forms.EmailField(required=False, label=_("Work email"))
     personal_email = forms.EmailField(required=False, label=_("Personal email"))
     start_date = forms.DateField(widget=DATE, label=_("Start date"))
-    work_country = forms.CharField(max_length=2, initial="GB", label=_("Work country"),
-                                   help_text=_("Two-letter code, e.g. GB, US."))
+    # Wider than the code so "UK" or "United Kingdom" reach clean_work_country and become GB.
+    work_country = forms.CharField(max_length=60, initial="GB", label=_("Work country"),
+                                   help_text=_("ISO 3166 code, e.g. GB, US."))
     job_title = forms.ModelChoiceField(JobTitle.objects.all(), label=_("Job title"))
     department = forms.ModelChoiceField(Department.objects.all(), label=_("Department"))
     location = forms.ModelChoiceField(Location.objects.all(), label=_("Location"))
@@ -174,6 +183,20 @@ class HireForm(forms.Form):
 
     def clean_work_country(self) -> str:
         return _countries(self.cleaned_data["work_country"])[0]
+
+    # The service checks these again under its transaction; checking here as well puts them on
+    # the form with every other error, instead of one more round trip after the rest is fixed.
+    def clean_employee_number(self) -> str:
+        number = self.cleaned_data["employee_number"].strip()
+        if Employee.objects.filter(employee_number__iexact=number).exists():
+            raise forms.ValidationError(_("This employee number is already taken."))
+        return number
+
+    def clean_work_email(self) -> str:
+        email = self.cleaned_data["work_email"]
+        if email and Employee.objects.filter(work_email__iexact=email).exists():
+            raise forms.ValidationError(_("Another employee has this work email."))
+        return email
 
     def clean_currency(self) -> str:
         value = self.cleaned_data["currency"].strip().upper()
@@ -207,6 +230,15 @@ class OffboardForm(forms.Form):
                                         label=_("Flag final pay for payroll"))
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
                            label=_("Note"))
+    OPEN_TASKS = [("keep", _("Keep them open until the last day; close what is left then")),
+                  ("cancel", _("Cancel them now"))]
+    open_tasks = forms.ChoiceField(
+        choices=OPEN_TASKS, initial="keep", widget=forms.RadioSelect, required=False,
+        label=_("Their open onboarding tasks"))
+    hand_tasks_to = forms.ModelChoiceField(
+        get_user_model().objects.filter(is_active=True).order_by("full_name", "email"),
+        required=False, label=_("Tasks assigned to them: hand over to"),
+        empty_label=_("Nobody yet (they go to HR when the employee has left)"))
 
     def clean_rehire_eligible(self) -> bool | None:
         return {"yes": True, "no": False}.get(self.cleaned_data.get("rehire_eligible") or "")

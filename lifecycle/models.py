@@ -329,3 +329,33 @@ class DigestSent(models.Model):
 def role_groups_for(rule: str) -> tuple[str, ...]:
     return ROLE_GROUPS.get(rule, ())
 
+
+
+class JobRun(models.Model):
+    """One scheduled job on one company day (hrops.scheduler). The row is inserted BEFORE the job
+    runs: the unique (job, day) is the claim, so the embedded scheduler, `run_due_jobs` by hand
+    and a restart on the same day never run a day's job twice. Lifecycle keeps it because it owns
+    the everyday calendar (starters, leavers, digests) that most of these jobs serve."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    job = models.CharField(_("job"), max_length=100)
+    day = models.DateField(_("day"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    source = models.CharField(_("started by"), max_length=20)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    result = models.CharField(_("result"), max_length=255, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-day", "job"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "day"], name="jobrun_once_per_job_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.day} {self.status}"

@@ -239,3 +239,33 @@ def digest_recipient_ids(today: date) -> set[int]:
 def digest_tasks_for(user, today: date) -> list[Task]:
     return list(tasks_assigned_to(user).filter(status=Task.Status.OPEN, due_date__lte=today)
                 .order_by("due_date", "id"))
+
+
+# Leavers' open tasks (lifecycle.services.leavers) ------------------------------------------
+
+def leaver_checklists_about(employee: Employee) -> QuerySet[Checklist]:
+    """The leaver's own running checklists that end with them: all but offboarding, whose tasks
+    (final pay, equipment back) go on after the last day."""
+    return (Checklist.objects.filter(employee=employee, status=Checklist.Status.OPEN)
+            .exclude(kind=ChecklistKind.OFFBOARDING))
+
+
+def leaver_tasks_assigned(employee: Employee) -> QuerySet[Task]:
+    """Open tasks assigned to the leaver by name on other people's checklists."""
+    if employee.user_id is None:
+        return Task.objects.none()
+    return (Task.objects.filter(status=Task.Status.OPEN, assignee_user_id=employee.user_id)
+            .exclude(checklist__employee=employee))
+
+
+@dataclass(frozen=True)
+class LeaverOpenTasks:
+    about: list[Task]
+    assigned: list[Task]
+
+
+def leaver_open_tasks(employee: Employee) -> LeaverOpenTasks:
+    about = list(_task_qs().filter(status=Task.Status.OPEN,
+                                   checklist__in=leaver_checklists_about(employee)))
+    return LeaverOpenTasks(about=about, assigned=list(_task_qs().filter(
+        pk__in=leaver_tasks_assigned(employee).values("pk"))))

@@ -176,8 +176,23 @@ def subject_access_request(*, acting_user, employee: Employee) -> SubjectAccessE
     return export
 
 
-def _rows(qs) -> list[dict]:
-    return [model_to_dict(obj) | {"id": obj.pk} for obj in qs]
+def _named(obj, exclude: tuple[str, ...] = ()) -> dict:
+    """model_to_dict with every foreign key as the name of what it points at ("Engineering",
+    "Jane Doe (E0012)"), not a raw id that means nothing to the person reading their data."""
+    row = model_to_dict(obj, exclude=list(exclude))
+    for f in obj._meta.concrete_fields:
+        if f.is_relation and f.name in row:
+            related = getattr(obj, f.name)
+            row[f.name] = None if related is None else str(related)
+    return row | {"id": obj.pk}
+
+
+def _rows(qs, exclude: tuple[str, ...] = ()) -> list[dict]:
+    relations = [f.name for f in qs.model._meta.concrete_fields
+                 if f.is_relation and f.name not in exclude]
+    if relations:
+        qs = qs.select_related(*relations)
+    return [_named(obj, exclude) for obj in qs]
 
 
 def subject_access_data(employee: Employee) -> dict:
@@ -198,17 +213,18 @@ def _subject_access(employee: Employee) -> tuple[dict, list[tuple[str, str]]]:
     under files/), which are copied into the zip and left out of data.json."""
     data = {
         "generated_at": timezone.now().isoformat(),
-        "employee": model_to_dict(employee) | {"id": employee.pk},
-        "employments": _rows(employee.employments.all()),
-        "jobs": _rows(employee.job_records.all()),
-        "pay_records": _rows(employee.compensation_records.all()),
+        "employee": _named(employee),
+        # The person is the subject of every row below: their own id is left out.
+        "employments": _rows(employee.employments.all(), exclude=("employee",)),
+        "jobs": _rows(employee.job_records.all(), exclude=("employee",)),
+        "pay_records": _rows(employee.compensation_records.all(), exclude=("employee",)),
         "compliance_records": [
-            model_to_dict(r, exclude=["evidence"]) | {
-                "id": r.pk, "requirement": r.requirement_type.name,
+            _named(r, exclude=("evidence", "employee")) | {
+                "requirement": r.requirement_type.name,
                 "evidence_file": f"files/{r.pk}-{r.evidence_name}" if r.evidence else "",
             }
             for r in ComplianceRecord.objects.filter(employee=employee)
-            .select_related("requirement_type")
+            .select_related("requirement_type", "verified_by")
         ],
         "policy_acknowledgements": [
             {"policy": a.version.policy.title, "version": a.version.label,
@@ -217,8 +233,9 @@ def _subject_access(employee: Employee) -> tuple[dict, list[tuple[str, str]]]:
             for a in Acknowledgement.objects.filter(employee=employee)
             .select_related("version__policy")
         ],
-        "policy_opens": _rows(PolicyOpen.objects.filter(employee=employee)),
-        "legal_holds": _rows(LegalHold.objects.filter(employee=employee)),
+        "policy_opens": _rows(PolicyOpen.objects.filter(employee=employee),
+                              exclude=("employee",)),
+        "legal_holds": _rows(LegalHold.objects.filter(employee=employee), exclude=("employee",)),
         "audit_events": [
             {"at": e.at.isoformat(), "actor": e.actor_label, "action": e.action,
              "object_type": e.object_type, "object": e.object_label, "changes": e.changes,

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.context import audit_context
+from employees.countries import country_code
 from employees.models import (
     ChangeReason,
     CompensationRecord,
@@ -37,6 +38,7 @@ from employees.services.changes import (
     quantize_pay,
 )
 from employees.services.core import JobData, PayData, employee_create
+from employees.services.import_checks import employee_field_errors
 from hrops import exports
 from payroll.models import PaySchedule
 
@@ -301,7 +303,7 @@ def _plan_employees(rows: list[tuple[int, dict]], errors: list[RowError]) -> lis
         etype = r.get("employment_type", lambda v: _choice(v, EmploymentType.choices))
         fte = r.get("fte", _decimal)
         weekly_hours = r.get("weekly_hours", _decimal)
-        country = r.get("work_country", required=True)
+        country = r.get("work_country", _country, required=True)
         basis = r.get("pay_basis", lambda v: _choice(v, CompensationRecord.Basis.choices),
                       required=True)
         amount = r.get("amount", _decimal, required=True)
@@ -324,8 +326,6 @@ def _plan_employees(rows: list[tuple[int, dict]], errors: list[RowError]) -> lis
             elif key in existing_emails:
                 r.error("work_email", _("%(e)s is already someone's work email.") % {"e": email})
             seen_emails.setdefault(key, row_no)
-        if country and (len(country) != 2 or not country.isalpha()):
-            r.error("work_country", _("Use a two-letter ISO country code, e.g. GB."))
         manager: Employee | None = None
         depends_on = ""
         if manager_number:
@@ -337,20 +337,20 @@ def _plan_employees(rows: list[tuple[int, dict]], errors: list[RowError]) -> lis
                 manager = look.employees[manager_number.lower()]
             else:
                 r.error("manager_number", _("Unknown manager “%(v)s”.") % {"v": manager_number})
+        # Every check of the row runs, whatever failed before it: the record's own field
+        # validation (email, lengths) and the pay rules, so one dry run lists every error.
+        preferred = r.get("preferred_name") or ""
+        failed = {e.column for e in r.errors if e.row == row_no}
+        for column, message in employee_field_errors(
+                {"employee_number": number, "legal_first_name": first, "legal_last_name": last,
+                 "work_email": email, "preferred_name": preferred}, skip=failed):
+            r.error(column, message)
+        pay = _check_pay(r, basis=basis, currency=currency, schedule=schedule, amount=amount)
         if r.failed:
-            continue
-        try:
-            pay = pay_validate(PayData(
-                basis=basis, currency=currency, pay_schedule=schedule,
-                annual_salary=amount if basis == "salary" else None,
-                hourly_rate=amount if basis == "hourly" else None,
-            ))
-        except ValidationError as exc:
-            _add_validation_errors(errors, row_no, exc)
             continue
         planned.append(_hire_row(
             row_no, number=number, first=first, last=last, email=email,
-            preferred=r.get("preferred_name") or "", hire_date=hire_date, country=country.upper(),
+            preferred=preferred, hire_date=hire_date, country=country,
             job=dict(job_title=title, department=department, location=location,
                      manager=manager, employment_type=etype or EmploymentType.FULL_TIME,
                      fte=fte if fte is not None else Decimal("1.000"),
@@ -358,6 +358,28 @@ def _plan_employees(rows: list[tuple[int, dict]], errors: list[RowError]) -> lis
             pay=pay, depends_on=depends_on, today=today,
         ))
     return _order_by_dependency(planned, errors)
+
+
+def _country(value: object) -> str:
+    try:
+        return country_code(str(value))
+    except ValidationError as exc:
+        raise _Cell(exc.messages[0]) from exc
+
+
+def _check_pay(r: "_RowReader", *, basis, currency, schedule, amount) -> PayData | None:
+    if basis is None or currency is None or amount is None:
+        return None
+    try:
+        return pay_validate(PayData(
+            basis=basis, currency=currency, pay_schedule=schedule,
+            annual_salary=amount if basis == "salary" else None,
+            hourly_rate=amount if basis == "hourly" else None,
+        ))
+    except ValidationError as exc:
+        r.failed = True
+        _add_validation_errors(r.errors, r.row_no, exc)
+        return None
 
 
 def _hire_row(row_no: int, *, number, first, last, email, preferred, hire_date, country, job,
@@ -568,9 +590,8 @@ def import_run(*, acting_user, kind: str, name: str, content: bytes,
         return result
     planner = _plan_employees if kind == "employees" else _plan_changes
     result.planned = planner(rows, result.errors)
-    if result.errors:
-        result.errors.sort(key=lambda e: (e.row, e.column))
-        return result
+    # The rows that passed planning are still tried (and always rolled back when anything
+    # failed), so the services' own checks of those rows are reported in the same pass.
     _execute(result, acting_user, commit)
     result.errors.sort(key=lambda e: (e.row, e.column))
     return result

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET
@@ -59,8 +60,13 @@ def directory(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "page": page, "params": params.urlencode(),
                "sort": filters.sort, "may_admin": is_hr(request.user)}
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
-        return render(request, "employees/directory.html#results", context)
-    return render(request, "employees/directory.html", context)
+        response = render(request, "employees/directory.html#results", context)
+    else:
+        response = render(request, "employees/directory.html", context)
+    # The same URL answers htmx with a fragment and a browser with the page: a shared or
+    # reloaded link must never be served the cached fragment.
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
 
 
 def _export_rows(request: HttpRequest) -> tuple[list[tuple[str, str]], Iterator[list]]:

@@ -25,6 +25,7 @@ from employees.services.core import (
     employment_schedule_end,
 )
 from lifecycle.models import Checklist, ChecklistKind, LeaverNotice
+from lifecycle.services import leavers
 from lifecycle.services.checklists import checklist_cancel, checklists_start_matching
 
 log = logging.getLogger(__name__)
@@ -128,6 +129,11 @@ class OffboardData:
     rehire_eligible: bool | None = None
     final_pay_flag: bool = True
     note: str = ""
+    # The leaver's open tasks: cancel their onboarding tasks now (else at termination), and
+    # who takes over tasks assigned to them by name (None: they stay theirs until termination,
+    # then go to HR).
+    cancel_open_tasks: bool = False
+    hand_tasks_to: object | None = None
 
 
 @transaction.atomic
@@ -160,6 +166,12 @@ def offboarding_start(*, acting_user, employee: Employee, data: OffboardData) ->
                           "final_pay_flag": [None, data.final_pay_flag]})
     checklists_start_matching(acting_user=acting_user, employee=employee, employment=employment,
                               kind=ChecklistKind.OFFBOARDING, anchor_date=data.last_day)
+    if data.cancel_open_tasks:
+        leavers.leaver_tasks_cancel(acting_user=acting_user, employee=employee,
+                                    reason=_("cancelled at offboarding"))
+    if data.hand_tasks_to is not None:
+        leavers.leaver_tasks_hand_over(acting_user=acting_user, employee=employee,
+                                       to_user=data.hand_tasks_to)
     return notice
 
 
@@ -205,6 +217,7 @@ def leaver_terminate(*, acting_user, employment: Employment, today: date | None 
     employee_terminate(acting_user=acting_user, employee=employee, on=employment.end_date)
     LeaverNotice.objects.filter(employment=employment, status=LeaverNotice.Status.SCHEDULED) \
         .update(status=LeaverNotice.Status.LEFT)
+    leavers.leaver_tasks_close(acting_user=acting_user, employee=employee)
     return True
 
 

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import is_hr
+from accounts.roles import is_hr, is_hr_admin
 from lifecycle import forms, selectors
 from lifecycle.services.digest import digest_preference_set
 
@@ -19,7 +19,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     today = timezone.localdate()
     return render(request, "lifecycle/dashboard.html",
-                  {"board": selectors.dashboard(today), "today": today})
+                  {"board": selectors.dashboard(today), "today": today,
+                   "may_see_jobs": is_hr_admin(request.user)})
 
 
 def digest_settings(request: HttpRequest) -> HttpResponse:

@@ -1,10 +1,12 @@
 import re
+from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -64,13 +66,21 @@ def hire(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, _("%(name)s is hired (pre-hire until %(date)s); "
-                                        "%(n)d onboarding checklist(s) started.") % {
-                "name": result.employee.display_name, "date": data.start_date,
-                "n": len(result.checklists)})
+            messages.success(request, hired_message(result, data.start_date))
             return redirect("lifecycle:employee_checklists", pk=result.employee.pk)
     return render(request, "lifecycle/hire.html", {"form": form}, status=400 if form.errors
                   else 200)
+
+
+def hired_message(result: flows.HireResult, start: date) -> str:
+    """Someone whose start date has come is active already: never "pre-hire until" a past day."""
+    values = {"name": result.employee.display_name, "date": date_format(start, "j M Y"),
+              "n": len(result.checklists)}
+    if result.employee.status == Employee.Status.PRE_HIRE:
+        return _("%(name)s is hired (pre-hire until %(date)s); %(n)d onboarding checklist(s) "
+                 "started.") % values
+    return _("%(name)s is hired and active since %(date)s; %(n)d onboarding checklist(s) "
+             "started.") % values
 
 
 def offboard(request: HttpRequest, pk: int) -> HttpResponse:
@@ -88,15 +98,19 @@ def offboard(request: HttpRequest, pk: int) -> HttpResponse:
                                         notice_given_on=d["notice_given_on"],
                                         notice_end_date=d["notice_end_date"],
                                         rehire_eligible=d["rehire_eligible"],
-                                        final_pay_flag=d["final_pay_flag"], note=d["note"]))
+                                        final_pay_flag=d["final_pay_flag"], note=d["note"],
+                                        cancel_open_tasks=d["open_tasks"] == "cancel",
+                                        hand_tasks_to=d["hand_tasks_to"]))
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
             messages.success(request, _("Offboarding of %(name)s started; last day %(date)s.")
-                             % {"name": employee.display_name, "date": d["last_day"]})
+                             % {"name": employee.display_name,
+                                "date": date_format(d["last_day"], "j M Y")})
             return redirect("lifecycle:employee_checklists", pk=employee.pk)
     return render(request, "lifecycle/offboard.html", {
         "form": form, "employee": employee, "leaver": selectors.leaver_notice_for(employee),
+        "open_tasks": selectors.leaver_open_tasks(employee),
     }, status=400 if form.errors else 200)
 
 

@@ -64,8 +64,9 @@ def test_history_is_paginated_with_constant_queries(org, hr_admin, client_for,
                                   actor=hr_admin, actor_label=hr_admin.email,
                                   changes={"city": [str(n), str(n + 1)]})
     client = client_for(hr_admin)
-    # session + user + roles + MFA flag, employee with header, count, page of events, messages
-    with django_assert_max_num_queries(10):
+    # session + user + roles + MFA flag, employee with header, count, page of events, messages,
+    # the header's "Leaving on" (latest employment)
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("employees:history", args=[org.report.pk]))
     assert len(response.context["page"].object_list) == 25
     page2 = client.get(reverse("employees:history", args=[org.report.pk]), {"page": 2})

@@ -137,6 +137,7 @@ def test_personal_page_query_count(org, hr_admin, client_for, django_assert_max_
     for _ in range(6):
         EmergencyContactFactory(employee=org.report, is_primary=False)
     client = client_for(hr_admin)
-    # session + user + roles + MFA flag, employee with header, contacts, messages
-    with django_assert_max_num_queries(9):
+    # session + user + roles + MFA flag, employee with header, contacts, messages, the header's
+    # "Leaving on" (latest employment)
+    with django_assert_max_num_queries(10):
         assert client.get(reverse("employees:personal", args=[org.report.pk])).status_code == 200

@@ -139,13 +139,16 @@ def test_hr_admin_with_totp_must_enter_a_code_at_login(client, password):
     assert client.get("/admin/").status_code == 200
 
 
-def test_employee_may_use_a_second_factor_voluntarily(client, password):
+def test_employee_may_use_a_second_factor_voluntarily(client, password, settings):
     user = UserFactory(email="ann@example.test", roles=[Role.EMPLOYEE])
     _login(client, "ann@example.test", password)
     assert client.get(reverse("portal:home")).status_code == 200  # not forced
-    # when: adding a factor asks for the password again first (a hijacked session can't add one)
+    # when: the sign-in is older than the reauthentication window, adding a factor asks for
+    # the password again first (a hijacked session can't add one)
+    settings.ACCOUNT_REAUTHENTICATION_TIMEOUT = 0
     response = client.get(reverse("mfa_activate_totp"))
     assert response["Location"].startswith(reverse("account_reauthenticate"))
+    settings.ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
     client.post(response["Location"], {"password": password})
     page = client.get(reverse("mfa_activate_totp"))
     # then
@@ -171,3 +174,20 @@ def test_idle_session_is_rejected(client, password):
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
     # when / then
     assert client.get(reverse("portal:home")).status_code == 302
+
+
+def test_hr_admin_is_not_asked_for_the_password_again_right_after_signing_in(client, password):
+    # given an HR Admin who must set up an authenticator
+    UserFactory(email="boss@example.test", roles=[Role.HR_ADMIN])
+    _login(client, "boss@example.test", password)
+    # when they are sent to set it up, seconds after signing in
+    response = client.get(reverse("mfa_activate_totp"))
+    # then the set-up page opens: the sign-in's password counts as the confirmation
+    assert response.status_code == 200
+    assert b"Authenticator" in response.content or "secret" in response.context
+
+
+def test_sign_in_page_does_not_invite_people_to_sign_up(client):
+    body = client.get(reverse("account_login")).content.decode()
+    assert "sign up" not in body.lower()
+    assert reverse("account_signup") not in body

@@ -1,5 +1,8 @@
 """The production shape: one image, web/worker/beat + PostgreSQL + Redis."""
 
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -28,3 +31,24 @@ def test_dockerfile_installs_pango_and_harfbuzz_subset():
     assert "libharfbuzz-subset0" in dockerfile
     assert "libpango-1.0-0" in dockerfile
     assert "python:3.12" in dockerfile
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_run_points_site_url_at_the_host_it_serves():
+    # given `make run HOST=...` (dry run: print the commands, run none)
+    result = subprocess.run(
+        ["make", "-n", "run", "HOST=0.0.0.0:8101"], cwd=ROOT, capture_output=True, text=True,
+        check=True, env={k: v for k, v in os.environ.items() if k != "SITE_URL"},
+    )
+    # then the server starts with links in emails pointing at that host
+    assert "SITE_URL=http://0.0.0.0:8101 .venv/bin/python manage.py runserver 0.0.0.0:8101" \
+        in result.stdout
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_run_keeps_a_site_url_given_in_the_environment():
+    result = subprocess.run(
+        ["make", "-n", "run", "HOST=0.0.0.0:8101"], cwd=ROOT, capture_output=True, text=True,
+        check=True, env={**os.environ, "SITE_URL": "https://hr.example.com"},
+    )
+    assert "SITE_URL=https://hr.example.com .venv/bin/python manage.py runserver" in result.stdout

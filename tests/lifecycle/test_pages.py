@@ -218,7 +218,8 @@ def test_employee_checklists_page_query_count(client, hr_staff, org,
         _start(org.report, hr_staff, template)
     client.force_login(hr_staff)
     # session, user, groups, the employee, checklists (+ template, started_by), their tasks
-    # (+ assignee, closed_by), the leaver notice, templates to start, nav; none per task
-    with django_assert_max_num_queries(14):
+    # (+ assignee, closed_by), the leaver notice, templates to start, nav, the header's
+    # "Leaving on" (latest employment's last day); none per task
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("lifecycle:employee_checklists", args=[org.report.pk]))
     assert len(response.context["checklists"]) == 3
