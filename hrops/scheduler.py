@@ -10,8 +10,8 @@ reminders, the weekly retention dry run) are claimed by inserting a lifecycle.Jo
 row first: a second tick, a restart on the same day or a run by hand never runs a day twice.
 A job whose time has passed while nothing was running (the laptop was closed at 00:20) runs on
 the next tick, so a leaver is still terminated the morning after their last day.
-Frequent jobs (every few minutes: payslips stuck rendering) only repeat idempotent sweeps, so
-the thread just remembers when it last ran them.
+Frequent jobs (the delivery relay every minute, the hourly temp-file sweep) only repeat
+idempotent sweeps, so the thread just remembers when it last ran them.
 """
 
 import inspect
@@ -23,6 +23,7 @@ from importlib import import_module
 from zoneinfo import ZoneInfo
 
 from celery.schedules import crontab
+from celery.schedules import schedule as interval
 from django.conf import settings
 from django.db import IntegrityError, close_old_connections, transaction
 from django.utils import timezone
@@ -37,11 +38,12 @@ TICK_SECONDS = 30
 class Job:
     name: str
     task: str
-    schedule: crontab
+    schedule: crontab | interval
 
     @property
     def daily(self) -> bool:
-        return len(self.schedule.hour) == 1 and len(self.schedule.minute) == 1
+        return isinstance(self.schedule, crontab) and (
+            len(self.schedule.hour) == 1 and len(self.schedule.minute) == 1)
 
     def fires_on(self, day: date) -> bool:
         s = self.schedule
@@ -61,11 +63,19 @@ class Outcome:
     result: str = ""
 
 
+def _schedule(value) -> crontab | interval:
+    """A beat entry's schedule: a crontab, or seconds / a timedelta (beat's interval form,
+    e.g. the delivery relay every minute), which is a frequent job here."""
+    if isinstance(value, crontab | interval):
+        return value
+    seconds = value.total_seconds() if isinstance(value, timedelta) else float(value)
+    return interval(run_every=timedelta(seconds=seconds))
+
+
 def jobs() -> list[Job]:
     return [
-        Job(name=name, task=entry["task"], schedule=entry["schedule"])
+        Job(name=name, task=entry["task"], schedule=_schedule(entry["schedule"]))
         for name, entry in settings.CELERY_BEAT_SCHEDULE.items()
-        if isinstance(entry["schedule"], crontab)
     ]
 
 
@@ -203,10 +213,12 @@ class JobStatus:
 
 def _when(job: Job) -> str:
     s = job.schedule
+    if not isinstance(s, crontab):
+        return _("every %(n)d seconds") % {"n": s.run_every.total_seconds()}
     if not job.daily:
-        return _("every few minutes (%(cron)s)") % {"cron": " ".join(
-            (s._orig_minute, s._orig_hour, s._orig_day_of_month, s._orig_month_of_year,
-             s._orig_day_of_week))}
+        return _("several times a day (%(cron)s)") % {"cron": " ".join(str(part) for part in (
+            s._orig_minute, s._orig_hour, s._orig_day_of_month, s._orig_month_of_year,
+            s._orig_day_of_week))}
     at = job.due_at(date(2000, 1, 1)).strftime("%H:%M")
     if len(s.day_of_week) == 1:
         return _("%(day)ss at %(at)s") % {"day": _(WEEKDAYS[next(iter(s.day_of_week))]),

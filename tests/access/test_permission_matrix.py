@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 ROLES = ("anonymous", "employee", "manager", "hr_staff", "hr_admin", "payroll_admin")
 SKIPPED_PREFIXES = ("admin/", "accounts/")  # Django admin and allauth: their own tests
 MISSING = 999_999
-S = {"a": 302, "o": 200, "f": 403, "n": 404, "m": 405, "c": 409}
+S = {"a": 302, "o": 200, "f": 403, "n": 404, "m": 405, "c": 409, "r": 301}
 
 
 def _row(codes: str) -> tuple[int, ...]:
@@ -41,6 +41,8 @@ def _row(codes: str) -> tuple[int, ...]:
 PERMISSIONS: dict[str, str] = {
     "home": "a a a o o o",
     "healthz": "o o o o o o",
+    "favicon": "r r r r r r",
+    "scheduled_jobs": "a f f f o f",
     "account_email": "a o o o o o",
     "accounts:users": "a f f f o f",
     "accounts:user_invite": "a m m m m m",

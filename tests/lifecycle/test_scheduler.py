@@ -41,7 +41,8 @@ def test_every_beat_entry_is_known_to_the_embedded_scheduler(settings):
     # then each entry is there, the once-a-day ones as daily jobs, the sweeps as frequent ones
     assert set(names) == set(settings.CELERY_BEAT_SCHEDULE)
     assert {n for n, job in names.items() if job.daily} == DAILY | {"compliance-retention-dry-run"}
-    assert not names["payslips-retry-stuck"].daily
+    assert not names["delivery-relay"].daily  # an interval (seconds), beat's other form
+    assert not names["delivery-clean-tmp"].daily  # hourly crontab
 
 
 def test_weekly_job_fires_only_on_its_weekday():
@@ -145,14 +146,16 @@ def test_failed_job_makes_the_command_fail(monkeypatch):
     assert set(JobRun.objects.values_list("status", flat=True)) == {"failed"}
 
 
-def test_frequent_sweep_runs_again_only_when_its_crontab_is_due(monkeypatch):
+def test_frequent_sweep_runs_again_only_when_its_schedule_is_due(monkeypatch):
     ran = []
     monkeypatch.setattr(scheduler, "_call", lambda job, day: ran.append(job.name) or 0)
     last_runs: dict = {}
     now = datetime(2026, 12, 19, 9, 30, tzinfo=LONDON)
+    # when: two ticks in the same instant
     scheduler.run_frequent_jobs(last_runs, now)
     scheduler.run_frequent_jobs(last_runs, now)
-    assert ran == ["payslips-retry-stuck"]
+    # then each sweep ran once
+    assert sorted(ran) == ["delivery-clean-tmp", "delivery-relay"]
 
 
 def test_runserver_is_ours_and_starts_the_scheduler_only_without_a_broker(settings, monkeypatch):
@@ -200,7 +203,8 @@ def test_job_statuses_show_last_run_result_and_next_run(leaver):
     weekly = rows["compliance-retention-dry-run"]
     assert weekly.when == "Mondays at 04:30" and weekly.last is None
     assert weekly.next_at == datetime(2026, 12, 21, 4, 30, tzinfo=LONDON)
-    assert rows["payslips-retry-stuck"].last is None
+    assert rows["delivery-relay"].last is None
+    assert rows["delivery-relay"].when == "every 60 seconds"
 
 
 def test_a_daily_job_past_its_time_without_a_run_is_due_now():
