@@ -20,12 +20,23 @@ HMRC_FREQUENCIES = {"Weekly": "weekly", "Fortnightly": "fortnightly",
 # including rows such as 1257L month 4 (taxable 43,708: 14,172.0000 + 45% x (43,708 -
 # 41,713.3333) = 15,069.600015 -> 15,069.60) that a per-band truncation would put 1p LOW.
 # Six Scottish rows remain where HMRC's figure is 1p below the exact one, e.g. S45L month 1:
-# tax at the intermediate band top 6,351.84 / 12 = 529.32 exactly (no truncation to make), +
-# 42% x (3,125 - 2,591.0000) = 224.28 -> 753.60, HMRC 753.59. No 4 dp truncation rule can lower
-# a figure that is exact at 4 dp; we searched every combination of truncated / rounded-up /
-# half-up limits and band-top taxes, and none reproduces all 168 rows (the best leave 2 wrong,
-# by rounding partial-band tax UP, which no spec says). HMRC accepts a 1p difference from its
-# test data (shared/data/payroll/README.md). Only these rows may differ, and only by exactly
+# tax at the intermediate band top 6,351.84 / 12 = 529.32 exactly and its limit 31,092 / 12 =
+# 2,591 exactly (no truncation to make), + 42% x (3,125 - 2,591) = 224.28 -> 753.60, HMRC
+# 753.59. Worked in exact fractions with no rounding but the final penny, every other banded
+# row gives HMRC's figure: HMRC's rUK and Welsh figures never fall below the exact value, its
+# Scottish figures fall 1p below it in exactly these six, all in months 1, 2, 4 and 8, where a
+# pro-rated Scottish band width does not terminate (months 3 and 6, where it does, are exact).
+# No single rule does both: summing per-band pro-rated taxes each truncated to 4 dp gives all 6
+# Scottish rows but puts 14 rUK/Welsh rows 1p low (e.g. 45L month 1, taxable 10,462:
+# 628.3333 + 2,914.6666 + 45% x 33.6667 -> 3,558.14, HMRC 3,558.15); a search of 80,600
+# combinations of limit / band-width / band-tax rounding (truncate, up, half-up, half-down,
+# half-even, none) at 2-6 dp and pound-rounded band selection found none that gives all 168 (the
+# best we found leaves 2, by rounding partial-band tax UP, which no spec says). The only thing
+# that reproduces all 168 is per-band truncation for Scottish codes alone, which no HMRC text we
+# could find describes, so the engine does not do it. Payetools, whose JSON form of this data we
+# use, works bands the same cumulative way and only logs its variances (its bulk income tax
+# test's assertion is disabled). HMRC accepts a 1p difference from
+# its test data (shared/data/payroll/README.md). Only these rows may differ, and only by exactly
 # +1p.
 HMRC_PAYE_ONE_PENNY_ROWS = {
     "2025 - 26 Scottish tax v1.0/Gen_cumul_mthly/4",
