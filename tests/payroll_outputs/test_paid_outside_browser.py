@@ -38,7 +38,7 @@ def test_override_no_bank_account_finalise_and_the_file_pays_the_others(page, pa
     login(page, calculator.email, password, totp_secret=secrets[calculator])
     page.goto(f"/payroll/runs/{run.pk}/")
     page.click("button:has-text('Calculate')")
-    page.wait_for_selector("button:has-text('Approve')")
+    page.wait_for_selector("text=Review and approve")
     payslip = run.payslips.get(employee=unbanked)
     page.goto(f"/payroll/runs/{run.pk}/payslips/{payslip.pk}/")
     page.fill("textarea[name=comment]", "Paid by cheque")
@@ -50,6 +50,8 @@ def test_override_no_bank_account_finalise_and_the_file_pays_the_others(page, pa
     # and the second approves and finalises
     login(page, approver.email, password, totp_secret=secrets[approver])
     page.goto(f"/payroll/runs/{run.pk}/")
+    page.click("text=Review and approve")  # approval is on the review page
+    page.wait_for_selector("text=Cash needed for pay day")
     page.click("button:has-text('Approve')")
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("button:has-text('Finalise')")
