@@ -97,33 +97,27 @@ def _figure(page, key: str) -> str:
     return page.locator(f"tr[data-figure='{key}'] td").first.inner_text().strip()
 
 
-@pytest.mark.browser
-def test_month_with_off_cycle_bonus_back_dated_rise_and_no_bank_account_end_to_end(
-        page, password, hr_admin, django_capture_on_commit_callbacks):
-    capture = django_capture_on_commit_callbacks
-    # given two payroll admins and an HR admin, each with an authenticator
-    calculator = UserFactory(email="calc@example.test", roles=[Role.PAYROLL_ADMIN])
-    approver = UserFactory(email="approve@example.test", roles=[Role.PAYROLL_ADMIN])
-    secrets = {user: enrol_totp(user) for user in (calculator, approver, hr_admin)}
-    schedule = UKMonthlyScheduleFactory()
-    periods_generate(schedule=schedule, until=date(2025, 7, 31), acting_user=calculator)
-    # and A (36,000: 3,000.00 a month), B (36,000) and C (30,000: 2,500.00 a month, no bank
-    # account), all on 1257L, category A
+def _people_and_paid_months(schedule, calculator, approver, capture):
+    """A (36,000: 3,000.00 a month), B (36,000) and C (30,000: 2,500.00 a month, no bank
+    account), all on 1257L, category A; months 1 and 2 finalised (C paid by cheque both times);
+    a 1,000.00 off-cycle bonus for B paid in tax month 3 and finalised; month 3's regular run
+    created. Returns (A, B, C, month 3's run)."""
     rise = paid_employee(schedule, salary="36000.00", legal_first_name="Ada",
                          legal_last_name="Arrears")
     bonus = paid_employee(schedule, salary="36000.00", legal_first_name="Ben",
                           legal_last_name="Bonus")
     cheque = paid_employee(schedule, salary="30000.00", bank=False, legal_first_name="Cal",
                            legal_last_name="Cheque")
-    # and months 1 and 2 finalised (C paid by cheque both times). PAYE paid so far, A and B:
-    # month 1 3,000 - 1,048.26 -> 1,951 x 20% = 390.20; month 2 6,000 - 2,096.52 -> 3,903 x 20%
-    # = 780.60 to date, 390.40 in the month. NI each month 8% x (3,000 - 1,048) = 156.16.
+    # PAYE paid in months 1-2 by A and B: month 1 3,000 - 1,048.26 -> 1,951 x 20% = 390.20;
+    # month 2 6,000 - 2,096.52 -> 3,903 x 20% = 780.60 to date, 390.40 in the month. By C:
+    # 290.20 (1,451 x 20%) and 580.60 to date (2,903 x 20%). NI each month, A and B: 8% x
+    # (3,000 - 1,048) = 156.16; C: 8% x (2,500 - 1,048) = 116.16.
     for number in (1, 2):
         run = run_create(schedule=schedule, period=schedule.periods.get(number=number),
                          acting_user=calculator)
         _finalise(run, calculator, approver, capture)
-    # and a 1,000.00 off-cycle bonus for B, paid Fri 13 June 2025 (tax month 3) and finalised:
-    # NI on it alone 1,000 < PT 1,048 -> 0.00 employee; 15% x (1,000 - 417) = 87.45 employer
+    # The bonus is paid Fri 13 June 2025 (tax month 3): NI on it alone 1,000 < PT 1,048 ->
+    # 0.00 employee; 15% x (1,000 - 417) = 87.45 employer
     off_cycle = run_create(schedule=schedule, period=schedule.periods.get(number=3),
                            acting_user=calculator, kind=PayRun.Kind.OFF_CYCLE,
                            employees=[bonus], pay_date=date(2025, 6, 13))
@@ -137,15 +131,17 @@ def test_month_with_off_cycle_bonus_back_dated_rise_and_no_bank_account_end_to_e
             .order_by("code")] == [D("0.00"), D("87.45")]
     month3 = run_create(schedule=schedule, period=schedule.periods.get(number=3),
                         acting_user=calculator)
+    return rise, bonus, cheque, month3
 
-    # when HR enters A's rise to 42,000 effective 16 April 2025, back into finalised months
-    login(page, hr_admin.email, password, totp_secret=secrets[hr_admin])
+
+def _enter_back_dated_rise(page, rise) -> None:
+    """HR enters A's rise to 42,000 effective 16 April 2025 on the compensation form."""
     page.goto(f"/employees/{rise.pk}/compensation/")
     page.fill("#id_pay-effective_date", "2025-04-16")
     page.fill("#id_pay-amount", "42000")
     page.select_option("#id_pay-reason", "merit_increase")
     page.click("button:has-text('Save pay change')")
-    # then the form warns before saving: month 1 (30 days) should have been 3,000 x 15/30 =
+    # The form warns before saving: month 1 (30 days) should have been 3,000 x 15/30 =
     # 1,500.00 (1-15 Apr) + 3,500 x 15/30 = 1,750.00 (16-30 Apr) = 3,250.00, paid 3,000.00 ->
     # 250.00; month 2: 3,500.00 - 3,000.00 = 500.00; 2 periods, 750.00
     warning = page.locator("#retro-warning").inner_text()
@@ -156,18 +152,11 @@ def test_month_with_off_cycle_bonus_back_dated_rise_and_no_bank_account_end_to_e
     page.click("button:has-text('Confirm and save pay change')")
     page.wait_for_selector("text=Pay change effective 2025-04-16 saved.")
     assert rise.compensation_records.count() == 2
-    _sign_out(page)
 
-    # when the first payroll admin calculates month 3
-    login(page, calculator.email, password, totp_secret=secrets[calculator])
-    page.goto(f"/payroll/runs/{month3.pk}/")
-    page.click("button:has-text('Calculate')")
-    page.wait_for_selector("text=Review and approve")
-    payslips = {p.employee_id: p for p in Payslip.objects.filter(run=month3)}
 
-    # then A's payslip pays one arrears line per finalised month and this month at 42,000:
-    # 3,500.00 + 250.00 + 500.00 = 4,250.00 gross, taxed when paid
-    page.goto(f"/payroll/runs/{month3.pk}/payslips/{payslips[rise.pk].pk}/")
+def _check_arrears_payslip(page) -> None:
+    """A's payslip (open in the page): one arrears line per finalised month, this month at
+    42,000: 3,500.00 + 250.00 + 500.00 = 4,250.00 gross, taxed when paid."""
     assert _amount(page, "Arrears: salary 1 Apr \u2013 30 Apr") == "250.00"
     assert _amount(page, "Arrears: salary 1 May \u2013 31 May") == "500.00"
     assert _amount(page, "Salary") == "3500.00"
@@ -180,31 +169,35 @@ def test_month_with_off_cycle_bonus_back_dated_rise_and_no_bank_account_end_to_e
     assert _amount(page, "National Insurance (employer, category A)") == "574.95"
     assert _amount(page, "Income tax (PAYE)") == "640.40"
 
-    # and B's NI counts the off-cycle bonus of the same tax month (HMRC NIM08510): on the
-    # month's 4,000: 8% x (4,000 - 1,048) = 236.16 less 0.00 paid; 15% x (4,000 - 417) = 537.45
-    # less 87.45 paid = 450.00 (the salary alone would have been 156.16 and 387.45)
-    page.goto(f"/payroll/runs/{month3.pk}/payslips/{payslips[bonus.pk].pk}/")
-    assert _amount(page, "National Insurance (employee, category A)") == "236.16"
+
+def _check_bonus_payslip(page) -> None:
+    """B's payslip (open in the page): NI counts the off-cycle bonus of the same tax month
+    (HMRC NIM08510). On the month's 4,000: 8% x (4,000 - 1,048) = 236.16 less 0.00 paid;
+    15% x (4,000 - 417) = 537.45 less 87.45 paid = 450.00 (the salary alone would have been
+    156.16 and 387.45: what the issue found under-deducted)."""
+    employee_ni = "National Insurance (employee, category A)"
+    assert _amount(page, employee_ni) == "236.16"
     assert _amount(page, "National Insurance (employer, category A)") == "450.00"
-    row = page.locator("tbody tr", has=page.locator(
-        "td:text-is('National Insurance (employee, category A)')"))
+    row = page.locator("tbody tr", has=page.locator(f"td:text-is('{employee_ni}')"))
     row.locator("button:has-text('why?')").click()
     # and its trace says so: the bonus's 1,000.00 of NIable pay was paid earlier in the period
     page.wait_for_selector(
         "text=earnings period total 1,000.00 already paid + 3,000.00 now = 4,000.00")
-    # and PAYE to date 10,000 - 3,144.78 -> 6,855 x 20% = 1,371.00, less 780.60 (months 1-2)
-    # and -9.60 (the bonus: 7,000 - 3,144.78 -> 3,855 x 20% = 771.00 - 780.60) = 600.00
+    # PAYE to date 10,000 - 3,144.78 -> 6,855 x 20% = 1,371.00, less 780.60 (months 1-2) and
+    # -9.60 (the bonus: 7,000 - 3,144.78 -> 3,855 x 20% = 771.00 - 780.60) = 600.00
     assert _amount(page, "Income tax (PAYE)") == "600.00"
 
-    # when C's "No bank account" flag is overridden on their payslip
-    page.goto(f"/payroll/runs/{month3.pk}/payslips/{payslips[cheque.pk].pk}/")
+
+def _override_flags(page, run, cheque_payslip) -> None:
+    """C's "No bank account" flag overridden "Paid by cheque" on their payslip; the expected
+    large changes of A (net 2,453.44 -> 3,357.10) and B (2,453.44 -> 2,163.84, -11.80%), both
+    past the schedule's 10% threshold, overridden at once on the run page."""
+    page.goto(f"/payroll/runs/{run.pk}/payslips/{cheque_payslip.pk}/")
     assert page.locator("li", has_text="No bank account").count() == 1
     page.fill("textarea[name=comment]", "Paid by cheque")
     page.click("button:has-text('Override')")
     page.wait_for_selector("text=Paid by cheque")
-    # and the expected large changes of A (net 2,453.44 -> 3,357.10) and B (2,453.44 ->
-    # 2,163.84, -11.80%), both past the 10% threshold, are overridden at once
-    page.goto(f"/payroll/runs/{month3.pk}/")
+    page.goto(f"/payroll/runs/{run.pk}/")
     page.click("summary:has-text('Override a flag on many payslips')")
     page.select_option("#bulk-override select[name=code]", "variance")
     page.fill("#bulk-override textarea[name=comment]", "Back-dated rise; off-cycle bonus NI")
@@ -212,27 +205,86 @@ def test_month_with_off_cycle_bonus_back_dated_rise_and_no_bank_account_end_to_e
     page.click("#bulk-override button:has-text('Override')")
     page.wait_for_selector("text=overridden on 2 payslip(s)")
 
-    # then the review compares the month with month 2 (the previous finalised regular run)
-    page.click("text=Review and approve")
-    page.wait_for_selector("text=Cash needed for pay day")
-    # headcount 3 (was 3); gross 4,250.00 + 3,000.00 + 2,500.00 = 9,750.00. Nets: A 4,250 -
-    # 640.40 - 252.50 = 3,357.10; B 3,000 - 600.00 - 236.16 = 2,163.84; C 2,500 - 290.40 (7,500
-    # - 3,144.78 -> 4,355 x 20% = 871.00 - 580.60) - 116.16 (8% x 1,452) = 2,093.44; total
-    # 7,614.38. Employer NI 574.95 + 450.00 + 312.45 (15% x 2,083) = 1,337.40. Cash needed =
-    # net 7,614.38 + taxes (employee 2,135.62 + employer 1,337.40) = 11,087.40 (no deductions or
-    # employer contributions)
+
+def _check_review(page) -> None:
+    """The review (open in the page) against month 2, the previous finalised regular run.
+
+    Headcount 3 (was 3); gross 4,250.00 + 3,000.00 + 2,500.00 = 9,750.00. Nets: A 4,250 -
+    640.40 - 252.50 = 3,357.10; B 3,000 - 600.00 - 236.16 = 2,163.84; C 2,500 - 290.40 (7,500 -
+    3,144.78 -> 4,355 x 20% = 871.00 - 580.60) - 116.16 = 2,093.44; total 7,614.38. Employer NI
+    574.95 + 450.00 + 312.45 (15% x 2,083) = 1,337.40. Cash needed = net 7,614.38 + taxes
+    (employee 892.90 + 836.16 + 406.56 = 2,135.62, employer 1,337.40) = 11,087.40 (no
+    deductions or employer contributions)."""
     assert _figure(page, "headcount") == "3"
     assert page.locator("tr[data-figure=headcount] td").nth(1).inner_text() == "3"
     assert _figure(page, "gross") == "9,750.00"
     assert _figure(page, "net") == "7,614.38"
     assert page.locator("[data-figure=cash_needed]").inner_text() == "11,087.40 GBP"
-    # and the pay of A and B changed (C's did not), A for "Retro pay"
+    # the pay of A and B changed (C's did not), A's for "Retro pay"
     assert page.locator("[data-figure=pay_changed]").inner_text() == "2"
     variances = page.locator("section[aria-labelledby=review-variances]")
-    a_row = variances.locator("tbody tr").filter(has_text="Ada Arrears")
-    assert "Retro pay" in a_row.inner_text()
+    assert "Retro pay" in variances.locator("tbody tr").filter(has_text="Ada Arrears").inner_text()
     assert "Ben Bonus" in variances.inner_text()
-    # and the calculator cannot approve their own run (four eyes)
+
+
+def _download_pain001(page, unpaid) -> dict[str, str]:
+    """The pain.001 of the delivery page (open in the page): {EndToEndId: InstdAmt}, checking
+    the group header (two credit transfers, 3,357.10 + 2,163.84 = 5,520.94) and that the
+    `unpaid` employee is nowhere in the file."""
+    with page.expect_download() as download_info:
+        page.click("text=Payment file: ISO 20022")
+    with open(download_info.value.path(), "rb") as handle:
+        document = etree.fromstring(handle.read())
+    ns = {"p": sepa.NAMESPACE}
+    assert document.findtext(".//p:GrpHdr/p:NbOfTxs", namespaces=ns) == "2"
+    assert document.findtext(".//p:GrpHdr/p:CtrlSum", namespaces=ns) == "5520.94"
+    text = etree.tostring(document).decode()
+    assert unpaid.employee_number not in text and unpaid.legal_last_name not in text
+    return {tx.findtext("p:PmtId/p:EndToEndId", namespaces=ns):
+            tx.findtext("p:Amt/p:InstdAmt", namespaces=ns)
+            for tx in document.iterfind(".//p:CdtTrfTxInf", namespaces=ns)}
+
+
+@pytest.mark.browser
+def test_month_with_off_cycle_bonus_back_dated_rise_and_no_bank_account_end_to_end(
+        page, password, hr_admin, django_capture_on_commit_callbacks):
+    # given two payroll admins and an HR admin, each with an authenticator
+    calculator = UserFactory(email="calc@example.test", roles=[Role.PAYROLL_ADMIN])
+    approver = UserFactory(email="approve@example.test", roles=[Role.PAYROLL_ADMIN])
+    secrets = {user: enrol_totp(user) for user in (calculator, approver, hr_admin)}
+    schedule = UKMonthlyScheduleFactory()
+    periods_generate(schedule=schedule, until=date(2025, 7, 31), acting_user=calculator)
+    # and A, B, C paid for months 1-2, B's off-cycle bonus paid in tax month 3 (see above)
+    rise, bonus, cheque, month3 = _people_and_paid_months(
+        schedule, calculator, approver, django_capture_on_commit_callbacks)
+    problems = []
+    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+
+    # when HR enters A's rise back-dated into finalised months, confirming the retro warning
+    login(page, hr_admin.email, password, totp_secret=secrets[hr_admin])
+    _enter_back_dated_rise(page, rise)
+    _sign_out(page)
+    # and the first payroll admin calculates month 3
+    login(page, calculator.email, password, totp_secret=secrets[calculator])
+    page.goto(f"/payroll/runs/{month3.pk}/")
+    page.click("button:has-text('Calculate')")
+    page.wait_for_selector("text=Review and approve")
+    payslips = {p.employee_id: p for p in Payslip.objects.filter(run=month3)}
+
+    # then the run page gives "Retro pay" as the reason A's pay changed, and A's payslip pays
+    # the arrears; B's NI counts the off-cycle bonus
+    assert "Retro pay" in page.locator("tbody tr").filter(has_text="Ada Arrears").inner_text()
+    page.goto(f"/payroll/runs/{month3.pk}/payslips/{payslips[rise.pk].pk}/")
+    _check_arrears_payslip(page)
+    page.goto(f"/payroll/runs/{month3.pk}/payslips/{payslips[bonus.pk].pk}/")
+    _check_bonus_payslip(page)
+
+    # when C's flag ("paid by cheque") and the expected large changes are overridden
+    _override_flags(page, month3, payslips[cheque.pk])
+    # then the review shows the month's figures, and the calculator may not approve it
+    page.click("text=Review and approve")
+    page.wait_for_selector("text=Cash needed for pay day")
+    _check_review(page)
     assert page.locator("button:has-text('Approve')").is_disabled()
     _sign_out(page)
 
@@ -253,19 +305,9 @@ def test_month_with_off_cycle_bonus_back_dated_rise_and_no_bank_account_end_to_e
     page.click("text=Payslips and files")
     section = page.locator("#paid-outside-file").inner_text()
     assert "Cal Cheque" in section and "GBP 2,093.44" in section and "Paid by cheque" in section
-    # and the pain.001 pays A and B their nets, and not C
-    with page.expect_download() as download_info:
-        page.click("text=Payment file: ISO 20022")
-    with open(download_info.value.path(), "rb") as handle:
-        document = etree.fromstring(handle.read())
-    ns = {"p": sepa.NAMESPACE}
-    paid = {tx.findtext("p:PmtId/p:EndToEndId", namespaces=ns):
-            tx.findtext("p:Amt/p:InstdAmt", namespaces=ns)
-            for tx in document.iterfind(".//p:CdtTrfTxInf", namespaces=ns)}
-    # two credit transfers, 3,357.10 + 2,163.84 = 5,520.94, each named by its payslip number
-    assert document.findtext(".//p:GrpHdr/p:NbOfTxs", namespaces=ns) == "2"
-    assert document.findtext(".//p:GrpHdr/p:CtrlSum", namespaces=ns) == "5520.94"
+    # and the pain.001 pays A and B their nets, each named by its payslip number, and not C
+    paid = _download_pain001(page, unpaid=cheque)
     numbers = {p.employee_id: p.display_number for p in Payslip.objects.filter(run=month3)}
     assert paid == {numbers[rise.pk]: "3357.10", numbers[bonus.pk]: "2163.84"}
-    assert cheque.employee_number not in etree.tostring(document).decode()
-    assert "Cheque" not in etree.tostring(document).decode()
+    # and nothing on the way broke the strict CSP
+    assert not [p for p in problems if "Content Security Policy" in p], problems
