@@ -9,8 +9,6 @@ overridden, or a negative net pay) is left out of it and listed by `paid_outside
 delivery page and in a CSV, so the file can always be made for everyone else.
 """
 
-import csv
-import io
 import json
 from dataclasses import asdict, dataclass
 from decimal import Decimal
@@ -23,6 +21,7 @@ from accounts.roles import Role, has_role
 from audit.services import audit_record
 from employees.models import JobRecord
 from employees.selectors import bank_details_for_payment
+from hrops import exports
 from payroll.models import PaymentMethod, PayRun, Payslip, PayslipLine
 from payroll.outputs import gl, nacha, register, sepa
 from payroll.outputs.types import (
@@ -253,14 +252,14 @@ def run_paid_outside_csv(*, run: PayRun, acting_user) -> OutputFile:
     _require(acting_user)
     _require_finalised(run)
     rows = paid_outside_file(run)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["Employee number", "Name", "Net pay", "Currency", "Reason"])
-    for row in rows:
-        writer.writerow([register._safe(row.employee_number), register._safe(row.name),
-                         f"{row.amount:.2f}", row.currency, register._safe(row.reason)])
     total = sum((row.amount for row in rows), Decimal("0.00"))
-    writer.writerow(["Total", f"{len(rows)} employees", f"{total:.2f}", run.currency, ""])
+    # Through the shared export writer (hrops.exports: formula cells neutralised).
+    content = exports.to_csv(
+        [["Employee number", "Name", "Net pay", "Currency", "Reason"],
+         *([row.employee_number, row.name, row.amount, row.currency, row.reason]
+           for row in rows),
+         ["Total", f"{len(rows)} employees", total, run.currency, ""]],
+        bom=False, decimal_places=2)
     _audit(acting_user, run, "paid_outside.csv")
     return OutputFile(f"paid-outside-file-run-{run.pk}-{run.pay_date:%Y%m%d}.csv",
-                      "text/csv; charset=utf-8", buffer.getvalue().encode("utf-8"))
+                      "text/csv; charset=utf-8", content)

@@ -55,9 +55,10 @@ def test_a_bad_reference_is_refused_with_a_clear_message_and_nothing_is_saved(
     assert not AuditEvent.objects.filter(note="employer details").exists()
 
 
-@pytest.mark.parametrize("role", [Role.HR_ADMIN, Role.HR_STAFF])
-def test_hr_may_look_but_not_change_the_employer_details(uk_schedule, login, role):
-    user = UserFactory(email=f"{role}@example.test", roles=[role])
+# HR Staff sees payroll pages only with the Payroll Viewer grant (accounts.roles.sees_payroll).
+@pytest.mark.parametrize("roles", [[Role.HR_ADMIN], [Role.HR_STAFF, Role.PAYROLL_VIEWER]])
+def test_hr_may_look_but_not_change_the_employer_details(uk_schedule, login, roles):
+    user = UserFactory(email="hr.look@example.test", roles=roles)
     client = login(user)
     page = client.get(reverse("payroll:schedule_detail", args=[uk_schedule.pk])).content.decode()
     assert "Employer on payslips" in page and _url(uk_schedule) not in page
