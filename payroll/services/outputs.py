@@ -253,7 +253,8 @@ def run_paid_outside_csv(*, run: PayRun, acting_user) -> OutputFile:
     _require_finalised(run)
     rows = paid_outside_file(run)
     total = sum((row.amount for row in rows), Decimal("0.00"))
-    data = exports.to_csv(
+    # Through the shared export writer (hrops.exports: formula cells neutralised).
+    content = exports.to_csv(
         [["Employee number", "Name", "Net pay", "Currency", "Reason"],
          *([row.employee_number, row.name, row.amount, row.currency, row.reason]
            for row in rows),
@@ -261,4 +262,4 @@ def run_paid_outside_csv(*, run: PayRun, acting_user) -> OutputFile:
         bom=False, decimal_places=2)
     _audit(acting_user, run, "paid_outside.csv")
     return OutputFile(f"paid-outside-file-run-{run.pk}-{run.pay_date:%Y%m%d}.csv",
-                      "text/csv; charset=utf-8", data)
+                      "text/csv; charset=utf-8", content)

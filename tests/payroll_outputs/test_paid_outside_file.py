@@ -136,6 +136,22 @@ def test_the_delivery_page_lists_who_is_paid_outside_the_file_with_a_csv(us_run,
     assert AuditEvent.objects.filter(action="export", note="paid_outside.csv").exists()
 
 
+def test_the_paid_outside_csv_neutralises_a_formula_in_a_comment(us_run, payroll_client):
+    # given the override comment recorded at finalisation starts like a spreadsheet formula
+    run, _, unbanked = us_run
+    outside = run.payslips.get(employee=unbanked)
+    formula = '=HYPERLINK("https://evil.example","x")'
+    Payslip.objects.filter(pk=outside.pk).update(
+        issued_details={**outside.issued_details, "paid_outside_reason": formula})
+    # when the list is downloaded
+    response = payroll_client.get(reverse("payroll:run_paid_outside", args=[run.pk]))
+    # then it goes through the shared export writer: text, never a formula (hrops.exports)
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert response.status_code == 200
+    assert rows[1][4] == "'" + formula
+    assert rows[1][2] == f"{outside.net:.2f}"
+
+
 @pytest.mark.parametrize("role", [Role.HR_ADMIN, Role.HR_STAFF, Role.EMPLOYEE, Role.MANAGER])
 def test_only_a_payroll_admin_may_take_the_paid_outside_list(us_run, client, role):
     run, _, _ = us_run
