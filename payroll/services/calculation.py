@@ -241,6 +241,7 @@ def prepare(run: PayRun, employee_ids: list[int], *, pay_date: date | None = Non
     weekly = weekly_hours_as_of(employee_ids, end)
     options = engine.Options(whole_dollar_withholding=schedule.whole_dollar_withholding,
                              supplemental_method=schedule.supplemental_method)
+    # Imported here, not at the top: payroll.services.retro builds on this module (_segments).
     from payroll.services.retro import retro_apply, retro_for_chunk
 
     # Arrears for finalised periods a back-dated pay change reaches (payroll.services.retro).
