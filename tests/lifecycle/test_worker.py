@@ -17,7 +17,10 @@ from tests.factories.lifecycle import make_template, task_spec
 
 
 @pytest.fixture
-def redis_celery(redis_url):
+def redis_celery(redis_url, postgres_db):
+    # PostgreSQL: the worker's threads and the test write the same tables at once (digest claims
+    # and their delivery items), which SQLite's in-memory test database answers with "table
+    # locked".
     with celery_on_broker(redis_url):
         with app.connection_for_write() as conn:
             conn.default_channel.queue_purge(app.conf.task_default_queue)

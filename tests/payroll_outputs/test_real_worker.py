@@ -14,7 +14,9 @@ from tests.factories.payroll_outputs import finalised_run
 
 
 @pytest.fixture
-def redis_worker(redis_url):
+def redis_worker(redis_url, postgres_db):
+    # PostgreSQL: the worker's threads and the test write the same tables at once (payslips and
+    # their delivery items), which SQLite's in-memory test database answers with "table locked".
     with celery_on_broker(redis_url):
         app.control.purge()  # this test's Redis db: drop anything an earlier run left queued
         with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False,
