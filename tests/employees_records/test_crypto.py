@@ -76,6 +76,8 @@ def test_rotate_command_reencrypts_with_newest_key(settings):
     assert Employee.objects.get(pk=blank.pk).national_id == ""
 
 
+# db: the model checks probe SQLite's JSON support through a cursor when nothing did before
+@pytest.mark.django_db
 def test_system_check_refuses_production_without_keys(settings):
     settings.DEBUG = False
     settings.FIELD_ENCRYPTION_KEYS = []
