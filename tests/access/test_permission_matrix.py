@@ -183,6 +183,22 @@ PERMISSIONS: dict[str, str] = {
     "compliance:my_policy_document": "a n n n n n",
     "compliance:my_policy_acknowledge": "a m m m m m",
     "portal:home": "a o o o o o",
+
+    # --- pay10: payroll exceptions, review, speed (issue 10) ---
+
+    # --- scale11: flat pages and exports (issue 11) ---
+
+    # --- store11: object storage, imports, throughput (issue 11) ---
+
+    # --- access12: access and SSO (issue 12) ---
+
+    # --- hr13: everyday HR (issue 13) ---
+
+    # --- timeoff: time off (issue 14) ---
+
+    # --- statpay: statutory pay (issue 14) ---
+
+    # --- analytics: analytics (issue 15) ---
 }
 
 
@@ -248,6 +264,22 @@ PK_OF = {"payroll:schedule_detail": "schedule", "payroll:schedule_generate": "sc
          "payroll:run_bulk_override_form": "run", "payroll:run_bulk_override": "run",
          "payroll:run_review": "run", "payroll:schedule_employer_details": "schedule",
          "payroll:run_paid_outside": "run"}
+# pay10: PK_OF.update({...}) here
+
+# scale11: PK_OF.update({...}) here
+
+# store11: PK_OF.update({...}) here
+
+# access12: PK_OF.update({...}) here
+
+# hr13: PK_OF.update({...}) here
+
+# timeoff: PK_OF.update({...}) here
+
+# statpay: PK_OF.update({...}) here
+
+# analytics: PK_OF.update({...}) here
+
 KIND_OF = {"employees:change_cancel": "pay", "employees:import_template": "employees"}
 FMT_OF = {"payroll:run_payment_file": "pain001"}
 
