@@ -50,9 +50,13 @@ def login(page, email: str, password: str, *, totp_secret: str | None = None) ->
     page.goto("/accounts/login/")
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
+    # Wait for the navigation each submit starts: "networkidle" alone can be reached on the page
+    # being left, and the test's next goto would then race the sign-in POST (seen as a flake).
+    with page.expect_navigation():
+        page.click("button[type=submit]")
     if totp_secret:
         page.wait_for_url("**/2fa/authenticate/**")
         page.fill("input[name=code]", totp_code(totp_secret))
-        page.click("button[type=submit]")
+        with page.expect_navigation():
+            page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
