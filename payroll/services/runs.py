@@ -31,6 +31,7 @@ from payroll.selectors_flags import blocked_count
 from payroll.selectors_position import stale_payslip_count
 from payroll.services.calculation import calculate_employees
 from payroll.services.corrections import check_correction_pay_date
+from payroll.services.run_summary import run_summary_write
 
 log = logging.getLogger(__name__)
 S = PayRun.Status
@@ -157,7 +158,9 @@ def _finish(run_id: int, generation: int) -> None:
         ).update(status=S.CALCULATED, calculated_at=timezone.now())
         if updated:
             PayRunChunk.objects.filter(run_id=run_id).exclude(generation=generation).delete()
-            run = PayRun.objects.get(pk=run_id)
+            run = PayRun.objects.select_related("corrects").get(pk=run_id)
+            # The review's figures, once per calculation, with the status they describe.
+            run_summary_write(run)
             audit_record(actor=run.calculated_by, action="status", note="calculated", obj=run)
 
 
