@@ -10,24 +10,18 @@ import pytest
 
 from employees.models import CompensationRecord
 from payroll.models import Payslip
-from payroll.services.periods import periods_generate
 from payroll.services.runs import run_calculate, run_correction_create
-from tests.factories.payroll_runs import USBiweeklyScheduleFactory, paid_employee
+from tests.factories.payroll_runs import paid_employee
 from tests.payroll_runs.helpers import finalised_run
+from tests.payroll_runs.test_multiple_payments import us_schedule
 
 pytestmark = pytest.mark.django_db
 D = Decimal
+__all__ = ["us_schedule"]  # the fixture, shared with test_multiple_payments
 
 
 def _line(payslip: Payslip, code: str) -> Decimal:
     return sum((ln.amount for ln in payslip.lines.all() if ln.code == code), D("0"))
-
-
-@pytest.fixture
-def us_schedule(db, payroll_admin):
-    schedule = USBiweeklyScheduleFactory(name="US biweekly (FICA corrections)")
-    periods_generate(schedule=schedule, until=date(2026, 3, 31), acting_user=payroll_admin)
-    return schedule
 
 
 def test_correction_fica_is_at_the_true_cumulative_position(
