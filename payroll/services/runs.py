@@ -8,7 +8,7 @@ import logging
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -160,8 +160,14 @@ def _finish(run_id: int, generation: int) -> None:
         if updated:
             PayRunChunk.objects.filter(run_id=run_id).exclude(generation=generation).delete()
             run = PayRun.objects.select_related("corrects").get(pk=run_id)
-            # The review's figures, once per calculation, with the status they describe.
-            run_summary_write(run)
+            # The review's figures, once per calculation, with the status they describe. In a
+            # savepoint: if they cannot be worked out the run is still calculated (never left
+            # "calculating"), and its pages work the same figures out live.
+            try:
+                with transaction.atomic():
+                    run_summary_write(run)
+            except DatabaseError:
+                log.exception("run %s: summary not written; pages compute it live", run.pk)
             audit_record(actor=run.calculated_by, action="status", note="calculated", obj=run)
 
 

@@ -144,3 +144,21 @@ def test_correction_review_page_says_before_and_after(client, two_runs, people, 
     # then it is compared with the run it corrects, before and after
     assert "Compared with the run it corrects" in html
     assert "After the correction" in html and "Before" in html
+
+
+def test_a_summary_that_cannot_be_written_leaves_the_run_calculated(
+        uk_schedule, uk_staff, payroll_admin, django_capture_on_commit_callbacks, monkeypatch):
+    # given the summary's SQL fails (a stand-in for any database error while writing it)
+    from django.db import DatabaseError
+
+    def broken(run):
+        raise DatabaseError("summary failed")
+
+    monkeypatch.setattr("payroll.services.runs.run_summary_write", broken)
+
+    # when a run is calculated
+    run = calculated_run(uk_schedule, 1, payroll_admin, django_capture_on_commit_callbacks)
+
+    # then it is calculated, without a summary, and its review is worked out live
+    assert not PayRunSummary.objects.filter(run=run).exists()
+    assert run_review(run).totals.headcount == 2
