@@ -180,6 +180,14 @@ def seed(n: int, reseed: bool):
         schedule=schedule, period__number=2, status="calculated").first()
     if ready and not reseed:
         print(f"seed: reusing run {ready.pk} ({ready.payslips.count()} payslips)")
+        from payroll.models import PayRunSummary
+        from payroll.services.run_summary import run_summary_write
+
+        if not PayRunSummary.objects.filter(run=ready).exists():
+            # calculated before run summaries existed: write what _finish writes now
+            started = time.perf_counter()
+            run_summary_write(PayRun.objects.select_related("corrects").get(pk=ready.pk))
+            print(f"seed: summary written in {time.perf_counter() - started:.2f} s")
         return ready, approver
     if reseed and schedule:
         sys.exit("--reseed: drop the database (dropdb) and run again.")

@@ -140,6 +140,16 @@ def bank_details_for_payment(employee_ids: Iterable[int]) -> dict[int, BankDetai
     }
 
 
+def employees_with_payment_account(employee_ids: Iterable[int]) -> set[int]:
+    """Ids of the employees who have the account bank_details_for_payment would pay (primary
+    and active), without loading or decrypting it. One query."""
+    from employees.models import BankAccount
+
+    return set(BankAccount.objects.filter(
+        employee_id__in=list(employee_ids), is_primary=True, is_active=True
+    ).values_list("employee_id", flat=True))
+
+
 def weekly_hours_as_of(employee_ids: Iterable[int], on: date) -> dict[int, Decimal]:
     """employee id -> contracted hours a week on the job record in force on `on` (employees
     whose record has none are absent). One query, for any number of employees."""

@@ -601,6 +601,28 @@ class PayRunChunk(models.Model):
         return f"run {self.run_id} gen {self.generation} chunk {self.index}"
 
 
+class PayRunSummary(models.Model):
+    """A calculated run's review figures, worked out once when its calculation completes.
+
+    Written by payroll.services.run_summary in the transaction that marks the run calculated, so
+    the run page and the review read one row instead of aggregating every payslip. It describes
+    one calculation (``generation``) compared with one set of runs (``compared_key``: the
+    previous regular run and its finalised corrections, or for a correction run the run it
+    corrects); the selectors use it only while both still hold and recompute live otherwise
+    (tests/payroll_review/test_summary.py checks it equals the live SQL figures)."""
+
+    run = models.OneToOneField(PayRun, on_delete=models.CASCADE, related_name="summary")
+    generation = models.PositiveIntegerField()
+    compared_key = models.CharField(max_length=200, blank=True)
+    # {"totals": {...}, "previous_totals": {...} | null, "joiners": [n, [ids]], ...}: amounts
+    # as strings, exactly the stored payslips' sums (payroll.selectors_review.ReviewFigures).
+    figures = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"summary of run {self.run_id} gen {self.generation}"
+
+
 def payslip_upload_to(instance: "Payslip", filename: str) -> str:
     return f"payslips/{instance.run_id}/{filename}"
 

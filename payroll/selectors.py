@@ -1,6 +1,7 @@
 """Reads for payroll: year-to-date from finalised runs, run employees, previous results."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -77,36 +78,50 @@ def run_employee_ids(run: PayRun, among: list[int] | None = None) -> list[int]:
     return sorted(paid.values_list("pk", flat=True))
 
 
+@dataclass(frozen=True, slots=True)
+class PreviousPayslip:
+    """What the variance review reads of an employee's previous payslip (no model instance:
+    a calculation chunk reads one for each of its 200 employees)."""
+
+    pk: int
+    gross: Decimal
+    net: Decimal
+    tax_year: str
+    reasons: list
+    period_start: date
+    period_end: date
+
+
 def previous_payslips(
     employee_ids: list[int], before: date, *, exclude_run_id: int | None = None
-) -> dict[int, Payslip]:
+) -> dict[int, PreviousPayslip]:
     """Each employee's latest finalised regular payslip paid before `before` (for variance)."""
-    qs = (
+    rows = (
         Payslip.objects.filter(
             employee_id__in=employee_ids, run__status__in=PayRun.FROZEN,
             run__kind=PayRun.Kind.REGULAR, run__pay_date__lt=before,
         )
         .exclude(run_id=exclude_run_id)
-        .select_related("run__period")
         .order_by("employee_id", "run__pay_date")
-        .only("id", "employee_id", "net", "gross", "tax_year", "reasons", "run__pay_date",
-              "run__period__end_date", "run__period__start_date")
+        .values_list("employee_id", "id", "gross", "net", "tax_year", "reasons",
+                     "run__period__start_date", "run__period__end_date")
     )
-    found: dict[int, Payslip] = {}
-    for payslip in qs:
-        found[payslip.employee_id] = payslip  # ordered by pay date: the last one wins
+    found: dict[int, PreviousPayslip] = {}
+    for employee_id, *fields in rows:
+        found[employee_id] = PreviousPayslip(*fields)  # ordered by pay date: the last one wins
     return found
 
 
 def bank_details_missing(employee_ids: list[int]) -> set[int] | None:
     """Ids of employees with no usable bank account, or None when the employee record offers no
-    bank details to payroll yet (employees.selectors.bank_details_for_payment)."""
+    bank details to payroll yet (employees.selectors.employees_with_payment_account). Only
+    whether there is one: nothing is decrypted."""
     try:
-        from employees.selectors import bank_details_for_payment
+        from employees.selectors import employees_with_payment_account
     except ImportError:
         return None
-    found = bank_details_for_payment(employee_ids)
-    return {pk for pk in employee_ids if not found.get(pk)}
+    found = employees_with_payment_account(employee_ids)
+    return {pk for pk in employee_ids if pk not in found}
 
 
 def run_list() -> QuerySet[PayRun]:
@@ -141,7 +156,7 @@ def line_variance(payslip: Payslip) -> list[dict]:
     ).get(payslip.employee_id)
     before: dict[str, Decimal] = defaultdict(lambda: ZERO)
     if previous is not None:
-        for code, amount in PayslipLine.objects.filter(payslip=previous).values_list(
+        for code, amount in PayslipLine.objects.filter(payslip_id=previous.pk).values_list(
             "code", "amount"
         ):
             before[code] += amount

@@ -2,6 +2,7 @@
 what finalised payslips paid in those periods, and confirmed recoveries. Each is one query for a
 whole chunk of employees."""
 
+from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -56,3 +57,26 @@ def confirmed_recoveries(employee_ids: list[int], period_ids: list[int]
     return set(RetroRecovery.objects.filter(
         employee_id__in=employee_ids, period_id__in=period_ids,
     ).values_list("employee_id", "period_id", "amount"))
+
+
+def arrears_paid_since_calculation(run: PayRun) -> int:
+    """Payslips of ``run`` with an arrears line for a period whose arrears another run paid
+    and finalised AFTER this payslip was calculated: two open regular runs of a schedule (or a
+    regular run and a final pay) each worked out the same arrears from the same finalised
+    history, and only the first to be finalised may pay them. The other must be recalculated:
+    it then counts what the first paid (paid_lines) and pays only what is left. Two queries."""
+    mine = list(PayslipLine.objects.filter(payslip__run=run, code=ARREARS_CODE).values_list(
+        "payslip_id", "payslip__employee_id", "payslip__calculated_at",
+        "trace__inputs__period_id"))
+    if not mine:
+        return 0
+    paid = defaultdict(list)
+    for employee_id, period_id, finalised_at in PayslipLine.objects.filter(
+        code=ARREARS_CODE, payslip__employee_id__in={row[1] for row in mine},
+        payslip__run__status__in=PayRun.FROZEN,
+    ).exclude(payslip__run=run).values_list(
+            "payslip__employee_id", "trace__inputs__period_id", "payslip__run__finalised_at"):
+        paid[employee_id, period_id].append(finalised_at)
+    return len({payslip_id for payslip_id, employee_id, calculated_at, period_id in mine
+                if any(at is not None and calculated_at is not None and at > calculated_at
+                       for at in paid.get((employee_id, period_id), ()))})

@@ -55,8 +55,11 @@ def _staff(request: HttpRequest) -> None:
 
 def _get_run(request: HttpRequest, pk: int) -> PayRun:
     _staff(request)
+    # With its summary (payroll.services.run_summary): the run page and review read it, and
+    # it costs no query of its own.
     return get_object_or_404(PayRun.objects.select_related(
-        "schedule", "period", "corrects", "calculated_by", "approved_by", "finalised_by"), pk=pk)
+        "schedule", "period", "corrects", "calculated_by", "approved_by", "finalised_by",
+        "summary"), pk=pk)
 
 
 def _fail(request: HttpRequest, exc: ValidationError) -> None:
@@ -203,12 +206,16 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if any(filters.values()):
         payslips = selectors_flags.payslips_flagged(payslips, code=filters["flag"],
                                                     blocked=filters["blocked"])
-    page = selectors_review.payslip_page(payslips, request.GET.get("page"))
+    totals = selectors_review.run_page_totals(run)
+    page = selectors_review.payslip_page(payslips, request.GET.get("page"), count=None if any(
+        filters.values()) or run.status == PayRun.Status.CALCULATING else totals.headcount)
     query = urlencode({k: "1" if v is True else v for k, v in filters.items() if v})
     return render(request, "payroll/run_detail.html", {
         "run": run, "payslips": page, "page_obj": page, "filters": filters, "query": query,
         "filtered": bool(query), "can_run": has_role(request.user, Role.PAYROLL_ADMIN),
-        "totals": selectors_review.run_totals([run.pk])[run.pk],
+        "totals": totals,
+        # payslip_detail's URL less the payslip id, which ends it: one reverse() for 100 rows
+        "payslip_url": reverse("payroll:payslip_detail", args=[run.pk, 0]).removesuffix("0/"),
         "flag_counts": selectors_flags.flag_counts(run.pk),
         "blocked": selectors_flags.blocked_count(run.pk), "correction_form": CorrectionForm()})
 

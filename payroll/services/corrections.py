@@ -29,6 +29,7 @@ from payroll import engine
 from payroll.engine import tax_years
 from payroll.engine.jurisdictions.registry import get as get_jurisdiction
 from payroll.engine.jurisdictions.uk_paye import paye_tax
+from payroll.engine.jurisdictions.us_federal import fica_difference
 from payroll.models import PayRun, Payslip, PayslipLine
 from payroll.selectors import ytd_by_employee
 from payroll.services.calculation import (
@@ -155,15 +156,42 @@ def _correct_one(run: PayRun, p, reversals, old: dict[str, Decimal], position):
     for key, value in old.items():
         increments[key] = increments.get(key, ZERO) - value
     lines = reversals + new_lines
-    if result is not None and run.schedule.jurisdiction == "UK":
+    if result is None:
+        return lines, increments, result
+    if run.schedule.jurisdiction == "UK":
         paye = _paye_difference(run, p, increments.get("uk_taxable_pay", ZERO), position)
         lines = [line for line in lines if line.code != "PAYE"] + [paye]
         increments["uk_tax_paid"] = paye.amount
-        increments["net"] = sum((line.amount for line in lines
-                                 if line.category in ("earning", "reimbursement")), ZERO) - sum(
-            (line.amount for line in lines if line.category in engine.types.DEDUCTION_CATEGORIES),
-            ZERO)
+    elif run.schedule.jurisdiction == "US":
+        lines, fica = _us_fica_difference(p, lines, increments, position)
+        increments["us_social_security_tax"] = _sum(fica, "SS")
+        increments["us_medicare_tax"] = _sum(fica, "MEDICARE", "ADDL_MEDICARE")
+    increments["net"] = sum((line.amount for line in lines
+                             if line.category in ("earning", "reimbursement")), ZERO) - sum(
+        (line.amount for line in lines if line.category in engine.types.DEDUCTION_CATEGORIES),
+        ZERO)
     return lines, increments, result
+
+
+FICA_CODES = ("SS", "MEDICARE", "ADDL_MEDICARE", "ER_SS", "ER_MEDICARE")
+
+
+def _sum(lines: list[engine.PayLine], *codes: str) -> Decimal:
+    return sum((line.amount for line in lines if line.code in codes), ZERO)
+
+
+def _us_fica_difference(p, lines: list[engine.PayLine], increments: dict[str, Decimal],
+                        position: dict[str, Decimal]):
+    """US: FICA on the difference in FICA wages at the correction's true cumulative position
+    (everything finalised this year up to the correction, the corrected paycheck included),
+    not at the original paycheck's: later paychecks may already have reached the Social
+    Security wage base or the Additional Medicare threshold. Replaces the reversed and the
+    recalculated FICA lines (as PAYE is replaced in the UK)."""
+    fica = fica_difference(tax_year=p.tax_year,
+                           wages_difference=increments.get("us_fica_wages", ZERO),
+                           ytd_fica_wages=position.get("us_fica_wages", ZERO))
+    kept = [line for line in lines if line.code not in FICA_CODES]
+    return kept + [line for line in fica if line.amount], fica
 
 
 def calculate_correction_employees(run: PayRun, employee_ids: list[int]) -> int:

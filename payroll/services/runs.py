@@ -8,7 +8,7 @@ import logging
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,8 +29,10 @@ from payroll.models import (
 from payroll.selectors import run_employee_ids
 from payroll.selectors_flags import blocked_count
 from payroll.selectors_position import stale_payslip_count
+from payroll.selectors_retro import arrears_paid_since_calculation
 from payroll.services.calculation import calculate_employees
 from payroll.services.corrections import check_correction_pay_date
+from payroll.services.run_summary import run_summary_write
 
 log = logging.getLogger(__name__)
 S = PayRun.Status
@@ -157,7 +159,15 @@ def _finish(run_id: int, generation: int) -> None:
         ).update(status=S.CALCULATED, calculated_at=timezone.now())
         if updated:
             PayRunChunk.objects.filter(run_id=run_id).exclude(generation=generation).delete()
-            run = PayRun.objects.get(pk=run_id)
+            run = PayRun.objects.select_related("corrects").get(pk=run_id)
+            # The review's figures, once per calculation, with the status they describe. In a
+            # savepoint: if they cannot be worked out the run is still calculated (never left
+            # "calculating"), and its pages work the same figures out live.
+            try:
+                with transaction.atomic():
+                    run_summary_write(run)
+            except DatabaseError:
+                log.exception("run %s: summary not written; pages compute it live", run.pk)
             audit_record(actor=run.calculated_by, action="status", note="calculated", obj=run)
 
 
@@ -215,17 +225,25 @@ def finalise_in_transaction(*, run: PayRun, acting_user, deliver: bool = True) -
     if run.status == S.FINALISED:
         return run
     _check(run, S.FINALISED)
+    # Gapless numbering: one counter row, locked until commit, so numbers never skip or repeat.
+    # Locked BEFORE the checks below: finalisations queue here one after the other, so each
+    # check sees every run finalised before it (two runs checked side by side could otherwise
+    # both pass and, say, both pay the same arrears).
+    DocumentSequence.objects.get_or_create(name="payslip")
+    sequence = DocumentSequence.objects.select_for_update().get(name="payslip")
     if stale := stale_payslip_count(run):
         raise ValidationError(_(
             "%(n)d payslip(s) were calculated before another payment to the same people in the "
             "same tax period was finalised: recalculate this run (it will count that payment), "
             "approve it again and then finalise.") % {"n": stale})
+    if stale := arrears_paid_since_calculation(run):
+        raise ValidationError(_(
+            "%(n)d payslip(s) pay arrears that another run has paid and finalised since this "
+            "run was calculated: recalculate this run (it will count what that run paid, so "
+            "the arrears are paid once), approve it again and then finalise.") % {"n": stale})
     payslip_ids = list(run.payslips.order_by(
         "employee__legal_last_name", "employee__legal_first_name", "pk"
     ).values_list("pk", flat=True))
-    # Gapless numbering: one counter row, locked until commit, so numbers never skip or repeat.
-    DocumentSequence.objects.get_or_create(name="payslip")
-    sequence = DocumentSequence.objects.select_for_update().get(name="payslip")
     first = sequence.last_value + 1
     numbered = [Payslip(pk=pk, number=first + i) for i, pk in enumerate(payslip_ids)]
     # The bank account paid and what the payslip prints are recorded now, with the numbers.

@@ -121,3 +121,24 @@ def test_review_at_scale_still_adds_up(uk_schedule):
     assert review.totals.gross == gross_now
     # net = gross - PAYE 210 - NI 80 - loan 12 per person
     assert review.totals.net == gross_now - 200 * Decimal(302)
+
+
+def test_with_summaries_query_counts_do_not_grow_with_headcount(client, uk_schedule,
+                                                                 payroll_admin):
+    # given two runs of 20 payslips whose calculation summary is written (as _finish does)
+    from payroll.services.run_summary import run_summary_write
+
+    login(client, payroll_admin)
+    _, small = _two_runs(uk_schedule, 20, "SS")
+    run_summary_write(small)
+    client.get(_pages(small)["run page"])
+    small_counts = {name: _queries(client, url) for name, url in _pages(small).items()}
+    # when the same pages are requested for runs of 200 with their summary
+    _, large = _two_runs(_other_schedule(payroll_admin), 200, "LS")
+    run_summary_write(large)
+    large_counts = {name: _queries(client, url) for name, url in _pages(large).items()}
+    # then every page costs the same number of queries, and the summary saves the totals
+    # and count queries of the run page and the review's six aggregates
+    assert large_counts == small_counts
+    assert small_counts["run page"] <= 12
+    assert small_counts["review"] <= 13

@@ -188,10 +188,12 @@ def _check_bonus_payslip(page) -> None:
     assert _amount(page, "Income tax (PAYE)") == "600.00"
 
 
-def _override_flags(page, run, cheque_payslip) -> None:
+def _override_flags(page, run, cheque_payslip, *, variances: int = 2,
+                    why: str = "Back-dated rise; off-cycle bonus NI") -> None:
     """C's "No bank account" flag overridden "Paid by cheque" on their payslip; the expected
     large changes of A (net 2,453.44 -> 3,357.10) and B (2,453.44 -> 2,163.84, -11.80%), both
-    past the schedule's 10% threshold, overridden at once on the run page."""
+    past the schedule's 10% threshold, overridden at once on the run page (`variances`: how
+    many payslips carry that flag)."""
     page.goto(f"/payroll/runs/{run.pk}/payslips/{cheque_payslip.pk}/")
     assert page.locator("li", has_text="No bank account").count() == 1
     page.fill("textarea[name=comment]", "Paid by cheque")
@@ -200,10 +202,10 @@ def _override_flags(page, run, cheque_payslip) -> None:
     page.goto(f"/payroll/runs/{run.pk}/")
     page.click("summary:has-text('Override a flag on many payslips')")
     page.select_option("#bulk-override select[name=code]", "variance")
-    page.fill("#bulk-override textarea[name=comment]", "Back-dated rise; off-cycle bonus NI")
+    page.fill("#bulk-override textarea[name=comment]", why)
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("#bulk-override button:has-text('Override')")
-    page.wait_for_selector("text=overridden on 2 payslip(s)")
+    page.wait_for_selector(f"text=overridden on {variances} payslip(s)")
 
 
 def _check_review(page) -> None:

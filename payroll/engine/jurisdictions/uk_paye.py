@@ -134,31 +134,48 @@ def _basis(tables: PayeTables, pay_frequency: str, period: int, non_cumulative: 
     return "weekly", tables.periods_per_year["weekly"], weeks if non_cumulative else period * weeks
 
 
+# Scottish codes: the tax at each band top is the sum of the bands' own pro-rated taxes, each
+# truncated to 4 dp; rUK and Welsh codes pro-rate the annual tax at the top. SOURCE: HMRC's own
+# 2025-26 test data (shared/data/payroll/hmrc_paye_tax_test_data_2025_26.json), not a written
+# rule: we found no HMRC text (spec v16.1-v24, Tables B to D, PAYE Manual) that says how the
+# tax at a band top is rounded. Worked this way all 168 official rows are exact; the one
+# cumulative method for every region leaves 6 Scottish rows 1p high (e.g. S45L month 1: HMRC
+# 753.59), per-band for every region puts 14 rUK/Welsh rows 1p low (e.g. 45L month 1: HMRC
+# 3,558.15). A search of 80,600 other rounding combinations found none that fits all rows.
+SCOTTISH_PER_BAND_SOURCE = "HMRC PAYE test data 2025-26 (Scottish rows): per-band tax to 4 dp"
+
+
 @lru_cache(maxsize=4096)
 def _band_tops(
-    bands: tuple[tuple[Decimal | None, Decimal], ...], n: int, periods: int
+    bands: tuple[tuple[Decimal | None, Decimal], ...], n: int, periods: int,
+    per_band_tax: bool = False,
 ) -> tuple[tuple[Decimal | None, Decimal, Decimal], ...]:
     """(band limit to date, tax at the band top to date, rate) per band, HMRC spec v24.
 
-    Both the cumulative band limit and the tax at each band top are worked on the annual figures
-    and pro-rated to period n (x n / periods), each truncated to 4 decimal places; the last band
-    has no top (limit None). Cached: a handful of (region, n) combinations per run.
+    The cumulative band limit is worked on the annual figure and pro-rated to period n
+    (x n / periods), truncated to 4 decimal places; the last band has no top (limit None).
+    The tax at each band top: rUK and Wales, the annual tax at that top pro-rated and truncated
+    to 4 dp; Scotland (``per_band_tax``), the sum of each band's pro-rated tax, each truncated to
+    4 dp (see SCOTTISH_PER_BAND_SOURCE). Cached: a handful of (region, n) combinations per run.
     """
     tops: list[tuple[Decimal | None, Decimal, Decimal]] = []
-    annual_limit = annual_tax = ZERO
+    annual_limit = annual_tax = tax_to_top = ZERO
     for width, rate in bands:
         if width is None:
             tops.append((None, ZERO, rate))
             break
         annual_limit += width
         annual_tax += width * rate
+        tax_to_top += truncate_4dp(width * rate * n / periods)
         tops.append((truncate_4dp(annual_limit * n / periods),
-                     truncate_4dp(annual_tax * n / periods), rate))
+                     tax_to_top if per_band_tax else truncate_4dp(annual_tax * n / periods),
+                     rate))
     return tuple(tops)
 
 
 def _banded_tax(
-    taxable: Decimal, bands: tuple[tuple[Decimal | None, Decimal], ...], n: int, periods: int
+    taxable: Decimal, bands: tuple[tuple[Decimal | None, Decimal], ...], n: int, periods: int,
+    per_band_tax: bool = False,
 ) -> tuple[Decimal, list[dict[str, str]], list[str]]:
     """Tax on taxable pay to date: the tax at the top of the band below, plus the band's rate on
     the pay above that band's limit (HMRC computerised method; 4 dp truncated limits and tax at
@@ -167,7 +184,7 @@ def _banded_tax(
     15,069.600015 -> 15,069.60 (HMRC test data; summing 4 dp band widths gives 15,069.59)."""
     used: list[dict[str, str]] = []
     lower_limit = lower_tax = ZERO
-    for limit, tax_at_top, rate in _band_tops(bands, n, periods):
+    for limit, tax_at_top, rate in _band_tops(bands, n, periods, per_band_tax):
         if taxable <= 0:
             break
         in_band = taxable - lower_limit if limit is None else min(taxable, limit) - lower_limit
@@ -242,7 +259,8 @@ def paye_tax(
         # K codes ADD pay; suffix codes give free pay. Taxable pay to date: down to whole pounds.
         taxable = max(ZERO, floor_pounds(pay_to_date + sign * adjustment))
         bands = tables.bands[code.region]
-        exact, used, parts = _banded_tax(taxable, bands, n, periods)
+        exact, used, parts = _banded_tax(taxable, bands, n, periods,
+                                         per_band_tax=code.region == "scotland")
         tax_to_date = truncate_pence(exact)
         op = "+" if code.kind == "K" else "-"
         trace["table"]["bands"] = used  # type: ignore[index]
@@ -261,5 +279,7 @@ def paye_tax(
             formula += f"; regulatory limit 50% x {fmt(taxable_pay)} = {fmt(limit)}"
             tax = limit
     trace["formula"] = formula
-    trace["rule"] = f"{SOURCE}; {'week 1/month 1' if non_cumulative else 'cumulative'} basis"
+    trace["rule"] = f"{SOURCE}; {'week 1/month 1' if non_cumulative else 'cumulative'} basis" + (
+        f"; {SCOTTISH_PER_BAND_SOURCE}" if code.region == "scotland" and code.kind in (
+            "suffix", "K") else "")
     return PayLine("PAYE", "Income tax (PAYE)", "employee_tax", tax, trace=trace)

@@ -285,3 +285,49 @@ def fica(
         line("ER_MEDICARE", "Medicare (employer)", "employer_tax", medicare, med_formula,
              med_rule),
     ]
+
+
+def fica_difference(*, tax_year: str, wages_difference: Decimal, ytd_fica_wages: Decimal
+                    ) -> list[PayLine]:
+    """FICA on a change of wages already paid (a correction), at the true cumulative position:
+    ``ytd_fica_wages`` is every FICA wage paid this calendar year up to the correction, the
+    corrected paycheck included. Social Security is 6.2% of the change of the year's wages
+    under the wage base, Additional Medicare 0.9% of the change of the year's wages above its
+    threshold (Pub 15 section 9: the wage base and the 200,000 threshold are calendar-year
+    figures, not per paycheck), Medicare 1.45% of the change; each half up to the cent, either
+    sign (a decrease refunds what the year's wages no longer owe)."""
+    t = us_tables(tax_year)
+    source = PUB15.format(year=tax_year)
+    after = ytd_fica_wages + wages_difference
+    base, threshold = t.ss_wage_base, t.addl_medicare_threshold
+    ss_change = min(max(after, ZERO), base) - min(max(ytd_fica_wages, ZERO), base)
+    ss = half_up_cents(ss_change * t.ss_rate)
+    medicare = half_up_cents(wages_difference * t.medicare_rate)
+    addl_change = max(ZERO, after - threshold) - max(ZERO, ytd_fica_wages - threshold)
+    addl = half_up_cents(addl_change * t.addl_medicare_rate)
+    inputs = {"wages_difference": fmt(wages_difference),
+              "ytd_fica_wages": fmt(ytd_fica_wages)}
+    ss_formula = (f"{fmt_rate(t.ss_rate)} x (min({fmt(after)}, {fmt(base)}) - "
+                  f"min({fmt(ytd_fica_wages)}, {fmt(base)})) = {ss}")
+    med_formula = f"{fmt_rate(t.medicare_rate)} x {fmt(wages_difference)} = {medicare}"
+    addl_formula = (f"{fmt_rate(t.addl_medicare_rate)} x (wages above {fmt(threshold)}: "
+                    f"{fmt(max(ZERO, after - threshold))} after - "
+                    f"{fmt(max(ZERO, ytd_fica_wages - threshold))} before) = {addl}")
+    rule = (f"{source}; a correction's FICA at the year's true cumulative position "
+            f"(Social Security to the {fmt(base)} wage base, Additional Medicare above "
+            f"{fmt(threshold)})")
+
+    def line(code: str, desc: str, cat: str, amount: Decimal, formula: str) -> PayLine:
+        return PayLine(code, desc, cat, amount,  # type: ignore[arg-type]
+                       trace={"inputs": inputs, "formula": formula, "rule": rule})
+
+    return [
+        line("SS", "Social Security on the correction", "employee_tax", ss, ss_formula),
+        line("MEDICARE", "Medicare on the correction", "employee_tax", medicare, med_formula),
+        line("ADDL_MEDICARE", "Additional Medicare on the correction", "employee_tax", addl,
+             addl_formula),
+        line("ER_SS", "Social Security (employer) on the correction", "employer_tax", ss,
+             ss_formula),
+        line("ER_MEDICARE", "Medicare (employer) on the correction", "employer_tax", medicare,
+             med_formula),
+    ]
