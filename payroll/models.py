@@ -150,6 +150,13 @@ class PaySchedule(models.Model):
                                                blank=True, validators=[validate_paye_reference])
     employer_ein = models.CharField(_("employer EIN"), max_length=10, blank=True,
                                     validators=[validate_ein])
+    # UK Small Employer Relief (Class 1 NI of 45,000 or less in the last complete tax year):
+    # the employer recovers 103% of statutory family pay instead of 92%.
+    small_employer_relief = models.BooleanField(
+        _("qualifies for Small Employer Relief"), default=False,
+        help_text=_("UK: Class 1 National Insurance of 45,000 or less in the last complete "
+                    "tax year. Recover 103% of statutory maternity, paternity, adoption and "
+                    "shared parental pay instead of 92%."))
 
     class Meta:
         ordering = ["name"]

@@ -68,7 +68,9 @@ class PayItem:
     ``amount`` feeds fixed components, ``quantity`` (hours) and ``rate`` feed rate x hours, and
     ``rate`` overrides the component's percentage for percent-of-base components. ``trace``
     (optional) is merged into the line's trace: where an amount worked out outside the engine
-    comes from (e.g. the finalised payslips an arrears line corrects).
+    comes from (e.g. the finalised payslips an arrears line corrects). ``ytd_increments``
+    (optional) are added to the payslip's year-to-date accumulators (UK statutory pay: what was
+    paid and what the employer recovers, ``uk_ssp``, ``uk_smp_recovered``, ...).
     """
 
     component: PayComponent
@@ -76,6 +78,7 @@ class PayItem:
     quantity: Decimal | None = None
     rate: Decimal | None = None
     trace: dict[str, Any] | None = None
+    ytd_increments: tuple[tuple[str, Decimal], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
