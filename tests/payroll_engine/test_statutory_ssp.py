@@ -158,7 +158,7 @@ def test_no_earnings_and_no_contractual_pay_refuses_with_a_reason():
     result = statutory_pay([sick(date(2026, 11, 2), date(2026, 11, 6))],
                            period_end=date(2026, 11, 30), payments=[], employment=starter,
                            patterns=[])
-    assert result.lines == () and "no pay day before the sickness" in result.refused[0]
+    assert result.lines == () and "cannot be worked out" in result.refused[0]
 
 
 def test_no_ssp_after_employment_ends():
@@ -167,6 +167,24 @@ def test_no_ssp_after_employment_ends():
                            period_end=date(2026, 11, 30), payments=monthly("2000"),
                            employment=leaver, patterns=[])
     assert amounts(result) == [("SSP 2 \u2013 3 Nov (2 days)", D("49.30"))]
+
+
+def test_awe_is_not_guessed_when_the_relevant_periods_first_pay_day_is_missing():
+    # employed since 2024, but only October's pay day is on file (history before HROps)
+    awe = average_weekly_earnings([Payment(date(2026, 10, 25), D("2000"))],
+                                  ends_before=date(2026, 11, 2), inclusive=False,
+                                  employment=SALARIED, allow_contractual=True)
+    assert awe is None
+
+
+def test_employed_under_8_weeks_averages_the_earnings_since_hire():
+    recent = Employment(date(2026, 9, 21), None, "monthly")
+    # pay days 25 Sep and 25 Oct; hired Mon 21 Sep: 2,400 over 21 Sep - 25 Oct (35 days) x 7
+    awe = average_weekly_earnings([Payment(date(2026, 9, 25), D("400")),
+                                   Payment(date(2026, 10, 25), D("2000"))],
+                                  ends_before=date(2026, 11, 2), inclusive=False,
+                                  employment=recent, allow_contractual=True)
+    assert (awe.amount, awe.method) == (D("480"), "since hire")
 
 
 def test_weekly_paid_awe_is_eight_weeks_of_earnings_divided_by_8():

@@ -9,7 +9,7 @@ guide" and "Statutory Maternity Pay: employer guide", "Work out average weekly e
   weekly / fortnightly / four-weekly paid: divided by the number of weeks it covers (8 normally);
   monthly paid: divided by the number of months (SPM170400: odd days rounded to whole months),
   times 12, divided by 52;
-- no normal pay day at least 8 weeks earlier (employed for less than that): the earnings paid
+- no normal pay day at least 8 weeks earlier because employed for less than that: the earnings paid
   from the start of employment up to the later pay day, divided by its days, times 7;
 - no normal pay day yet (SSP only: a new starter who falls sick before being paid): the
   contractual earnings they would have been paid, per week (GOV.UK SSP calculator, "fell sick
@@ -85,6 +85,10 @@ def average_weekly_earnings(payments: list[Payment], *, ends_before: date, inclu
         return None
     last = normal[-1]
     earlier = [d for d in normal if d <= last - EIGHT_WEEKS]
+    if not earlier and employment.hire_date <= last - EIGHT_WEEKS:
+        # Employed long enough for a full relevant period, but its first pay day is not in
+        # the finalised payslips (history from before payroll ran here): not worked out.
+        return None
     if not earlier:
         start = employment.hire_date
         earnings = sum((p.amount for p in payments if start <= p.pay_date <= last), Decimal(0))

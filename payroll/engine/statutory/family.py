@@ -92,12 +92,16 @@ def _claim(kind: str, expected: date, absences: list[Absence], *, until: date,
                                   employment=employment, allow_contractual=False)
     lel = R.rates_on(qw_saturday).lower_earnings_limit
     basis["lower_earnings_limit"] = str(lel)
-    if awe is None or awe.amount < lel:
-        shown = "no earnings paid" if awe is None else f"average weekly earnings {awe.amount}"
+    if awe is None:
         return _refused(kind, start, awe, (
-            f"{name} not due: {shown} below the lower earnings limit {lel} (give the employee "
-            f"form SMP1 / SPP1 / SAP1 so they can claim Maternity Allowance or other support)"),
-            basis)
+            f"{name} not calculated: no finalised pay days for the relevant period ending "
+            f"{qw_saturday.isoformat()} (payroll history before HROps?): pay it as a one-off "
+            f"input"), basis)
+    if awe.amount < lel:
+        return _refused(kind, start, awe, (
+            f"{name} not due: average weekly earnings {awe.amount} below the lower earnings "
+            f"limit {lel} (give the employee form SMP1 / SPP1 / SAP1 so they can claim "
+            f"Maternity Allowance or other support)"), basis)
     total_weeks, earnings_weeks = WEEKS[kind]
     ninety = awe.amount * R.FAMILY_PERCENT
     limit_days = total_weeks * 7

@@ -105,8 +105,9 @@ def _series_claim(series: list[tuple[date, date]], *, payments: list[Payment],
              "working_week": "on file" if patterns_known else "none on file: Monday to Friday"}
     if awe is None:
         return Claim(SICKNESS, start, None, refused=(
-            "SSP not calculated: no pay day before the sickness and no contractual pay to "
-            "average (enter the SSP by hand)"), basis=basis)
+            "SSP not calculated: average weekly earnings cannot be worked out (no finalised "
+            "pay days in the relevant period before the sickness, and no contractual salary); "
+            "pay it as a one-off input"), basis=basis)
     eighty = awe.amount * R.SSP_PERCENT
     used = Fraction(0)
     days: list[EntitledDay] = []

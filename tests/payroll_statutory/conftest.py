@@ -1,0 +1,38 @@
+from datetime import date
+
+import pytest
+
+from payroll.services.periods import periods_generate
+from tests.factories.payroll_runs import UKMonthlyScheduleFactory
+from tests.payroll_runs.helpers import calculated_run, finalised_run
+from tests.payroll_statutory import provider
+
+
+@pytest.fixture(autouse=True)
+def absences(settings):
+    """The fake provider, empty: tests add to provider.ABSENCES / provider.WEEKS."""
+    settings.HROPS_ABSENCE_PROVIDER = "tests.payroll_statutory.provider.FakeAbsenceProvider"
+    provider.reset()
+    yield provider
+    provider.reset()
+
+
+@pytest.fixture
+def months(db, payroll_admin):
+    """UK monthly, calendar months, paid on the last day (Aug 2026 .. Jan 2027 generated)."""
+    schedule = UKMonthlyScheduleFactory(name="UK monthly (statutory)",
+                                        first_period_start=date(2026, 4, 1))
+    periods_generate(schedule=schedule, until=date(2027, 1, 31), acting_user=payroll_admin)
+    return schedule
+
+
+@pytest.fixture
+def month_run(months, payroll_admin, second_payroll_admin, django_capture_on_commit_callbacks):
+    """month_run(year, month, finalise=False) -> the regular run of that calendar month."""
+    def _run(year: int, month: int, *, finalise: bool = False):
+        number = months.periods.get(start_date=date(year, month, 1)).number
+        if finalise:
+            return finalised_run(months, number, payroll_admin, second_payroll_admin,
+                                 django_capture_on_commit_callbacks)
+        return calculated_run(months, number, payroll_admin, django_capture_on_commit_callbacks)
+    return _run
