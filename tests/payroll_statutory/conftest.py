@@ -36,3 +36,14 @@ def month_run(months, payroll_admin, second_payroll_admin, django_capture_on_com
                                  django_capture_on_commit_callbacks)
         return calculated_run(months, number, payroll_admin, django_capture_on_commit_callbacks)
     return _run
+
+
+@pytest.fixture
+def login(client):
+    """Sign a user in (with the authenticator staff roles require)."""
+    from tests.payroll_runs.helpers import login as force_login
+
+    def _login(user):
+        force_login(client, user)
+        return client
+    return _login
