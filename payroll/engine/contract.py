@@ -26,6 +26,7 @@ from payroll.engine.jurisdictions.us_federal import (
     supplemental_income_tax,
 )
 from payroll.engine.money import MoneyError, to_decimal
+from payroll.engine.statutory.rates import StatutoryRatesNotFound
 from payroll.engine.tax_years import (
     TaxYearNotFound,
     available_tax_years,
@@ -247,6 +248,10 @@ def calculate_item(item: Any) -> dict[str, Any]:
     """One contract item -> its result dict (raises InputError for bad input)."""
     if not isinstance(item, dict):
         raise InputError("item: must be a JSON object")
+    if item.get("calculation") == "statutory_pay":  # UK SSP / SMP / SPP / SAP / ShPP
+        from payroll.engine.statutory.contract import statutory_item
+
+        return statutory_item(item)
     jurisdiction = _choice(item, "jurisdiction", ("US", "UK"))
     lines, names = (_us(item), US_OUTPUT) if jurisdiction == "US" else (_uk(item), UK_OUTPUT)
     result: dict[str, Any] = {}
@@ -265,6 +270,8 @@ def _one(item: Any) -> tuple[dict[str, Any], bool]:
         return {"error": str(exc)}, False
     except TaxYearNotFound as exc:
         return {"error": f"tax_year: {exc}"}, False
+    except StatutoryRatesNotFound as exc:
+        return {"error": f"period_end: {exc}"}, False
 
 
 def run(text: str) -> tuple[str, int]:
