@@ -179,3 +179,24 @@ def test_queries_per_chunk_do_not_grow_with_people_on_sick_leave(
     # paid (one query), and the provider asked once per chunk for each of its two methods
     assert six == one
     assert [c[0] for c in absences.CALLS] == ["statutory_absences", "working_weeks"]
+
+
+def test_a_correction_reverses_and_repays_the_same_ssp_days(
+        absences, employee, month_run, payroll_admin, django_capture_on_commit_callbacks):
+    from payroll.services.runs import run_calculate, run_correction_create
+
+    for month in (8, 9, 10):
+        month_run(2026, month, finalise=True)
+    absences.ABSENCES[employee.pk] = [_sick(employee, date(2026, 11, 2), date(2026, 11, 13))]
+    november = month_run(2026, 11, finalise=True)
+    # when November is corrected (same data): SSP is reversed and paid again for the same
+    # days (the corrected run does not count as having paid them), a net change of nothing
+    fix = run_correction_create(original=november, employee_ids=[employee.pk],
+                                acting_user=payroll_admin, pay_date=date(2026, 12, 4))
+    with django_capture_on_commit_callbacks(execute=True):
+        run_calculate(run=fix, acting_user=payroll_admin)
+    payslip = Payslip.objects.get(run=fix, employee=employee)
+    ssp = [(ln.description, ln.amount) for ln in payslip.lines.filter(code="SSP")]
+    assert ssp == [("Reversal: SSP 2 \u2013 13 Nov (10 days)", Decimal("-246.50")),
+                   ("SSP 2 \u2013 13 Nov (10 days)", Decimal("246.50"))]
+    assert payslip.gross == Decimal("0.00")
