@@ -126,3 +126,9 @@ def test_smp_days_already_paid_are_skipped():
     result = pay([maternity()], payments=monthly("2000"), paid=paid)
     # 1 - 15 Nov at 90%: 15 x 415.38461535 / 7 = 890.1099 -> 890.11
     assert result.lines[0].amount == D("890.11")
+
+
+def test_no_ssp_for_days_of_a_maternity_pay_period():
+    sickness = Absence("sickness", date(2026, 11, 9), date(2026, 11, 20))
+    result = pay([maternity(), sickness], payments=monthly("2000"))
+    assert [ln.code for ln in result.lines] == ["SMP", "SMP"]

@@ -7,7 +7,7 @@ earnings it needs. See payroll/engine/README.md ("Statutory pay").
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from payroll.engine.statutory.family import family_awe_references, family_claims
@@ -16,6 +16,7 @@ from payroll.engine.statutory.ssp import ssp_awe_references, ssp_claims
 from payroll.engine.statutory.types import (
     CODES,
     KINDS,
+    MATERNITY,
     Absence,
     Claim,
     Employment,
@@ -36,6 +37,16 @@ class StatutoryResult:
     claims: tuple[Claim, ...]
 
 
+def _outside_maternity(ssp: list[Claim], family: list[Claim]) -> list[Claim]:
+    """No SSP during a maternity pay period (SSCBA 1992 Sch 11 para 2(h)): SMP days are not
+    also SSP days."""
+    mpp = {d.day for c in family if c.kind == MATERNITY for d in c.days}
+    if not mpp:
+        return ssp
+    return [replace(c, days=tuple(d for d in c.days if d.day not in mpp),
+                    basis={**c.basis, "not_in_maternity_pay_period": True}) for c in ssp]
+
+
 def awe_window(absences: list[Absence], until: date) -> tuple[date, date] | None:
     refs = ssp_awe_references(absences, until) + family_awe_references(absences)
     return (min(refs) - AWE_LOOKBACK, max(refs)) if refs else None
@@ -46,9 +57,10 @@ def statutory_pay(absences: list[Absence], *, period_end: date, payments: list[P
                   paid: frozenset[tuple[str, date]] = frozenset(),
                   unpaid: frozenset[date] = frozenset(),
                   small_employer: bool = False) -> StatutoryResult:
-    claims = ssp_claims(absences, until=period_end, payments=payments, employment=employment,
-                        patterns=patterns) + family_claims(
-        absences, until=period_end, payments=payments, employment=employment)
+    family = family_claims(absences, until=period_end, payments=payments, employment=employment)
+    claims = _outside_maternity(ssp_claims(
+        absences, until=period_end, payments=payments, employment=employment,
+        patterns=patterns), family) + family
     lines = statutory_lines(claims, period_end=period_end, paid=paid, unpaid=unpaid,
                             small_employer=small_employer)
     return StatutoryResult(tuple(lines), tuple(c.refused for c in claims if c.refused),

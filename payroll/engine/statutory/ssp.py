@@ -16,8 +16,9 @@ Rules (GOV.UK "Statutory Sick Pay (SSP): employer guide"; HMRC Statutory Payment
 - at most 28 weeks of SSP in a PIW or a linked series: each qualifying day paid uses
   1 / (qualifying days in its week) of a week;
 - none after the contract ends, none before it starts.
-Not implemented: SSP for days before 6 April 2026 (waiting days, lower earnings limit), the
-3-year limit on a linked series, exclusion during a maternity pay period.
+None during a maternity pay period (statutory_pay drops SMP days). Not implemented: SSP for
+days before 6 April 2026 (waiting days, lower earnings limit), the 3-year limit on a linked
+series.
 """
 
 from __future__ import annotations
