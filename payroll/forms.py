@@ -146,6 +146,7 @@ class TaxProfileForm(forms.ModelForm):
             "nonresident_alien", "marital_status", "allowances", "extra_withholding",
             "tax_code", "week1_month1", "ni_category", "starter_declaration",
             "is_director", "director_method", "director_appointed_on",
+            "student_loan_plan", "postgraduate_loan",
         ]
         widgets = {"director_appointed_on": forms.DateInput(attrs={"type": "date"})}
 

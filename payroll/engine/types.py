@@ -128,6 +128,9 @@ class UKTaxProfile:
     week1_month1: bool = False
     ni_category: str = "A"
     director: UKDirector | None = None  # None: not a director (NI per pay period)
+    # Student loan: "" (none) or plan_1 | plan_2 | plan_4 | plan_5; Postgraduate Loan besides.
+    student_loan_plan: str = ""
+    postgraduate_loan: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -122,7 +122,9 @@ def uk_director(profile: TaxProfile, *, pay_date: date, frequency: str, period_n
 def uk_tax(profile: TaxProfile, director: engine.UKDirector | None = None) -> engine.UKTaxProfile:
     return engine.UKTaxProfile(tax_code=profile.tax_code or "1257L",
                                week1_month1=profile.week1_month1,
-                               ni_category=profile.ni_category or "A", director=director)
+                               ni_category=profile.ni_category or "A", director=director,
+                               student_loan_plan=profile.student_loan_plan,
+                               postgraduate_loan=profile.postgraduate_loan)
 
 
 def tax_period_number(schedule, period, pay_date: date) -> int:
