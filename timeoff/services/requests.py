@@ -265,8 +265,8 @@ def request_cancel(*, request: LeaveRequest, acting_user, reason: str = "",
 
 
 @transaction.atomic
-def request_change(*, request: LeaveRequest, dates: Dates, acting_user, note: str = ""
-                   ) -> LeaveRequest:
+def request_change(*, request: LeaveRequest, dates: Dates, acting_user, note: str = "",
+                   today: date | None = None) -> LeaveRequest:
     """New dates for a request: the old one is cancelled (approved leave re-credited) and a new
     one waits for approval, so the ledger shows both steps."""
     old = _locked_request(request)
@@ -274,7 +274,8 @@ def request_change(*, request: LeaveRequest, dates: Dates, acting_user, note: st
         raise ValidationError(_("Only a pending or approved request can be changed."))
     if not access.can_request_for(acting_user, old.employee):
         raise PermissionDenied(_("You may change only your own requests."))
-    request_cancel(request=old, acting_user=acting_user, reason=_("Changed to new dates"))
+    request_cancel(request=old, acting_user=acting_user, reason=_("Changed to new dates"),
+                   today=today)
     return request_create(employee=old.employee, leave_type=old.leave_type, dates=dates,
                           note=note or old.note, acting_user=acting_user,
                           expected_week=old.expected_week)
