@@ -228,6 +228,7 @@ class LeaveRequest(models.Model):
     expected_week = models.DateField(_("expected week / matching date"), null=True, blank=True)
     fit_note = models.FileField(_("fit note"), upload_to="timeoff/fit-notes/%Y/", blank=True,
                                 max_length=255)
+    fit_note_content_type = models.CharField(max_length=100, blank=True)
     # The payroll deduction this request made (unpaid leave): payroll reads only UnpaidLeave.
     unpaid_leave = models.OneToOneField("payroll.UnpaidLeave", null=True, blank=True,
                                         on_delete=models.SET_NULL, related_name="leave_request")

@@ -3,8 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from timeoff.services.ledger import entry_post
 from tests.factories.timeoff import LeavePolicyFactory, leave_type
+from timeoff.services.ledger import entry_post
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_record
 from employees.access import is_self
 from employees.models import Employee
-from hrops.uploads import validate_upload
+from hrops.uploads import safe_file_name, validate_upload
 from timeoff import access
 from timeoff.models import Category, LeaveRequest, LeaveType
 from timeoff.services import notices
@@ -70,11 +70,12 @@ def fit_note_attach(*, request: LeaveRequest, upload: UploadedFile, acting_user)
         raise ValidationError(_("Fit notes belong to sickness."))
     if not access.can_record_sickness(acting_user, request.employee):
         raise PermissionDenied(_("You may not add a fit note here."))
-    validate_upload(upload, kinds=("pdf", "png", "jpeg"))
+    content_type = validate_upload(upload, kinds=("pdf", "png", "jpeg"))
     request = LeaveRequest.objects.select_for_update().get(pk=request.pk)
     old = request.fit_note.name
-    request.fit_note.save(upload.name, upload, save=False)
-    request.save(update_fields=["fit_note"])
+    request.fit_note.save(safe_file_name(upload.name, "fit-note"), upload, save=False)
+    request.fit_note_content_type = content_type
+    request.save(update_fields=["fit_note", "fit_note_content_type"])
     audit_record(actor=acting_user, action="update", obj=request,
                  employee_id=request.employee_id, note="fit note",
                  changes={"fit_note": [old or None, request.fit_note.name]})
