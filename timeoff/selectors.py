@@ -121,6 +121,10 @@ class MonthCalendar:
     truncated: bool
 
     @property
+    def holiday_list(self) -> list[date]:
+        return sorted(self.holidays)
+
+    @property
     def previous(self) -> date:
         return (self.first - timedelta(days=1)).replace(day=1)
 
