@@ -15,11 +15,13 @@ from timeoff.views.portal import (
     request_preview,
     sickness_self,
 )
+from timeoff.views.reports import report_export, report_page
 from timeoff.views.setup import policy_edit, setup, type_edit
 
 __all__ = [
     "approvals", "delegations", "employee_adjust", "employee_leave", "employee_pattern",
     "employee_sickness", "fit_note_download", "fit_note_upload", "ical_feed", "ical_reset",
-    "my_leave", "policy_edit", "request_cancel", "request_decide", "request_new",
+    "my_leave", "policy_edit", "report_export", "report_page", "request_cancel",
+    "request_decide", "request_new",
     "request_preview", "setup", "sickness_self", "team_calendar", "type_edit",
 ]
