@@ -217,6 +217,8 @@ PERMISSIONS: dict[str, str] = {
     "timeoff:reports": "a f f o o f",
     "timeoff:report_export": "a f f n n f",
     "timeoff:setup": "a f f f o f",
+    "timeoff:opening_balances": "a f f f o f",
+    "timeoff:opening_template": "a f f f o f",
     "timeoff:type_create": "a f f f o f",
     "timeoff:type_edit": "a f f f n f",
     "timeoff:policy_create": "a f f f o f",

@@ -71,3 +71,30 @@ def test_hr_exports_and_others_cannot(client, org, hr_staff, holiday):
         enrol_totp(user)
     client.force_login(user)
     assert client.get(reverse("timeoff:reports")).status_code == 403
+
+
+def test_opening_balances_dry_run_then_post(client, org, hr_admin, holiday):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from timeoff.services.ledger import balance
+
+    enrol_totp(hr_admin)
+    client.force_login(hr_admin)
+    good = (f"employee_number,leave_type,amount,effective_date,reason\r\n"
+            f"{org.report.employee_number},Holiday,12.5,2026-01-01,Old system\r\n").encode()
+    bad = good + b"NOPE,Holiday,x,2026-13-01,\r\n"
+    url = reverse("timeoff:opening_balances")
+    # a file with a bad row posts nothing and names each problem
+    response = client.post(url, {"file": SimpleUploadedFile("o.csv", bad), "commit": "1"})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Row 3, employee_number" in body and "Row 3, amount" in body and \
+        "Row 3, effective_date" in body
+    assert balance(org.report, holiday, date(2026, 1, 1)) == 0
+    # the dry run posts nothing either
+    client.post(url, {"file": SimpleUploadedFile("o.csv", good)})
+    assert balance(org.report, holiday, date(2026, 1, 1)) == 0
+    client.post(url, {"file": SimpleUploadedFile("o.csv", good), "commit": "1"})
+    assert balance(org.report, holiday, date(2026, 1, 1)) == D("12.5")
+    template = client.get(reverse("timeoff:opening_template", args=["xlsx"]))
+    assert template.content[:2] == b"PK"
