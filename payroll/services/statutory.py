@@ -97,14 +97,25 @@ def _payments(windows: dict[int, tuple[date, date]], exclude: set[int]
 
 def _paid_days(employee_ids: list[int], since: date, exclude: set[int]
                ) -> dict[int, frozenset[tuple[str, date]]]:
-    """Statutory days finalised payslips paid (their lines' traces): one query."""
-    paid: dict[int, set[tuple[str, date]]] = defaultdict(set)
+    """Statutory days finalised payslips paid (their lines' traces): one query. Of a run and
+    its corrections only the latest payslip of each employee counts (a correction reverses the
+    original's lines, whose reversal names no days, and pays again what is due), as for retro
+    pay: days a correction took back are due again."""
     rows = PayslipLine.objects.filter(
         payslip__employee_id__in=employee_ids, payslip__run__status__in=PayRun.FROZEN,
-        payslip__run__pay_date__gte=since, code__in=list(REASONS), amount__gt=0,
+        payslip__run__pay_date__gte=since, code__in=list(REASONS),
     ).exclude(payslip__run_id__in=exclude).values_list(
-        "payslip__employee_id", "trace").order_by()
-    for employee_id, trace in rows:
+        "payslip__employee_id", "payslip__run_id", "payslip__run__corrects_id",
+        "payslip__run__pay_date", "payslip_id", "trace").order_by()
+    latest: dict[tuple[int, int], tuple] = {}
+    for employee_id, run_id, corrects_id, pay_date, payslip_id, _trace in rows:
+        key = (employee_id, corrects_id or run_id)
+        latest[key] = max(latest.get(key, (pay_date, payslip_id)), (pay_date, payslip_id))
+    in_force = {payslip_id for _day, payslip_id in latest.values()}
+    paid: dict[int, set[tuple[str, date]]] = defaultdict(set)
+    for employee_id, _run, _corrects, _day, payslip_id, trace in rows:
+        if payslip_id not in in_force:
+            continue
         inputs = trace.get("inputs", {})
         for day in inputs.get("days", ()):
             paid[employee_id].add((inputs.get("kind", ""), date.fromisoformat(day)))

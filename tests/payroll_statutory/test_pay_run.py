@@ -200,3 +200,35 @@ def test_a_correction_reverses_and_repays_the_same_ssp_days(
     assert ssp == [("Reversal: SSP 2 \u2013 13 Nov (10 days)", Decimal("-246.50")),
                    ("SSP 2 \u2013 13 Nov (10 days)", Decimal("246.50"))]
     assert payslip.gross == Decimal("0.00")
+
+
+def test_days_a_correction_took_back_are_due_again(
+        absences, employee, month_run, payroll_admin, second_payroll_admin,
+        django_capture_on_commit_callbacks):
+    from payroll.services.runs import (
+        run_approve,
+        run_calculate,
+        run_correction_create,
+        run_finalise,
+    )
+
+    for month in (8, 9, 10):
+        month_run(2026, month, finalise=True)
+    sickness = [_sick(employee, date(2026, 11, 2), date(2026, 11, 13))]
+    absences.ABSENCES[employee.pk] = sickness
+    november = month_run(2026, 11, finalise=True)
+    # given the sickness was withdrawn and November corrected: the SSP is reversed
+    absences.ABSENCES.clear()
+    fix = run_correction_create(original=november, employee_ids=[employee.pk],
+                                acting_user=payroll_admin, pay_date=date(2026, 12, 4))
+    with django_capture_on_commit_callbacks(execute=True):
+        run_calculate(run=fix, acting_user=payroll_admin)
+    assert [ln.amount for ln in Payslip.objects.get(run=fix, employee=employee).lines.filter(
+        code="SSP")] == [Decimal("-246.50")]
+    run_approve(run=fix, acting_user=second_payroll_admin)
+    run_finalise(run=fix, acting_user=second_payroll_admin)
+    # when it is recorded again, December pays those days (the correction took them back)
+    absences.ABSENCES[employee.pk] = sickness
+    december = month_run(2026, 12)
+    assert _statutory_lines(december, employee)[1] == [
+        ("SSP", "SSP 2 – 13 Nov (10 days)", Decimal("246.50"))]
