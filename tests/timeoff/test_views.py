@@ -206,3 +206,14 @@ def test_hourly_accrual_needs_an_hourly_type(client, hr_admin, holiday):
         "annual_amount": "0", "per_hour_rate": "0.1207", "year_start_month": 4})
     assert response.status_code == 400 and b"needs a leave type counted in hours" in \
         response.content
+
+
+def test_the_employee_self_certifies_on_the_page(client, funded):
+    _login(client, funded.users["employee"])
+    response = client.post(reverse("timeoff:sickness_self"), {
+        "sick-first_day": "2026-03-02", "sick-last_day": "2026-03-03"})
+    assert response.status_code == 302
+    assert LeaveRequest.objects.get(employee=funded.report).self_certified
+    too_long = client.post(reverse("timeoff:sickness_self"), {
+        "sick-first_day": "2026-04-01", "sick-last_day": "2026-04-10"})
+    assert too_long.status_code == 400 and b"up to 7 days" in too_long.content
