@@ -111,6 +111,18 @@ class CalendarRow:
     employee: Employee
     cells: list[str] = field(default_factory=list)  # per day: "" or a label
 
+    @property
+    def spans(self) -> list[tuple[str, int]]:
+        """Consecutive days with the same label as one (label, days) cell: a month of 200
+        people is a few hundred table cells, not 6,000 (template rendering is the cost)."""
+        spans: list[tuple[str, int]] = []
+        for cell in self.cells:
+            if spans and spans[-1][0] == cell:
+                spans[-1] = (cell, spans[-1][1] + 1)
+            else:
+                spans.append((cell, 1))
+        return spans
+
 
 @dataclass
 class MonthCalendar:
