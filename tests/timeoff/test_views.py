@@ -217,3 +217,20 @@ def test_the_employee_self_certifies_on_the_page(client, funded):
     too_long = client.post(reverse("timeoff:sickness_self"), {
         "sick-first_day": "2026-04-01", "sick-last_day": "2026-04-10"})
     assert too_long.status_code == 400 and b"up to 7 days" in too_long.content
+
+
+def test_the_calendar_pages_people(client, funded, holiday, hr_staff, monkeypatch):
+    from timeoff import selectors
+
+    _approved(funded, holiday)
+    sick = EmployeeFactory(legal_last_name="Zzz")
+    from timeoff.services.sickness import sickness_record
+
+    sickness_record(employee=sick, first_day=date(2026, 3, 2), last_day=date(2026, 3, 3),
+                    acting_user=hr_staff)
+    monkeypatch.setattr(selectors, "CALENDAR_ROWS", 1)
+    _login(client, hr_staff)
+    first = client.get(reverse("timeoff:calendar"), MAR).content.decode()
+    assert "More people" in first and "Zzz" not in first
+    second = client.get(reverse("timeoff:calendar"), {**MAR, "page": 1}).content.decode()
+    assert "Zzz" in second and "Previous people" in second

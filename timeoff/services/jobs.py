@@ -167,8 +167,9 @@ def _insert(rows: list[LedgerEntry], note: str) -> int:
         before = mine.count()
         LedgerEntry.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
         count = mine.count() - before
-        audit_record(actor=None, action="create", obj=rows[0].policy, note=note,
-                     changes={"entries": [None, count]}, source="job")
+        if count:  # a re-run that posts nothing leaves no trace either
+            audit_record(actor=None, action="create", obj=rows[0].policy, note=note,
+                         changes={"entries": [None, count]}, source="job")
     return count
 
 
