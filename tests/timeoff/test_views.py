@@ -234,3 +234,17 @@ def test_the_calendar_pages_people(client, funded, holiday, hr_staff, monkeypatc
     assert "More people" in first and "Zzz" not in first
     second = client.get(reverse("timeoff:calendar"), {**MAR, "page": 1}).content.decode()
     assert "Zzz" in second and "Previous people" in second
+
+
+def test_a_manager_delegates_to_a_peer(client, funded, holiday):
+    _login(client, funded.users["manager"])
+    page = client.get(reverse("timeoff:delegations")).content.decode()
+    assert funded.peer.display_name in page  # the manager's peer (same boss)
+    response = client.post(reverse("timeoff:delegations"), {
+        "delegate": funded.peer.pk, "first_day": "2020-01-01", "last_day": "2099-01-01"})
+    assert response.status_code == 302
+    request = request_create(employee=funded.report, leave_type=holiday,
+                             dates=Dates(date(2026, 3, 9), date(2026, 3, 9)),
+                             acting_user=funded.users["employee"])
+    _login(client, funded.users["other"])
+    assert f'id="request-{request.pk}"' in client.get(reverse("timeoff:approvals")).content.decode()
