@@ -14,9 +14,11 @@ from timeoff.models import Category, LeavePolicy, LeaveRequest, LeaveType, Metho
 from timeoff.services.jobs import accrual_post
 from timeoff.services.requests import Dates, request_approve, request_create
 from timeoff.services.sickness import sickness_record
+from timeoff.standard import standard_types_ensure
 
 
 def _policies() -> None:
+    standard_types_ensure(LeaveType)
     holiday = LeaveType.objects.get(name="Holiday")
     pto = LeaveType.objects.get(name="PTO")
     LeavePolicy.objects.get_or_create(name="UK statutory holiday", defaults={

@@ -131,3 +131,4 @@ class MonthForm(forms.Form):
     month = forms.RegexField(regex=r"^\d{4}-\d{2}$", required=False)
     department = forms.IntegerField(required=False)
     location = forms.IntegerField(required=False)
+    page = forms.IntegerField(required=False, min_value=0, max_value=10_000)

@@ -2,13 +2,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.navigation import NavItem
-from employees.selectors import employee_for_user
+from accounts.roles import Role, has_role, is_staff_member
 
 
 def nav_items(user) -> list[NavItem]:
-    """Everyone with an employee record, or HR: "Time off" (own leave, approvals, calendar)."""
-    from accounts.roles import is_staff_member
-
-    if employee_for_user(user) is None and not is_staff_member(user):
-        return []
-    return [NavItem(_("Time off"), reverse("timeoff:calendar"), "timeoff")]
+    """Everyone with a role: "Time off" (own leave, approvals, who's out). Decided by roles
+    (already loaded for the menu), so the menu adds no query."""
+    if is_staff_member(user) or has_role(user, Role.EMPLOYEE, Role.MANAGER):
+        return [NavItem(_("Time off"), reverse("timeoff:calendar"), "timeoff")]
+    return []

@@ -19,7 +19,7 @@ from timeoff.models import Category, LeaveRequest, LeaveType
 from timeoff.services.ledger import balances, pending_cost
 
 OPEN = (LeaveRequest.Status.PENDING, LeaveRequest.Status.APPROVED)
-CALENDAR_ROWS = 200
+CALENDAR_ROWS = 50  # people a page: a month grid a manager can read, and a fast page
 
 
 def tracked_types() -> list[LeaveType]:
@@ -111,6 +111,18 @@ class CalendarRow:
     employee: Employee
     cells: list[str] = field(default_factory=list)  # per day: "" or a label
 
+    @property
+    def spans(self) -> list[tuple[str, int]]:
+        """Consecutive days with the same label as one (label, days) cell: a month of 200
+        people is a few hundred table cells, not 6,000 (template rendering is the cost)."""
+        spans: list[tuple[str, int]] = []
+        for cell in self.cells:
+            if spans and spans[-1][0] == cell:
+                spans[-1] = (cell, spans[-1][1] + 1)
+            else:
+                spans.append((cell, 1))
+        return spans
+
 
 @dataclass
 class MonthCalendar:
@@ -118,7 +130,8 @@ class MonthCalendar:
     days: list[date]
     holidays: set[date]
     rows: list[CalendarRow]
-    truncated: bool
+    has_next: bool
+    page: int = 0
 
     @property
     def holiday_list(self) -> list[date]:
@@ -153,7 +166,9 @@ def _team_scope(viewer) -> tuple[QuerySet[Employee] | None, bool]:
 
 
 def month_calendar(viewer, first: date, *, department_id: int | None = None,
-                   location_id: int | None = None) -> MonthCalendar | None:
+                   location_id: int | None = None, page: int = 0) -> MonthCalendar | None:
+    """The people of the viewer's scope who are away in the month, by name, CALENDAR_ROWS a
+    page: two queries (the page of people, their requests) whatever the headcount."""
     people, show_types = _team_scope(viewer)
     if people is None:
         return None
@@ -163,30 +178,32 @@ def month_calendar(viewer, first: date, *, department_id: int | None = None,
         people = people.filter(location_id=location_id)
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    requests = list(LeaveRequest.objects.filter(
-        employee__in=people.values("pk"), status__in=OPEN, first_day__lte=last,
-        last_day__gte=first).select_related("employee", "leave_type")
-        .order_by("employee__legal_last_name", "employee_id", "first_day")[:CALENDAR_ROWS * 8])
-    rows: dict[int, CalendarRow] = {}
-    for req in requests:
-        row = rows.get(req.employee_id)
-        if row is None:
-            if len(rows) >= CALENDAR_ROWS:
-                continue
-            row = rows[req.employee_id] = CalendarRow(req.employee, [""] * len(days))
-        label = _label(viewer, req, show_types)
-        for n, day in enumerate(days):
-            if req.first_day <= day <= req.last_day:
-                row.cells[n] = label
+    in_month = Q(status__in=OPEN, first_day__lte=last, last_day__gte=first)
+    away = LeaveRequest.objects.filter(in_month).values("employee_id")
+    offset = page * CALENDAR_ROWS
+    page_people = list(people.filter(pk__in=away).order_by(
+        "legal_last_name", "legal_first_name", "pk").only(
+        "pk", "user_id", "legal_first_name", "legal_last_name", "preferred_name")[
+        offset:offset + CALENDAR_ROWS + 1])
+    more = len(page_people) > CALENDAR_ROWS
+    rows = {p.pk: CalendarRow(p, [""] * len(days)) for p in page_people[:CALENDAR_ROWS]}
+    for req in LeaveRequest.objects.filter(in_month, employee_id__in=list(rows)).select_related(
+            "leave_type").only("employee_id", "first_day", "last_day", "status",
+                               "leave_type__name").order_by("first_day", "pk"):
+        row = rows[req.employee_id]
+        label = _label(viewer, req, row.employee, show_types)
+        lo = (max(req.first_day, first) - first).days
+        hi = (min(req.last_day, last) - first).days
+        row.cells[lo:hi + 1] = [label] * (hi - lo + 1)
     me = employee_for_user(viewer)
     country = me.work_country if me else "GB"
     holidays = public_holidays(country, [first.year])
     return MonthCalendar(first, days, {d for d in days if d in holidays}, list(rows.values()),
-                         len(requests) >= CALENDAR_ROWS * 8)
+                         more, page)
 
 
-def _label(viewer, req: LeaveRequest, show_types: bool) -> str:
-    text = req.leave_type.name if show_types or is_self(viewer, req.employee) else _("Away")
+def _label(viewer, req: LeaveRequest, employee: Employee, show_types: bool) -> str:
+    text = req.leave_type.name if show_types or is_self(viewer, employee) else _("Away")
     if req.status == LeaveRequest.Status.PENDING:
         return _("%(label)s (pending)") % {"label": text}
     return text

@@ -22,6 +22,7 @@ urlpatterns = [
     path("employees/<int:pk>/", views.employee_leave, name="employee_leave"),
     path("employees/<int:pk>/adjust/", views.employee_adjust, name="employee_adjust"),
     path("employees/<int:pk>/pattern/", views.employee_pattern, name="employee_pattern"),
+    path("employees/<int:pk>/payout/", views.payout, name="payout"),
     path("employees/<int:pk>/sickness/", views.employee_sickness, name="employee_sickness"),
     path("reports/", views.report_page, name="reports"),
     path("reports/<str:kind>.<str:fmt>", views.report_export, name="report_export"),

@@ -214,6 +214,7 @@ PERMISSIONS: dict[str, str] = {
     "timeoff:employee_adjust": "a m m m m m",
     "timeoff:employee_pattern": "a m m m m m",
     "timeoff:employee_sickness": "a n o o o f",
+    "timeoff:payout": "a f f f f o",
     "timeoff:reports": "a f f o o f",
     "timeoff:report_export": "a f f n n f",
     "timeoff:setup": "a f f f o f",

@@ -4,7 +4,22 @@ from decimal import Decimal
 import pytest
 
 from tests.factories.timeoff import LeavePolicyFactory, leave_type
+from timeoff.models import LeaveType
 from timeoff.services.ledger import entry_post
+from timeoff.standard import standard_types_ensure
+
+
+@pytest.fixture(autouse=True)
+def _standard_types(request):
+    """The data migration's leave types, again: a transactional test's flush removes them."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None and "db" not in request.fixturenames:
+        return
+    if marker and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+    else:
+        request.getfixturevalue("db")
+    standard_types_ensure(LeaveType)
 
 
 @pytest.fixture

@@ -108,3 +108,25 @@ def test_year_end_carries_over_up_to_the_limit_and_expires_only_unused(org, holi
     assert kinds == [("accrual", D("25.000")), ("expiry", D("-5.000")),
                      ("carry_over", D("3.000")), ("accrual", D("25.000")),
                      ("expiry", D("-2.000"))]
+
+
+def test_irregular_hours_accrue_12_07_percent_of_finalised_hours():
+    from tests.factories.payroll_outputs import finalised_run
+    from tests.factories.timeoff import leave_type
+
+    # given: 100 hours paid on a finalised November payslip, and one person on a contract
+    # policy that wins by priority (so no hourly accrual for them)
+    pto = leave_type("holiday", "hours")
+    casual = EmployeeFactory(employment_type="temporary")
+    salaried = EmployeeFactory()
+    LeavePolicyFactory(leave_type=pto, method="front_loaded", annual_amount=D("0"),
+                       priority=1, employment_types=["full_time"])
+    LeavePolicyFactory(leave_type=pto, method="irregular", annual_amount=D("0"), priority=2)
+    hours = (("HOURS", "Hours", "earning", "100", "15.000000", "1500.00"),)
+    finalised_run([casual, salaried], lines=hours)
+    # when the job runs twice
+    accrual_post(employee_ids=[casual.pk, salaried.pk], on=date(2026, 12, 1))
+    accrual_post(employee_ids=[casual.pk, salaried.pk], on=date(2026, 12, 2))
+    # then 12.07% of 100 h = 12.07 h, once; nothing for the front-loaded person
+    assert balance(casual, pto, date(2026, 12, 1)) == D("12.07")
+    assert not LedgerEntry.objects.filter(employee=salaried).exists()

@@ -85,3 +85,22 @@ def test_working_weeks_follow_the_patterns(org, hr_admin):
         (frozenset({0, 1, 2, 3, 4}), org.report.hire_date),
         (frozenset({0, 1, 2}), date(2025, 6, 2))]
     assert [w.weekdays for w in weeks[org.peer.pk]] == [frozenset({0, 1, 2, 3, 4})]
+
+
+def test_sickness_raises_a_return_to_work_task_for_the_manager(org, hr_admin):
+    from lifecycle.models import Task
+    from lifecycle.services.checklists import task_complete
+
+    # given: Mon 2 .. Fri 6 March; back on Monday 9 March
+    sickness_record(employee=org.report, first_day=date(2026, 3, 2), last_day=date(2026, 3, 6),
+                    acting_user=hr_admin)
+    (task,) = Task.objects.filter(checklist__employee=org.report)
+    assert task.assignee_user == org.users["manager"] and task.due_date == date(2026, 3, 9)
+    task_complete(acting_user=org.users["manager"], task=task)
+    # a second sickness reopens the same checklist with a new task
+    sickness_record(employee=org.report, first_day=date(2026, 4, 7), last_day=date(2026, 4, 7),
+                    acting_user=hr_admin)
+    tasks = Task.objects.filter(checklist__employee=org.report).order_by("due_date")
+    assert [t.status for t in tasks] == ["done", "open"]
+    assert tasks[0].checklist_id == tasks[1].checklist_id
+    assert tasks[1].checklist.status == "open"

@@ -206,3 +206,45 @@ def test_hourly_accrual_needs_an_hourly_type(client, hr_admin, holiday):
         "annual_amount": "0", "per_hour_rate": "0.1207", "year_start_month": 4})
     assert response.status_code == 400 and b"needs a leave type counted in hours" in \
         response.content
+
+
+def test_the_employee_self_certifies_on_the_page(client, funded):
+    _login(client, funded.users["employee"])
+    response = client.post(reverse("timeoff:sickness_self"), {
+        "sick-first_day": "2026-03-02", "sick-last_day": "2026-03-03"})
+    assert response.status_code == 302
+    assert LeaveRequest.objects.get(employee=funded.report).self_certified
+    too_long = client.post(reverse("timeoff:sickness_self"), {
+        "sick-first_day": "2026-04-01", "sick-last_day": "2026-04-10"})
+    assert too_long.status_code == 400 and b"up to 7 days" in too_long.content
+
+
+def test_the_calendar_pages_people(client, funded, holiday, hr_staff, monkeypatch):
+    from timeoff import selectors
+
+    _approved(funded, holiday)
+    sick = EmployeeFactory(legal_last_name="Zzz")
+    from timeoff.services.sickness import sickness_record
+
+    sickness_record(employee=sick, first_day=date(2026, 3, 2), last_day=date(2026, 3, 3),
+                    acting_user=hr_staff)
+    monkeypatch.setattr(selectors, "CALENDAR_ROWS", 1)
+    _login(client, hr_staff)
+    first = client.get(reverse("timeoff:calendar"), MAR).content.decode()
+    assert "More people" in first and "Zzz" not in first
+    second = client.get(reverse("timeoff:calendar"), {**MAR, "page": 1}).content.decode()
+    assert "Zzz" in second and "Previous people" in second
+
+
+def test_a_manager_delegates_to_a_peer(client, funded, holiday):
+    _login(client, funded.users["manager"])
+    page = client.get(reverse("timeoff:delegations")).content.decode()
+    assert funded.peer.display_name in page  # the manager's peer (same boss)
+    response = client.post(reverse("timeoff:delegations"), {
+        "delegate": funded.peer.pk, "first_day": "2020-01-01", "last_day": "2099-01-01"})
+    assert response.status_code == 302
+    request = request_create(employee=funded.report, leave_type=holiday,
+                             dates=Dates(date(2026, 3, 9), date(2026, 3, 9)),
+                             acting_user=funded.users["employee"])
+    _login(client, funded.users["other"])
+    assert f'id="request-{request.pk}"' in client.get(reverse("timeoff:approvals")).content.decode()

@@ -19,7 +19,7 @@ from delivery.models import DeliveryItem
 from delivery.services import delivery_enqueue_many
 from employees.models import Employee
 from lifecycle.services.checklists import conditions_match
-from timeoff.entitlement import leave_year, monthly_share
+from timeoff.entitlement import IRREGULAR_RATE, leave_year, monthly_share, per_hour_accrual
 from timeoff.models import EntryKind, LeavePolicy, LedgerEntry, Method
 from timeoff.services.ledger import ZERO
 from timeoff.services.patterns import patterns_for
@@ -28,6 +28,10 @@ from timeoff.services.policies import active_policies, facts_of, year_entitlemen
 ACCRUAL_KIND = "timeoff.accrual_chunk"
 CHUNK = 1000
 JOB_METHODS = (Method.FRONT_LOADED, Method.MONTHLY, Method.UK_STATUTORY)
+HOUR_METHODS = (Method.PER_HOUR, Method.IRREGULAR)
+# Hours worked: the HOURS and OVERTIME lines of finalised payslips whose period ended lately.
+HOURS_CODES = ("HOURS", "OVERTIME")
+HOURS_WINDOW = timedelta(days=62)
 EMPLOYEE_FIELDS = ("id", "department_id", "location_id", "employment_type", "work_country",
                    "fte", "hire_date", "termination_date")
 # The year end is worked for a month after it, so a missed day catches up.
@@ -86,18 +90,59 @@ def _due(policy: LeavePolicy, employee, pattern, on: date) -> tuple[str, date, D
 
 def accrual_post(*, employee_ids: Iterable[int], on: date) -> int:
     """Post what is due on `on` to these people; returns the number of new entries."""
-    policies = [p for p in active_policies() if p.method in JOB_METHODS
-                and p.leave_type.tracks_balance]
-    if not policies:
-        return 0
+    every = [p for p in active_policies() if p.leave_type.tracks_balance]
+    policies = [p for p in every if p.method in JOB_METHODS]
+    hourly = [p for p in every if p.method in HOUR_METHODS]
     people = list(Employee.objects.filter(pk__in=list(employee_ids)).only(*EMPLOYEE_FIELDS))
+    # Each person's policy is chosen among all of a type's policies (priority), then posted by
+    # the part of the job its method belongs to.
+    posted = _hours_post(people, every, hourly, on) if hourly else 0
+    if not policies:
+        return posted
+    return posted + _periodic_post(people, every, policies, on)
+
+
+def _hours_rows(employee_ids: list[int], on: date) -> list[tuple[int, int, date, Decimal]]:
+    """(employee, payslip, period end, hours) from finalised payslips of the window."""
+    from payroll.models import FROZEN_STATUSES, PayslipLine
+
+    rows = PayslipLine.objects.filter(
+        payslip__employee_id__in=employee_ids, payslip__run__status__in=FROZEN_STATUSES,
+        payslip__run__period__end_date__gt=on - HOURS_WINDOW,
+        payslip__run__period__end_date__lte=on, code__in=HOURS_CODES,
+    ).values("payslip__employee_id", "payslip_id", "payslip__run__period__end_date").annotate(
+        hours=Sum("quantity"))
+    return [(r["payslip__employee_id"], r["payslip_id"], r["payslip__run__period__end_date"],
+             r["hours"] or ZERO) for r in rows]
+
+
+def _hours_post(people: list, every: list[LeavePolicy], policies: list[LeavePolicy],
+                on: date) -> int:
+    """12.07% (reg 15B) or the policy's PTO rate of the hours each finalised payslip paid."""
+    by_pk = {p.pk: p for p in people}
+    rows = []
+    for employee_id, payslip_id, end, hours in _hours_rows(list(by_pk), on):
+        for type_id in sorted({p.leave_type_id for p in policies}):
+            policy = _policy_of(by_pk[employee_id], every, type_id)
+            if policy is None or policy.method not in HOUR_METHODS or hours <= 0:
+                continue
+            rate = IRREGULAR_RATE if policy.method == Method.IRREGULAR else policy.per_hour_rate
+            rows.append(LedgerEntry(
+                employee_id=employee_id, leave_type_id=type_id, policy=policy,
+                kind=EntryKind.ACCRUAL, amount=per_hour_accrual(hours, rate), effective_date=end,
+                period=f"hours:{payslip_id}", reason=f"{policy.name}: {hours} hours worked"))
+    return _insert(rows, f"hours accrual {on}")
+
+
+def _periodic_post(people: list, every: list[LeavePolicy], policies: list[LeavePolicy],
+                   on: date) -> int:
     pattern_of = patterns_for(people)
     type_ids = sorted({p.leave_type_id for p in policies})
     rows = []
     for employee in people:
         for type_id in type_ids:
-            policy = _policy_of(employee, policies, type_id)
-            if policy is None:
+            policy = _policy_of(employee, every, type_id)
+            if policy is None or policy.method not in JOB_METHODS:
                 continue
             pattern = pattern_of[employee.pk](on)
             due = _due(policy, employee, pattern, on)
@@ -122,8 +167,9 @@ def _insert(rows: list[LedgerEntry], note: str) -> int:
         before = mine.count()
         LedgerEntry.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
         count = mine.count() - before
-        audit_record(actor=None, action="create", obj=rows[0].policy, note=note,
-                     changes={"entries": [None, count]}, source="job")
+        if count:  # a re-run that posts nothing leaves no trace either
+            audit_record(actor=None, action="create", obj=rows[0].policy, note=note,
+                         changes={"entries": [None, count]}, source="job")
     return count
 
 

@@ -3,7 +3,7 @@
 The Statutory Sick Pay (Medical Evidence) Regulations 1985, reg. 2). Recorded sickness is
 approved at once (there is nothing to approve) and is what payroll's SSP reads."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -15,12 +15,14 @@ from audit.services import audit_record
 from employees.access import is_self
 from employees.models import Employee
 from hrops.uploads import safe_file_name, validate_upload
+from lifecycle.services.followups import followup_task_add
 from timeoff import access
 from timeoff.models import Category, LeaveRequest, LeaveType
 from timeoff.services import notices
 from timeoff.services.requests import Dates, _approve_effects, _audit, _lock, _validate_new
 
 SELF_CERT_DAYS = 7
+RTW_CHECKLIST = "Return to work"
 
 
 def sick_type() -> LeaveType:
@@ -59,8 +61,22 @@ def sickness_record(*, employee: Employee, first_day: date, last_day: date, acti
         decided_at=timezone.now())
     _approve_effects(request, acting_user)
     _audit(request, acting_user, "create", {})
+    _return_to_work(request, acting_user)
     notices.enqueue(request, "approved" if not own else "requested")
     return request
+
+
+def _return_to_work(request: LeaveRequest, acting_user) -> None:
+    """A return-to-work conversation with the manager, due the first working day back."""
+    back = request.last_day + timedelta(days=1)
+    while back.weekday() > 4:
+        back += timedelta(days=1)
+    followup_task_add(
+        acting_user=acting_user, employee=request.employee, checklist_name=RTW_CHECKLIST,
+        title=_("Return-to-work conversation (sickness %(first)s – %(last)s)")
+        % {"first": request.first_day, "last": request.last_day}, due=back,
+        instructions=_("Welcome them back, check they are fit to work and whether any "
+                       "adjustments are needed. A fit note is needed after 7 days."))
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -57,8 +58,12 @@ def delegations(request: HttpRequest) -> HttpResponse:
     me = employee_for_user(request.user)
     if me is None or not is_manager(request.user):
         raise PermissionDenied(_("Only managers delegate their approvals."))
-    people = Employee.objects.filter(status=Employee.Status.ACTIVE).exclude(pk=me.pk).order_by(
-        "legal_last_name", "legal_first_name")
+    # Whoever could sensibly stand in: their own manager, their peers and their direct reports
+    # (a bounded list, never the whole company in a select box).
+    near = Q(manager_id=me.pk) | Q(pk=me.manager_id) | (
+        Q(manager_id=me.manager_id) if me.manager_id else Q(pk__in=[]))
+    people = Employee.objects.filter(near, status=Employee.Status.ACTIVE).exclude(
+        pk=me.pk).order_by("legal_last_name", "legal_first_name")
     form = forms.DelegationForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
         try:

@@ -30,8 +30,9 @@ def team_calendar(request: HttpRequest) -> HttpResponse:
             first = date(year, month, 1)
         department, location = form.cleaned_data["department"], form.cleaned_data["location"]
     hr = is_hr(request.user)
+    page = (form.cleaned_data.get("page") or 0) if form.is_valid() else 0
     month = selectors.month_calendar(request.user, first, department_id=department if hr else None,
-                                     location_id=location if hr else None)
+                                     location_id=location if hr else None, page=page)
     if month is None:
         raise Http404("No employee record for this login.")
     return render(request, "timeoff/calendar.html", {

@@ -30,7 +30,7 @@ def _page(request: HttpRequest, me, form=None, sick_form=None, status: int = 200
         "me": me, "today": today, "balances": selectors.my_balances(me, today),
         "requests": selectors.my_requests(me),
         "form": form or forms.RequestForm(types=selectors.requestable_types()),
-        "sick_form": sick_form or forms.SicknessForm(), "feed": feed,
+        "sick_form": sick_form or forms.SicknessForm(prefix="sick"), "feed": feed,
     }, status=status)
 
 
@@ -93,7 +93,7 @@ def request_cancel(request: HttpRequest, request_pk: int) -> HttpResponse:
 @require_POST
 def sickness_self(request: HttpRequest) -> HttpResponse:
     me = _me(request)
-    form = forms.SicknessForm(request.POST)
+    form = forms.SicknessForm(request.POST, prefix="sick")
     if form.is_valid():
         try:
             sickness_record(employee=me, first_day=form.cleaned_data["first_day"],
