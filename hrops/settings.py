@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "lifecycle",
     "payroll",
     "compliance",
+    "timeoff",
     "portal",
 ]
 
@@ -192,6 +193,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 HROPS_MAX_UPLOAD_BYTES = env.int("HROPS_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# Who tells payroll about sickness and family leave (payroll/absence_feed.py).
+HROPS_ABSENCE_PROVIDER = "timeoff.payroll_feed.TimeOffAbsenceProvider"
+
 # Content-Security-Policy (Django 6): same-origin only, scripts need the per-request nonce.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
@@ -327,6 +331,15 @@ CELERY_BEAT_SCHEDULE = {
     "compliance-retention-dry-run": {
         "task": "compliance.tasks.retention_dry_run_task",
         "schedule": crontab(hour=4, minute=30, day_of_week=1),
+    },
+    # --- timeoff: accrual (fans out as delivery items) and the leave-year end, daily ---
+    "timeoff-accrual": {
+        "task": "timeoff.tasks.accrual_run_task",
+        "schedule": crontab(hour=0, minute=30),
+    },
+    "timeoff-year-end": {
+        "task": "timeoff.tasks.year_end_run_task",
+        "schedule": crontab(hour=0, minute=40),
     },
     # Delivery: publish what is due and take back what dead workers held (see DELIVERY_*).
     "delivery-relay": {

@@ -146,6 +146,7 @@ class TaxProfileForm(forms.ModelForm):
             "nonresident_alien", "marital_status", "allowances", "extra_withholding",
             "tax_code", "week1_month1", "ni_category", "starter_declaration",
             "is_director", "director_method", "director_appointed_on",
+            "student_loan_plan", "postgraduate_loan",
         ]
         widgets = {"director_appointed_on": forms.DateInput(attrs={"type": "date"})}
 
@@ -277,3 +278,8 @@ class EmployerDetailsForm(forms.Form):
         help_text=_("3 digits, a slash and the reference, e.g. 123/AB45678."))
     employer_ein = forms.CharField(label=_("EIN (US)"), max_length=12, required=False,
                                    help_text=_("NN-NNNNNNN, e.g. 12-3456789."))
+    small_employer_relief = forms.BooleanField(
+        label=_("Qualifies for Small Employer Relief (UK)"), required=False,
+        help_text=_("Class 1 National Insurance of 45,000 or less in the last complete tax "
+                    "year: 103% of statutory maternity, paternity, adoption and shared "
+                    "parental pay is recoverable instead of 92%."))

@@ -150,6 +150,13 @@ class PaySchedule(models.Model):
                                                blank=True, validators=[validate_paye_reference])
     employer_ein = models.CharField(_("employer EIN"), max_length=10, blank=True,
                                     validators=[validate_ein])
+    # UK Small Employer Relief (Class 1 NI of 45,000 or less in the last complete tax year):
+    # the employer recovers 103% of statutory family pay instead of 92%.
+    small_employer_relief = models.BooleanField(
+        _("qualifies for Small Employer Relief"), default=False,
+        help_text=_("UK: Class 1 National Insurance of 45,000 or less in the last complete "
+                    "tax year. Recover 103% of statutory maternity, paternity, adoption and "
+                    "shared parental pay instead of 92%."))
 
     class Meta:
         ordering = ["name"]
@@ -370,6 +377,19 @@ class TaxProfile(models.Model):
     tax_code = models.CharField(_("tax code"), max_length=12, blank=True)
     week1_month1 = models.BooleanField(_("week 1 / month 1"), default=False)
     ni_category = models.CharField(_("NI category"), max_length=1, blank=True)
+
+    class StudentLoanPlan(models.TextChoices):
+        NONE = "", _("No student loan")
+        PLAN_1 = "plan_1", _("Plan 1")
+        PLAN_2 = "plan_2", _("Plan 2")
+        PLAN_4 = "plan_4", _("Plan 4")
+        PLAN_5 = "plan_5", _("Plan 5")
+
+    # UK student loan deductions (payroll.engine.jurisdictions.uk_student_loans), from the
+    # SL1 start notice or the starter checklist; a Postgraduate Loan is deducted alongside.
+    student_loan_plan = models.CharField(_("student loan plan"), max_length=6, blank=True,
+                                         choices=StudentLoanPlan.choices, default="")
+    postgraduate_loan = models.BooleanField(_("postgraduate loan"), default=False)
     starter_declaration = models.CharField(
         _("starter declaration"), max_length=1, blank=True,
         choices=StarterDeclaration.choices,

@@ -14,6 +14,11 @@ REASON_LABELS = {
     "one_off_input": _("One-off input"),
     "tax_table_change": _("New tax year tables"),
     "retro_pay": _("Retro pay"),
+    "ssp": _("SSP"),
+    "maternity_pay": _("Maternity pay"),
+    "paternity_pay": _("Paternity pay"),
+    "adoption_pay": _("Adoption pay"),
+    "shared_parental_pay": _("Shared parental pay"),
 }
 
 
@@ -25,6 +30,7 @@ FLAG_LABELS = {
     "calculation_error": _("Calculation error"),
     "missing_hours": _("No hours entered"),
     "retro_recovery": _("Recovery to confirm"),
+    "statutory_pay_not_due": _("Statutory pay not due"),
 }
 
 

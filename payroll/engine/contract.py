@@ -18,6 +18,7 @@ from payroll.engine.jurisdictions.uk_ni import (
     director_class1_ni,
 )
 from payroll.engine.jurisdictions.uk_paye import TaxCodeError, paye_tax
+from payroll.engine.jurisdictions.uk_student_loans import PLANS, student_loan_lines
 from payroll.engine.jurisdictions.us_federal import (
     FILING_STATUSES,
     SupplementalPosition,
@@ -26,6 +27,7 @@ from payroll.engine.jurisdictions.us_federal import (
     supplemental_income_tax,
 )
 from payroll.engine.money import MoneyError, to_decimal
+from payroll.engine.statutory.rates import StatutoryRatesNotFound
 from payroll.engine.tax_years import (
     TaxYearNotFound,
     available_tax_years,
@@ -198,7 +200,8 @@ def _ni(item: dict[str, Any], tax_year: str, freq: str, ni_pay: Decimal) -> tupl
 US_OUTPUT = {"FIT": "federal_income_tax", "SS": "social_security", "MEDICARE": "medicare",
              "ADDL_MEDICARE": "additional_medicare", "ER_SS": "employer_social_security",
              "ER_MEDICARE": "employer_medicare"}
-UK_OUTPUT = {"PAYE": "income_tax", "NI_EE": "employee_ni", "NI_ER": "employer_ni"}
+UK_OUTPUT = {"PAYE": "income_tax", "NI_EE": "employee_ni", "NI_ER": "employer_ni",
+             "SL": "student_loan", "PGL": "postgraduate_loan"}
 
 
 def _uk_period(item: dict[str, Any], tax_year: str, freq: str) -> int:
@@ -240,13 +243,22 @@ def _uk(item: dict[str, Any]) -> list[PayLine]:
         )
     except TaxCodeError as exc:
         raise InputError(f"tax_code: not a valid tax code ({exc})") from exc
-    return [paye, *_ni(item, tax_year, freq, ni_pay)]
+    plan = item.get("student_loan_plan", "")
+    if plan not in ("", *PLANS):
+        raise InputError(f"student_loan_plan: must be one of {', '.join(PLANS)}")
+    loans = student_loan_lines(tax_year=tax_year, pay_frequency=freq, earnings=ni_pay,
+                               plan=plan, postgraduate=_flag(item, "postgraduate_loan"))
+    return [paye, *_ni(item, tax_year, freq, ni_pay), *loans]
 
 
 def calculate_item(item: Any) -> dict[str, Any]:
     """One contract item -> its result dict (raises InputError for bad input)."""
     if not isinstance(item, dict):
         raise InputError("item: must be a JSON object")
+    if item.get("calculation") == "statutory_pay":  # UK SSP / SMP / SPP / SAP / ShPP
+        from payroll.engine.statutory.contract import statutory_item
+
+        return statutory_item(item)
     jurisdiction = _choice(item, "jurisdiction", ("US", "UK"))
     lines, names = (_us(item), US_OUTPUT) if jurisdiction == "US" else (_uk(item), UK_OUTPUT)
     result: dict[str, Any] = {}
@@ -265,6 +277,8 @@ def _one(item: Any) -> tuple[dict[str, Any], bool]:
         return {"error": str(exc)}, False
     except TaxYearNotFound as exc:
         return {"error": f"tax_year: {exc}"}, False
+    except StatutoryRatesNotFound as exc:
+        return {"error": f"period_end: {exc}"}, False
 
 
 def run(text: str) -> tuple[str, int]:

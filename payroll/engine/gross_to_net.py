@@ -174,6 +174,9 @@ def calculate(inputs: PayInputs) -> PayResult:
     net = gross - pre - taxes - post
     increments = {"gross": gross, "net": net,
                   **jurisdiction.ytd_increments(wages, tax_lines, inputs)}
+    for item in inputs.items:
+        for key, value in item.ytd_increments:
+            increments[key] = increments.get(key, ZERO) + value
     return PayResult(lines=lines, gross=gross, pre_tax_deductions=pre, employee_taxes=taxes,
                      post_tax_deductions=post, net=net, employer_cost=gross + employer,
                      tax_year=tax_year, ytd_increments=increments)

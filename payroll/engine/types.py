@@ -68,7 +68,9 @@ class PayItem:
     ``amount`` feeds fixed components, ``quantity`` (hours) and ``rate`` feed rate x hours, and
     ``rate`` overrides the component's percentage for percent-of-base components. ``trace``
     (optional) is merged into the line's trace: where an amount worked out outside the engine
-    comes from (e.g. the finalised payslips an arrears line corrects).
+    comes from (e.g. the finalised payslips an arrears line corrects). ``ytd_increments``
+    (optional) are added to the payslip's year-to-date accumulators (UK statutory pay: what was
+    paid and what the employer recovers, ``uk_ssp``, ``uk_smp_recovered``, ...).
     """
 
     component: PayComponent
@@ -76,6 +78,7 @@ class PayItem:
     quantity: Decimal | None = None
     rate: Decimal | None = None
     trace: dict[str, Any] | None = None
+    ytd_increments: tuple[tuple[str, Decimal], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +128,9 @@ class UKTaxProfile:
     week1_month1: bool = False
     ni_category: str = "A"
     director: UKDirector | None = None  # None: not a director (NI per pay period)
+    # Student loan: "" (none) or plan_1 | plan_2 | plan_4 | plan_5; Postgraduate Loan besides.
+    student_loan_plan: str = ""
+    postgraduate_loan: bool = False
 
 
 @dataclass(frozen=True, slots=True)

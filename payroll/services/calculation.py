@@ -37,6 +37,7 @@ from payroll.selectors import (
     unpaid_leave_days_by_employee,
 )
 from payroll.selectors_position import pay_position
+from payroll.services.statutory import statutory_for_chunk
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -122,7 +123,9 @@ def uk_director(profile: TaxProfile, *, pay_date: date, frequency: str, period_n
 def uk_tax(profile: TaxProfile, director: engine.UKDirector | None = None) -> engine.UKTaxProfile:
     return engine.UKTaxProfile(tax_code=profile.tax_code or "1257L",
                                week1_month1=profile.week1_month1,
-                               ni_category=profile.ni_category or "A", director=director)
+                               ni_category=profile.ni_category or "A", director=director,
+                               student_loan_plan=profile.student_loan_plan,
+                               postgraduate_loan=profile.postgraduate_loan)
 
 
 def tax_period_number(schedule, period, pay_date: date) -> int:
@@ -247,6 +250,8 @@ def prepare(run: PayRun, employee_ids: list[int], *, pay_date: date | None = Non
 
     # Arrears for finalised periods a back-dated pay change reaches (payroll.services.retro).
     retro = retro_for_chunk(run, employees, comp)
+    # UK statutory sick and family pay (payroll.services.statutory).
+    statutory = statutory_for_chunk(run, employees, comp, leave, exclude_run_ids=exclude_run_ids)
     prepared = []
     for employee in employees:
         segments, records = _segments(comp[employee.pk], start, end)
@@ -275,7 +280,8 @@ def prepare(run: PayRun, employee_ids: list[int], *, pay_date: date | None = Non
             overtime_hours=emp_hours.get(OVERTIME_CODE, ZERO),
             overtime_multiplier=emp_hours.get("multiplier", Decimal("1.5")),
             weekly_hours=weekly.get(employee.pk),
-            items=tuple(items[employee.pk]) + (arrears.items if arrears else ()),
+            items=tuple(items[employee.pk]) + (arrears.items if arrears else ())
+            + statutory.items(employee.pk),
             off_cycle=off_cycle,
             us_w4=us_w4(profile) if profile and jurisdiction == "US" else None,
             uk_tax=uk_profile,
@@ -298,6 +304,7 @@ def prepare(run: PayRun, employee_ids: list[int], *, pay_date: date | None = Non
         if (pending := position.pending_flag(employee.pk)) is not None:
             p.flags.append(pending)
         retro_apply(p, arrears)
+        statutory.apply(p)
         prepared.append(p)
     return prepared
 

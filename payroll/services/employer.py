@@ -15,7 +15,11 @@ from payroll.models import PaySchedule
 from payroll.services.runs import require_payroll_admin
 from payroll.validators import clean_ein, clean_paye_reference
 
-FIELDS = ("employer_legal_name", "employer_address", "employer_paye_reference", "employer_ein")
+TEXT_FIELDS = ("employer_legal_name", "employer_address", "employer_paye_reference",
+               "employer_ein")
+# UK Small Employer Relief: statutory family pay recovered at 103% instead of 92%
+# (payroll.engine.statutory.rates).
+FIELDS = (*TEXT_FIELDS, "small_employer_relief")
 
 
 @dataclass(frozen=True)
@@ -24,11 +28,13 @@ class EmployerDetails:
     employer_address: str = ""
     employer_paye_reference: str = ""
     employer_ein: str = ""
+    small_employer_relief: bool = False
 
 
 def clean_employer_details(data: EmployerDetails) -> EmployerDetails:
     """Compact and check each filled-in value; raises ValidationError({field: message})."""
-    values = {name: (getattr(data, name) or "").strip() for name in FIELDS}
+    values: dict = {name: (getattr(data, name) or "").strip() for name in TEXT_FIELDS}
+    values["small_employer_relief"] = bool(data.small_employer_relief)
     values["employer_address"] = "\n".join(
         line.strip() for line in values["employer_address"].splitlines() if line.strip())
     errors: dict[str, str] = {}

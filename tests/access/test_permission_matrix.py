@@ -195,6 +195,35 @@ PERMISSIONS: dict[str, str] = {
     # --- hr13: everyday HR (issue 13) ---
 
     # --- timeoff: time off (issue 14) ---
+    # Own pages need an employee record (HR/payroll logins here have none: 404).
+    "timeoff:my_leave": "a o o n n n",
+    "timeoff:request_new": "a m m m m m",
+    "timeoff:request_preview": "a o o n n n",
+    "timeoff:request_cancel": "a m m m m m",
+    "timeoff:request_decide": "a m m m m m",
+    "timeoff:fit_note_upload": "a m m m m m",
+    "timeoff:fit_note_download": "a n n n n n",
+    "timeoff:sickness_self": "a m m m m m",
+    "timeoff:approvals": "a f o o o o",
+    "timeoff:delegations": "a f o f f f",
+    "timeoff:calendar": "a o o o o n",
+    "timeoff:ical_reset": "a m m m m m",
+    # The feed is public by design (the token is the key); an unknown token is 404 for all.
+    "timeoff:ical_feed": "n n n n n n",
+    "timeoff:employee_leave": "a n f o o f",
+    "timeoff:employee_adjust": "a m m m m m",
+    "timeoff:employee_pattern": "a m m m m m",
+    "timeoff:employee_sickness": "a n o o o f",
+    "timeoff:payout": "a f f f f o",
+    "timeoff:reports": "a f f o o f",
+    "timeoff:report_export": "a f f n n f",
+    "timeoff:setup": "a f f f o f",
+    "timeoff:opening_balances": "a f f f o f",
+    "timeoff:opening_template": "a f f f o f",
+    "timeoff:type_create": "a f f f o f",
+    "timeoff:type_edit": "a f f f n f",
+    "timeoff:policy_create": "a f f f o f",
+    "timeoff:policy_edit": "a f f f n f",
 
     # --- statpay: statutory pay (issue 14) ---
 

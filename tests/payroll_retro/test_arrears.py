@@ -213,11 +213,11 @@ def test_retro_adds_a_fixed_number_of_queries_per_chunk(
     # when / then: prepare's 9 queries with the run's period and schedule loaded (employees,
     # compensation, recurring items, run inputs, unpaid leave, tax profiles, year to date, the
     # other payments of the tax period, contracted weekly hours) + 3 for retro pay (finalised
-    # runs reached, lines paid in those periods, unpaid leave in them): 12, for one employee or
-    # three
+    # runs reached, lines paid in those periods, unpaid leave in them) + 1 for statutory pay
+    # (the time-off app's absences; none: nothing more): 13, for one employee or three
     run = PayRun.objects.select_related("period", "schedule").get(pk=run.pk)
     for ids in ([employees[0].pk], [e.pk for e in employees]):
-        with django_assert_num_queries(12):
+        with django_assert_num_queries(13):
             prepared = prepare(run, ids)
         assert all(len(p.inputs.items) == 2 for p in prepared)
 
@@ -234,9 +234,10 @@ def test_no_back_dated_change_adds_no_query(tax_months, finalise, payroll_admin,
     for n in (1, 2, 3):
         finalise(tax_months, n)
     run = calculated_run(tax_months, 4, payroll_admin, django_capture_on_commit_callbacks)
-    # then no arrears, and one query (the finalised runs reached) on top of prepare's 11 (9
-    # with the run's period and schedule not yet loaded, + 2)
-    with django_assert_num_queries(12):
+    # then no arrears, and one query (the finalised runs reached) on top of prepare's 12 (9
+    # with the run's period and schedule not yet loaded, + 2, + the time-off app's statutory
+    # absences, payroll.services.statutory)
+    with django_assert_num_queries(13):
         prepared = prepare(run, [employee.pk])
     assert prepared[0].inputs.items == ()
     assert not PayslipLine.objects.filter(code="ARREARS").exists()

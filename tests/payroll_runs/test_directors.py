@@ -63,9 +63,9 @@ def test_director_inputs_add_no_queries(uk_schedule, payroll_admin,
     ids = [e.pk for e in employees]
     # when / then: run period and schedule, employees, compensation, recurring items, run
     # inputs, unpaid leave, tax profiles, year to date, the other payments of the tax period,
-    # contracted weekly hours: 11 queries whoever is a director (the director's year to date
-    # comes from the same payslip query as everyone's)
-    with django_assert_num_queries(11):
+    # contracted weekly hours, the time-off app's statutory absences (none): 12 queries whoever
+    # is a director (the director's year to date comes from the same payslip query as everyone's)
+    with django_assert_num_queries(12):
         prepared = prepare(run, ids)
     by_id = {p.employee.pk: p for p in prepared}
     assert by_id[employees[0].pk].inputs.uk_tax.director is not None

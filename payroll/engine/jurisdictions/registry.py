@@ -13,6 +13,7 @@ from typing import Protocol
 
 from payroll.engine.jurisdictions.uk_ni import class1_ni_in_period, director_class1_ni
 from payroll.engine.jurisdictions.uk_paye import paye_tax
+from payroll.engine.jurisdictions.uk_student_loans import student_loan_lines
 from payroll.engine.jurisdictions.us_federal import (
     SupplementalPosition,
     federal_income_tax,
@@ -133,7 +134,10 @@ class UnitedKingdom:
                 ytd_employer_ni=ytd.uk_director_employer_ni,
                 period_ni_pay=ytd.uk_period_ni_pay, period_employee_ni=ytd.uk_period_employee_ni,
                 period_employer_ni=ytd.uk_period_employer_ni)
-        return [paye, employee, employer]
+        loans = student_loan_lines(
+            tax_year=tax_year, pay_frequency=inputs.pay_frequency, earnings=wages.social,
+            plan=profile.student_loan_plan, postgraduate=profile.postgraduate_loan)
+        return [paye, employee, employer, *loans]
 
     def ytd_increments(self, wages: Wages, lines: list[PayLine],
                        inputs: PayInputs | None = None) -> dict[str, Decimal]:
@@ -144,6 +148,10 @@ class UnitedKingdom:
             "uk_employee_ni": _amount(lines, "NI_EE"),
             "uk_employer_ni": _amount(lines, "NI_ER"),
         }
+        # Student and postgraduate loans: only payslips that deduct them carry the keys.
+        for code, key in (("SL", "uk_student_loan"), ("PGL", "uk_postgraduate_loan")):
+            if any(line.code == code for line in lines):
+                increments[key] = _amount(lines, code)
         if inputs is not None and inputs.uk_tax is not None and inputs.uk_tax.director:
             # The director's own earnings period: only payments made as a director count
             # (earnings before an appointment in the year use normal periods; NIM12022).
