@@ -25,6 +25,7 @@ FLAG_LABELS = {
     "calculation_error": _("Calculation error"),
     "missing_hours": _("No hours entered"),
     "retro_recovery": _("Recovery to confirm"),
+    "changed_by_calculator": _("Changed by the calculator"),
 }
 
 
