@@ -152,3 +152,16 @@ def test_sso_only_roles_cannot_sign_in_with_a_password(client, oidc_idp, setting
 def test_login_page_offers_the_identity_provider(client, oidc_idp):
     page = client.get("/accounts/login/")
     assert b"Test IdP" in page.content
+
+
+
+@pytest.mark.django_db(transaction=False)
+def test_hr_admin_configures_identity_providers_in_the_django_admin(client_for, hr_admin,
+                                                                    hr_staff):
+    # given: HR Admin (staff for the Django admin, as user_set_roles makes them) and HR Staff
+    hr_admin.is_staff = True
+    hr_admin.save(update_fields=["is_staff"])
+    # then: HR Admin may add an identity provider (allauth's Social applications)
+    assert client_for(hr_admin).get("/admin/socialaccount/socialapp/add/").status_code == 200
+    assert client_for(hr_staff).get("/admin/socialaccount/socialapp/add/").status_code in (
+        302, 403)
