@@ -1,11 +1,18 @@
+import time
+
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
-from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
+from allauth.account.internal.flows.login import (
+    AUTHENTICATION_METHODS_SESSION_KEY,
+    get_authentication_records,
+)
+from allauth.core import context
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from accounts import throttle
+from accounts.sso import password_login_refused
 
 
 def _login_of(credentials: dict) -> str:
@@ -35,7 +42,26 @@ class AccountAdapter(DefaultAccountAdapter):
         user = super().authenticate(request, **credentials)
         if user is not None:  # the right password from here: start counting afresh
             throttle.clear(request, _login_of(credentials))
+            if password_login_refused(user):
+                # Checked after the password, so the answer tells a stranger nothing about
+                # which addresses belong to staff.
+                raise ValidationError(
+                    _("Your role signs in through single sign-on: use the button below."),
+                    code="sso_only")
         return user
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """A sign-in through the identity provider minutes ago proves as much as a password
+        typed at sign-in (below); without this, someone signed in by SSO who has no password
+        could not enrol the authenticator their role requires."""
+        request = context.request
+        if request is not None and request.user.is_authenticated:
+            records = get_authentication_records(request, request.user)
+            if records and records[-1].get("method") == "socialaccount" and \
+                    time.time() - records[-1].get("at", 0) \
+                    < account_settings.REAUTHENTICATION_TIMEOUT:
+                return False
+        return super().is_reauthentication_required(app=app, **kwargs)
 
     def post_login(self, request: HttpRequest, user, **kwargs) -> HttpResponse:
         count_sign_in_as_reauthentication(request)

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import services
+from accounts import mfa_reset, services
 from accounts.forms import ROLE_CHOICES, InviteForm, RolesForm, UserSearchForm
 from accounts.roles import is_hr_admin
 from accounts.selectors import user_list
@@ -55,6 +55,12 @@ ACTIONS = {
                                                "have ended.")),
     "reactivate": (services.user_reactivate, _("%(e)s can sign in again.")),
     "resend": (services.user_invite_resend, _("A new set-password link was sent to %(e)s.")),
+    "mfa-reset": (mfa_reset.mfa_reset_request, _("Two-factor reset of %(e)s requested: another "
+                                                 "HR Admin must confirm it.")),
+    "mfa-reset-confirm": (mfa_reset.mfa_reset_confirm, _("Two-factor authentication of %(e)s "
+                                                         "was reset: they enrol again at their "
+                                                         "next sign-in.")),
+    "mfa-reset-cancel": (mfa_reset.mfa_reset_cancel, _("Two-factor reset of %(e)s cancelled.")),
 }
 
 

@@ -75,6 +75,8 @@ DEMO_SLOTS = {  # employee number -> demo login, department, title: the login's 
     30: ("employee@demo.hrops.test", "ENG", "Software Engineer"),
 }
 
+DEMO_PAYROLL_LOCATIONS = {13: "New York", 22: "London"}  # payroll.approver, payroll.admin
+
 
 def _salary_for(title: str, rng) -> Decimal:
     base = 38000
@@ -140,6 +142,9 @@ def _plan(ctx: DemoContext, ref: dict) -> list[dict]:
             peers = [p for p in people if p["dept"] == dept and "Manager" in p["title"]]
             manager_no = rng.choice(peers)["number"] if peers and "Manager" not in title else head
         loc_name = rng.choice(["London", "London", "Manchester", "Edinburgh", "New York", "Austin"])
+        # The two demo Payroll Admins are paid on different schedules, so each can approve the
+        # runs the other calculates without approving their own pay (segregation of duties).
+        loc_name = DEMO_PAYROLL_LOCATIONS.get(n, loc_name)
         country = ref["locations"][loc_name].country
         hired = today - timedelta(days=rng.randrange(60, 8 * 365))
         person = {

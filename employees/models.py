@@ -520,6 +520,18 @@ class AccessPolicy(models.Model):
     managers_see_team_pay = models.BooleanField(
         _("managers see their reports' pay"), default=False,
         help_text=_("Off: a manager sees pay only with the per-user grant."))
+    # Segregation of duties (issue 12): pay changes above these need a second HR Admin or
+    # Payroll Admin before they take effect. Both thresholds blank: every pay change does.
+    pay_changes_need_second_approval = models.BooleanField(
+        _("pay changes need a second approver"), default=False,
+        help_text=_("On: a pay change above the thresholds waits for another HR Admin or "
+                    "Payroll Admin to approve it before it takes effect."))
+    pay_change_threshold_percent = models.DecimalField(
+        _("from a change of (%)"), max_digits=6, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))])
+    pay_change_threshold_amount = models.DecimalField(
+        _("or from a change of (amount a year or an hour)"), max_digits=12, decimal_places=2,
+        null=True, blank=True, validators=[MinValueValidator(Decimal("0"))])
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
@@ -532,3 +544,50 @@ class AccessPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(_("Access policy"))
+
+
+class ChangeProposal(models.Model):
+    """A job or pay change that waits for someone else's approval before it takes effect
+    (issue 12): proposed by a manager for one of their reports (HR decides), or a pay change
+    above the company's second-approval thresholds (another HR Admin or Payroll Admin decides).
+    Approving records the change through the same service as the profile; declining needs a
+    reason."""
+
+    class Kind(models.TextChoices):
+        JOB = "job", _("Job change")
+        PAY = "pay", _("Pay change")
+
+    class Origin(models.TextChoices):
+        MANAGER = "manager", _("Proposed by the manager")
+        SECOND_APPROVAL = "second_approval", _("Needs a second approver")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+        CANCELLED = "cancelled", _("Withdrawn")
+
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE,
+                                 related_name="change_proposals")
+    kind = models.CharField(max_length=3, choices=Kind.choices)
+    origin = models.CharField(max_length=16, choices=Origin.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    effective_date = models.DateField(_("effective date"))
+    # The proposed values, as primary keys and strings (employees.services.proposals).
+    data = models.JSONField()
+    reason = models.CharField(_("reason"), max_length=30)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.CharField(_("reason for declining"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["proposed_at", "pk"]
+        indexes = [models.Index(fields=["status", "proposed_at"], name="proposal_status_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.employee} ({self.get_status_display()})"

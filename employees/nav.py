@@ -2,7 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.navigation import NavItem
-from accounts.roles import is_hr
+from accounts.roles import Role, has_role, is_hr, is_staff_member
 from employees.access import sees_everyone
 from employees.directory import can_use_directory
 from employees.selectors import employee_for_user
@@ -16,4 +16,7 @@ def nav_items(user) -> list[NavItem]:
         items.append(NavItem(_("Org chart"), reverse("employees:org_chart"), "employees-org"))
     if is_hr(user):
         items.append(NavItem(_("Import"), reverse("employees:import"), "employees-import"))
+    if is_staff_member(user) or has_role(user, Role.MANAGER):  # roles are cached: no query
+        items.append(NavItem(_("Change proposals"), reverse("employees:proposals"),
+                             "employees-proposals"))
     return items

@@ -10,6 +10,7 @@ from employees.views import (
     org,
     personal,
     profile,
+    proposals,
     reference,
     self_service,
 )
@@ -26,6 +27,10 @@ urlpatterns = [
     path("<int:pk>/<str:kind>/<int:record_pk>/cancel/", profile.change_cancel,
          name="change_cancel"),
     path("<int:pk>/status/", profile.status_change, name="status_change"),
+    path("<int:pk>/propose/<slug:kind>/", proposals.propose, name="propose"),
+    path("proposals/", proposals.proposals, name="proposals"),
+    path("proposals/<int:pk>/<slug:action>/", proposals.proposal_decide,
+         name="proposal_decide"),
     path("<int:pk>/rehire/", profile.rehire, name="rehire"),
     path("org/", org.org_chart, name="org_chart"),
     path("org/<int:pk>/", org.org_chart, name="org_chart_for"),

@@ -5,6 +5,7 @@ Production sets DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY, ALLOWED_HOSTS (see 
 It fails closed: with DEBUG off there is no default SECRET_KEY.
 """
 
+from importlib.util import find_spec
 from pathlib import Path
 
 import environ
@@ -42,6 +43,11 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    # SAML 2.0 needs python3-saml (and xmlsec, built on libxmlsec1); without them the rest runs.
+    *(["allauth.socialaccount.providers.saml"]
+      if find_spec("onelogin") and find_spec("xmlsec") else []),
     "accounts",
     "audit",
     "delivery",
@@ -113,6 +119,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+    # Permissions that come with a role (HR Admin: identity providers for single sign-on).
+    "accounts.backends.RolePermissionsBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -163,6 +171,40 @@ MFA_ALLOW_UNVERIFIED_EMAIL = True
 MFA_TOTP_ISSUER = "HROps"
 # Roles that must have a second factor before they can use anything else.
 MFA_REQUIRED_ROLES = ["HR Admin", "Payroll Admin"]
+
+# Single sign-on (issue 12): OpenID Connect and SAML 2.0 through django-allauth's own providers.
+# Identity providers are configured by an HR Admin as "Social applications" in the Django admin
+# (provider "openid_connect" or "saml"), or here from the environment (OIDC_* below). A person
+# signing in by SSO is matched to their HROps login only by an email address the identity
+# provider vouches for (OIDC `email_verified`, or the app's "verified_email" setting); no login
+# is created unless SSO_CREATE_USERS is on. Roles in SSO_ONLY_ROLES may not sign in with a
+# password. A second factor is still required for MFA_REQUIRED_ROLES (accounts/sso.py).
+SOCIALACCOUNT_ADAPTER = "accounts.sso.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env.int("SOCIALACCOUNT_REQUESTS_TIMEOUT", default=10)
+SSO_CREATE_USERS = env.bool("SSO_CREATE_USERS", default=False)
+SSO_ONLY_ROLES = env.list("SSO_ONLY_ROLES", default=[])
+SOCIALACCOUNT_PROVIDERS: dict = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
+if env("OIDC_SERVER_URL", default=""):
+    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"] = [{
+        "provider_id": env("OIDC_PROVIDER_ID", default="sso"),
+        "name": env("OIDC_NAME", default="Single sign-on"),
+        "client_id": env("OIDC_CLIENT_ID"),
+        "secret": env("OIDC_CLIENT_SECRET", default=""),
+        "settings": {
+            "server_url": env("OIDC_SERVER_URL"),
+            # A list of domains whose addresses the IdP owns (Entra ID sends no email_verified).
+            "verified_email": env.list("OIDC_VERIFIED_EMAIL_DOMAINS", default=[]) or False,
+        },
+    }]
+# Tests only: django-oauth-toolkit as a real OpenID provider inside the test process.
+if env.bool("HROPS_TEST_OIDC_PROVIDER", default=False) and find_spec("oauth2_provider"):
+    INSTALLED_APPS.append("oauth2_provider")
 
 LANGUAGE_CODE = "en-gb"
 USE_I18N = True

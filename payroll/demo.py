@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.demo import DemoContext
-from employees.models import CompensationRecord
+from employees.models import CompensationRecord, Employee
 from payroll.models import (
     EmployeePayItem,
     PayComponent,
@@ -119,7 +119,12 @@ def _hours_inputs(run: PayRun, components: dict) -> None:
 
 
 def _finalised_history(run: PayRun, calculator, approver) -> None:
-    calculate_employees(run, run_employee_ids(run))
+    # Nobody approves a run containing their own payslip (segregation of duties): when the demo
+    # approver is paid on this schedule, the two demo Payroll Admins swap places.
+    ids = run_employee_ids(run)
+    if Employee.objects.filter(pk__in=ids, user=approver).exists():
+        calculator, approver = approver, calculator
+    calculate_employees(run, ids)
     total = run.payslips.count()
     PayRun.objects.filter(pk=run.pk).update(
         status=PayRun.Status.CALCULATED, calculated_by=calculator, calculated_at=timezone.now(),

@@ -31,6 +31,7 @@ FLAG_LABELS = {
     "missing_hours": _("No hours entered"),
     "retro_recovery": _("Recovery to confirm"),
     "statutory_pay_not_due": _("Statutory pay not due"),
+    "changed_by_calculator": _("Changed by the calculator"),
 }
 
 

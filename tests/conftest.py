@@ -4,7 +4,7 @@ from accounts.roles import Role
 from tests.factories import EmployeeFactory, UserFactory
 from tests.factories.accounts import PASSWORD
 
-pytest_plugins = ["tests.services", "tests.browser"]
+pytest_plugins = ["tests.services", "tests.browser", "tests.sso"]
 
 
 @pytest.fixture(autouse=True)

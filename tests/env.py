@@ -17,3 +17,5 @@ os.environ.setdefault(
 )
 # Uploaded files and rendered PDFs go to a throw-away directory, never the checkout's media/.
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="hrops-test-media-"))
+# A real OpenID provider (django-oauth-toolkit) inside the test process, for the SSO tests.
+os.environ.setdefault("HROPS_TEST_OIDC_PROVIDER", "1")

@@ -17,14 +17,25 @@ class AccessPolicyForm(forms.Form):
     managers_see_team_pay = forms.BooleanField(
         label=_l("Managers see their reports' pay"), required=False,
         help_text=_l("Off: only managers given the per-user grant see it."))
+    pay_changes_need_second_approval = forms.BooleanField(
+        label=_l("Pay changes need a second approver"), required=False,
+        help_text=_l("A pay change at or above either threshold waits for another HR Admin or "
+                     "Payroll Admin to approve it before it takes effect; both blank: every "
+                     "pay change does."))
+    pay_change_threshold_percent = forms.DecimalField(
+        label=_l("Threshold: change of at least (%)"), required=False, min_value=0,
+        max_digits=6, decimal_places=2)
+    pay_change_threshold_amount = forms.DecimalField(
+        label=_l("Threshold: change of at least (amount a year, or an hour for hourly pay)"),
+        required=False, min_value=0, max_digits=12, decimal_places=2)
 
 
 def access_levels(request: HttpRequest) -> HttpResponse:
     if not is_hr_admin(request.user):
         raise PermissionDenied(_("Only an HR Admin sets access levels."))
     policy = access_policy()
-    form = AccessPolicyForm(request.POST or None,
-                            initial={"managers_see_team_pay": policy.managers_see_team_pay})
+    form = AccessPolicyForm(request.POST or None, initial={
+        name: getattr(policy, name) for name in AccessPolicyForm.base_fields})
     if request.method == "POST" and form.is_valid():
         access_policy_update(acting_user=request.user, **form.cleaned_data)
         messages.success(request, _("Access levels saved."))

@@ -33,11 +33,12 @@ from employees.forms_directory import (
     StatusForm,
 )
 from employees.hooks import PayChangeImpact, pay_change_impact
-from employees.models import CompensationRecord, Employee, JobRecord
+from employees.models import ChangeProposal, CompensationRecord, Employee, JobRecord
 from employees.profile import profile_tabs
 from employees.selectors import compensation_as_of, job_as_of
 from employees.services.changes import compensation_change, future_change_cancel, job_change
 from employees.services.core import IllegalTransition, employee_change_status, employee_rehire
+from employees.services.proposals import change_propose, pay_change_needs_second_approval
 
 _PROFILE_QS = Employee.objects.select_related("department", "location", "job_title", "manager")
 
@@ -99,6 +100,7 @@ def employment(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("employees:employment", pk=employee.pk)
     return render(request, "employees/profile_employment.html", _context(
         request, employee, "employment", form=form, may_change=may_change,
+        may_propose=relation(request.user, employee) is Relation.MANAGER,
         records=job_timeline(employee), as_of_form=as_of_form, on=on,
         in_force=in_force, today=today,
     ), status=400 if request.method == "POST" else 200)
@@ -116,15 +118,11 @@ def compensation(request: HttpRequest, pk: int) -> HttpResponse:
         impact = _unconfirmed_impact(request, employee, form) if form.is_valid() else None
         if form.is_valid() and impact is None:
             try:
-                record = compensation_change(
-                    acting_user=request.user, employee=employee,
-                    effective_date=form.cleaned_data["effective_date"], pay=form.pay(),
-                    reason=form.cleaned_data["reason"], note=form.cleaned_data["note"])
+                done = _pay_change_or_proposal(request, employee, form)
             except ValidationError as exc:
                 form.add_error(None, _remap(exc, form))
             else:
-                messages.success(request, _("Pay change effective %(d)s saved.")
-                                 % {"d": record.effective_date})
+                messages.success(request, done)
                 return redirect("employees:compensation", pk=employee.pk)
     as_of_form, on = _as_of(request)
     return render(request, "employees/profile_compensation.html", _context(
@@ -132,6 +130,23 @@ def compensation(request: HttpRequest, pk: int) -> HttpResponse:
         records=compensation_timeline(employee), as_of_form=as_of_form, on=on,
         in_force=compensation_as_of(employee, on), today=timezone.localdate(), impact=impact,
     ), status=400 if request.method == "POST" and impact is None else 200)
+
+
+def _pay_change_or_proposal(request: HttpRequest, employee: Employee,
+                            form: CompensationChangeForm) -> str:
+    """Save the pay change, or, above the company's second-approval thresholds (Access
+    levels), propose it for another HR Admin or Payroll Admin to approve. Returns the message."""
+    values = {"acting_user": request.user, "employee": employee, "pay": form.pay(),
+              "effective_date": form.cleaned_data["effective_date"],
+              "reason": form.cleaned_data["reason"], "note": form.cleaned_data["note"]}
+    if pay_change_needs_second_approval(employee=employee, pay=values["pay"],
+                                        effective_date=values["effective_date"]):
+        change_propose(kind=ChangeProposal.Kind.PAY, origin=ChangeProposal.Origin.SECOND_APPROVAL,
+                       **values)
+        return _("This pay change needs a second approver: it takes effect once another HR "
+                 "Admin or Payroll Admin approves it (Change proposals).")
+    record = compensation_change(**values)
+    return _("Pay change effective %(d)s saved.") % {"d": record.effective_date}
 
 
 def _unconfirmed_impact(request: HttpRequest, employee: Employee,

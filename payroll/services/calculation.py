@@ -37,6 +37,7 @@ from payroll.selectors import (
     unpaid_leave_days_by_employee,
 )
 from payroll.selectors_position import pay_position
+from payroll.services.sod_flags import changed_by_calculator_flags
 from payroll.services.statutory import statutory_for_chunk
 
 ZERO = Decimal("0")
@@ -510,6 +511,7 @@ def data_flags(run: PayRun, prepared: list[Prepared]) -> None:
     One query per chunk (bank details)."""
     missing_bank = bank_details_missing([p.employee.pk for p in prepared]) or set()
     unsupported = None if run.schedule.is_supported else run.schedule.unsupported_message
+    changed_by_calculator_flags(run, prepared, _flag)  # payroll/services/sod_flags.py
     for p in prepared:
         if unsupported:
             p.flags.append(_flag("calculation_error", unsupported))

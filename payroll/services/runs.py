@@ -197,6 +197,10 @@ def run_approve(*, run: PayRun, acting_user) -> PayRun:
     if run.calculated_by_id == acting_user.pk:
         raise ValidationError(_("Four-eyes rule: someone other than the person who calculated "
                                 "this run must approve it."))
+    if run.payslips.filter(employee__user_id=acting_user.pk).exists():
+        # Segregation of duties (issue 12): nobody approves their own pay.
+        raise ValidationError(_("This run contains your own payslip: another Payroll Admin "
+                                "must approve it."))
     blocked = blocking_payslips(run)
     if blocked:
         raise ValidationError(_("%(n)d payslip(s) have blocking flags to resolve or override.")

@@ -191,6 +191,9 @@ PERMISSIONS: dict[str, str] = {
     # --- store11: object storage, imports, throughput (issue 11) ---
 
     # --- access12: access and SSO (issue 12) ---
+    "employees:propose": "a n o f f f",
+    "employees:proposals": "a f o o o o",
+    "employees:proposal_decide": "a m m m m m",
 
     # --- hr13: everyday HR (issue 13) ---
 
@@ -310,6 +313,7 @@ PK_OF = {"payroll:schedule_detail": "schedule", "payroll:schedule_generate": "sc
 # analytics: PK_OF.update({...}) here
 
 KIND_OF = {"employees:change_cancel": "pay", "employees:import_template": "employees"}
+KIND_OF["employees:propose"] = "pay"  # access12
 FMT_OF = {"payroll:run_payment_file": "pain001"}
 
 
