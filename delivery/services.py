@@ -200,6 +200,30 @@ def delivery_relay(*, now: datetime | None = None, limit: int = RELAY_LIMIT) -> 
     return delivery_publish(due, now=now)
 
 
+PURGE_BATCH = 5000
+
+
+def delivery_purge_done(*, older_than_days: int | None = None, batch: int = PURGE_BATCH,
+                        now: datetime | None = None) -> int:
+    """Daily: delete items done more than `older_than_days` (DELIVERY_PURGE_DONE_DAYS) ago;
+    the count. Failed and undelivered items stay (someone may need to act on them). Deleted in
+    batches of `batch` rows, each its own short transaction, so a 20,000-payslip run's 40,000
+    items never hold one long lock. Safe to run twice: a second run finds nothing. Every
+    handler stays idempotent by its own state (the PDF claim, `emailed_at`...), so a key
+    enqueued again after its item is gone does no work twice."""
+    days = settings.DELIVERY_PURGE_DONE_DAYS if older_than_days is None else older_than_days
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    removed = 0
+    while True:
+        ids = list(DeliveryItem.objects.filter(status=S.DONE, done_at__lt=cutoff)
+                   .order_by("pk").values_list("pk", flat=True)[:batch])
+        if not ids:
+            return removed
+        removed += DeliveryItem.objects.filter(pk__in=ids, status=S.DONE).delete()[0]
+        if len(ids) < batch:
+            return removed
+
+
 def _require_admin_for(item: DeliveryItem, acting_user) -> None:
     from accounts.roles import Role, has_role
 

@@ -319,6 +319,8 @@ DELIVERY_TASK_TIME_LIMIT = 120
 DELIVERY_LEASE_SECONDS = 200
 DELIVERY_REPUBLISH_SECONDS = 180
 DELIVERY_RELAY_SECONDS = env.int("DELIVERY_RELAY_SECONDS", default=60)
+# store11: done items are kept this long (the delivery page and admin show them), then purged.
+DELIVERY_PURGE_DONE_DAYS = env.int("DELIVERY_PURGE_DONE_DAYS", default=30)
 # One beat at a time: celery-redbeat keeps the schedule in Redis and holds a lock there, so a
 # second beat process (a redeploy, a second replica) waits instead of firing everything twice.
 # It takes over within CELERY_REDBEAT_LOCK_TIMEOUT of the first one dying.
@@ -368,6 +370,11 @@ CELERY_BEAT_SCHEDULE = {
     "delivery-clean-tmp": {
         "task": "delivery.tasks.delivery_clean_tmp_task",
         "schedule": crontab(minute=40),
+    },
+    # store11: items done more than DELIVERY_PURGE_DONE_DAYS ago are deleted, in batches.
+    "delivery-purge-done": {
+        "task": "delivery.tasks.delivery_purge_done_task",
+        "schedule": crontab(hour=3, minute=45),
     },
 }
 
