@@ -56,6 +56,36 @@ def diff(
     return changes
 
 
+def audit_event(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    changes: Mapping[str, list[object]] | None = None,
+    employee_id: int | None = None,
+    note: str = "",
+    source: str | None = None,
+    label: str | None = None,
+) -> AuditEvent:
+    """The event `audit_record` writes, unsaved: for `audit_record_many`. `label`: str(obj),
+    when the caller has it already (a bulk write, where __str__ translates per row)."""
+    ctx = current()
+    actor_user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEvent(
+        actor=actor_user,
+        actor_label=(actor_user.email if actor_user else "system"),
+        ip_address=ctx.ip_address,
+        source=source or ctx.source,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_label=(str(obj) if label is None else label)[:255],
+        employee_id=employee_id,
+        changes=dict(changes or {}),
+        note=note,
+    )
+
+
 def audit_record(
     *,
     actor: Any,
@@ -66,21 +96,16 @@ def audit_record(
     note: str = "",
     source: str | None = None,
 ) -> AuditEvent:
-    ctx = current()
-    actor_user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
-        actor=actor_user,
-        actor_label=(actor_user.email if actor_user else "system"),
-        ip_address=ctx.ip_address,
-        source=source or ctx.source,
-        action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_label=str(obj)[:255],
-        employee_id=employee_id,
-        changes=dict(changes or {}),
-        note=note,
-    )
+    record = audit_event(actor=actor, action=action, obj=obj, changes=changes,
+                         employee_id=employee_id, note=note, source=source)
+    record.save(force_insert=True)
+    return record
+
+
+def audit_record_many(events: Iterable[AuditEvent]) -> list[AuditEvent]:
+    """Many events of a bulk write (an import of 20,000 people) in a few INSERTs; call it in
+    the transaction of that write, like `audit_record`."""
+    return AuditEvent.objects.bulk_create(list(events), batch_size=1000)
 
 
 REDACTED = "[anonymised]"
