@@ -13,9 +13,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, models, transaction
 
-from audit.services import audit_event, audit_record_many, diff, snapshot
+from audit.models import AuditEvent
+from audit.services import audit_event, diff, snapshot
 from employees.models import ChangeReason, CompensationRecord, Employee, Employment, JobRecord
 from employees.services.core import COMPENSATION_FIELDS, JOB_RECORD_FIELDS, JobData, PayData
 
@@ -60,6 +61,30 @@ def employees_bulk_create(*, acting_user, hires: Sequence[Hire],
     return created
 
 
+def _insert(model: type[models.Model], objs: list[models.Model]) -> None:
+    """`model.objects.bulk_create(objs)`, setting each pk. On PostgreSQL the rows go in with one
+    COPY after the pks are drawn from the table's sequence: Django's INSERT ... UNNEST spends
+    most of an import's time turning 20,000 rows into array parameters in Python."""
+    if connection.vendor != "postgresql" or not objs:
+        model.objects.bulk_create(objs, batch_size=BATCH)
+        return
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if f is not meta.pk]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+                       "FROM generate_series(1, %s)", [meta.db_table, meta.pk.column, len(objs)])
+        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+            obj.pk = pk
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(f.column) for f in [meta.pk, *fields])
+        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row([obj.pk, *(f.get_db_prep_save(f.pre_save(obj, True), connection)
+                                          for f in fields)])
+    for obj in objs:
+        obj._state.adding, obj._state.db = False, connection.alias
+
+
 def _employee(hire: Hire, created: dict[str, Employee]) -> Employee:
     manager = created.get(hire.manager_key) if hire.manager_key else hire.job.manager
     return Employee(
@@ -74,7 +99,7 @@ def _employee(hire: Hire, created: dict[str, Employee]) -> Employee:
 
 def _create_chunk(acting_user, user, chunk: Sequence[Hire], created: dict[str, Employee]) -> None:
     employees = [_employee(hire, created) for hire in chunk]
-    Employee.objects.bulk_create(employees, batch_size=BATCH)
+    _insert(Employee, employees)
     # A manager in the same chunk had no pk yet when its reports were built.
     late = []
     for hire, employee in zip(chunk, employees, strict=True):
@@ -84,22 +109,21 @@ def _create_chunk(acting_user, user, chunk: Sequence[Hire], created: dict[str, E
             late.append(employee)
     if late:
         Employee.objects.bulk_update(late, ["manager"], batch_size=BATCH)
-    Employment.objects.bulk_create(
-        [Employment(employee=e, start_date=e.hire_date) for e in employees], batch_size=BATCH)
+    _insert(Employment, [Employment(employee=e, start_date=e.hire_date) for e in employees])
     jobs = [JobRecord(employee=e, effective_date=e.hire_date, reason=ChangeReason.HIRE,
                       created_by=user, job_title=e.job_title, department=e.department,
                       location=e.location, manager=e.manager, employment_type=e.employment_type,
                       fte=e.fte, weekly_hours=hire.job.weekly_hours)
             for hire, e in zip(chunk, employees, strict=True)]
-    JobRecord.objects.bulk_create(jobs, batch_size=BATCH)
+    _insert(JobRecord, jobs)
     pays = [CompensationRecord(employee=e, effective_date=e.hire_date, reason=ChangeReason.HIRE,
                                basis=hire.pay.basis, currency=hire.pay.currency,
                                annual_salary=hire.pay.annual_salary,
                                hourly_rate=hire.pay.hourly_rate,
                                pay_schedule=hire.pay.pay_schedule, created_by=user)
             for hire, e in zip(chunk, employees, strict=True)]
-    CompensationRecord.objects.bulk_create(pays, batch_size=BATCH)
-    audit_record_many(_audit_events(acting_user, employees, jobs, pays))
+    _insert(CompensationRecord, pays)
+    _insert(AuditEvent, list(_audit_events(acting_user, employees, jobs, pays)))
 
 
 def _audit_events(acting_user, employees, jobs, pays):
