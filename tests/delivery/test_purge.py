@@ -53,3 +53,33 @@ def test_the_purge_is_scheduled_daily():
     entry = settings.CELERY_BEAT_SCHEDULE["delivery-purge-done"]
     assert entry["task"] == "delivery.tasks.delivery_purge_done_task"
     assert entry["schedule"].hour == {3} and entry["schedule"].minute == {45}
+
+
+def test_the_eta_is_the_work_left_at_the_pace_of_the_last_minutes():
+    from delivery.selectors import delivery_counts
+
+    now = timezone.now()
+    # given 60 PDFs done in the last two minutes (0.5 a second), 30 waiting, 10 in progress,
+    # and 100 done an hour ago (not the current pace)
+    for i in range(60):
+        DeliveryItem.objects.create(kind="k", key=f"r{i}", group="g", status=S.DONE,
+                                    done_at=now - timedelta(seconds=120 - 2 * i))
+    for i in range(100):
+        DeliveryItem.objects.create(kind="k", key=f"o{i}", group="g", status=S.DONE,
+                                    done_at=now - timedelta(hours=1))
+    for i in range(40):
+        DeliveryItem.objects.create(kind="k", key=f"w{i}", group="g",
+                                    status=S.QUEUED if i < 30 else S.SENDING)
+    # when
+    entry = delivery_counts(group="g", kinds=["k", "other"], now=now)
+    # then 40 left at 0.5/s: 80 seconds; nothing known for a kind without recent work
+    assert entry["k"]["per_second"] == pytest.approx(0.5)
+    assert entry["k"]["eta_seconds"] == pytest.approx(80)
+    assert entry["other"]["eta_seconds"] is None and entry["other"]["per_second"] is None
+
+
+def test_the_eta_reads_like_a_time_left():
+    from payroll.templatetags.payroll_tags import seconds_short
+
+    assert [seconds_short(v) for v in (None, 40, 89.4, 420, 3900, 5700)] == [
+        "", "40 s", "89 s", "7 min", "65 min", "1 h 35 min"]
