@@ -86,18 +86,10 @@ def audit_event(
     )
 
 
-def audit_record(
-    *,
-    actor: Any,
-    action: str,
-    obj: models.Model,
-    changes: Mapping[str, list[object]] | None = None,
-    employee_id: int | None = None,
-    note: str = "",
-    source: str | None = None,
-) -> AuditEvent:
-    record = audit_event(actor=actor, action=action, obj=obj, changes=changes,
-                         employee_id=employee_id, note=note, source=source)
+def audit_record(**event: Any) -> AuditEvent:
+    """Record one event in the caller's transaction; the keyword arguments of `audit_event`
+    (actor, action, obj, changes, employee_id, note, source)."""
+    record = audit_event(**event)
     record.save(force_insert=True)
     return record
 
