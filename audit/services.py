@@ -56,7 +56,7 @@ def diff(
     return changes
 
 
-def audit_record(
+def audit_event(
     *,
     actor: Any,
     action: str,
@@ -65,10 +65,13 @@ def audit_record(
     employee_id: int | None = None,
     note: str = "",
     source: str | None = None,
+    label: str | None = None,
 ) -> AuditEvent:
+    """The event `audit_record` writes, unsaved: for `audit_record_many`. `label`: str(obj),
+    when the caller has it already (a bulk write, where __str__ translates per row)."""
     ctx = current()
     actor_user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=actor_user,
         actor_label=(actor_user.email if actor_user else "system"),
         ip_address=ctx.ip_address,
@@ -76,11 +79,25 @@ def audit_record(
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
-        object_label=str(obj)[:255],
+        object_label=(str(obj) if label is None else label)[:255],
         employee_id=employee_id,
         changes=dict(changes or {}),
         note=note,
     )
+
+
+def audit_record(**event: Any) -> AuditEvent:
+    """Record one event in the caller's transaction; the keyword arguments of `audit_event`
+    (actor, action, obj, changes, employee_id, note, source)."""
+    record = audit_event(**event)
+    record.save(force_insert=True)
+    return record
+
+
+def audit_record_many(events: Iterable[AuditEvent]) -> list[AuditEvent]:
+    """Many events of a bulk write (an import of 20,000 people) in a few INSERTs; call it in
+    the transaction of that write, like `audit_record`."""
+    return AuditEvent.objects.bulk_create(list(events), batch_size=1000)
 
 
 REDACTED = "[anonymised]"

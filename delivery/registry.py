@@ -26,14 +26,19 @@ class Handler:
     kind: str
     run: Callable
     batch: int  # how many items one task carries (1 for anything that talks to a mail relay)
+    # Hard time limit (s) of a task carrying this kind, when it needs more than the delivery
+    # default (DELIVERY_TASK_TIME_LIMIT): an import of 20,000 people. Its item's lease is
+    # extended to outlast it (see services.delivery_run), so it is never run twice at once.
+    time_limit: int | None = None
 
 
 _HANDLERS: dict[str, Handler] = {}
 
 
-def handler(kind: str, *, batch: int = 1) -> Callable[[Callable], Callable]:
+def handler(kind: str, *, batch: int = 1,
+            time_limit: int | None = None) -> Callable[[Callable], Callable]:
     def register(func: Callable) -> Callable:
-        _HANDLERS[kind] = Handler(kind=kind, run=func, batch=batch)
+        _HANDLERS[kind] = Handler(kind=kind, run=func, batch=batch, time_limit=time_limit)
         return func
     return register
 

@@ -1,6 +1,6 @@
 """Reads of the delivery mechanism: counts per state for a page, the oldest waiting item."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Count, Min, Q
 from django.utils import timezone
@@ -10,12 +10,24 @@ from delivery.models import DeliveryItem
 S = DeliveryItem.Status
 
 
-def delivery_counts(*, group: str, kinds: list[str]) -> dict[str, dict]:
-    """{kind: {"counts": {status: n}, "oldest_waiting": datetime | None}} in one query."""
-    result = {kind: {"counts": dict.fromkeys(S.values, 0), "oldest_waiting": None}
-              for kind in kinds}
+# The ETA is the work left at the pace of the last few minutes' finished items.
+ETA_WINDOW_SECONDS = 300
+
+
+def delivery_counts(*, group: str, kinds: list[str],
+                    now: datetime | None = None) -> dict[str, dict]:
+    """{kind: {"counts": {status: n}, "oldest_waiting": datetime | None, "per_second": float |
+    None, "eta_seconds": float | None}} in one query. The rate is the items done in the last
+    ETA_WINDOW_SECONDS over the time since the first of them; no rate, no ETA."""
+    now = now or timezone.now()
+    since = now - timedelta(seconds=ETA_WINDOW_SECONDS)
+    result = {kind: {"counts": dict.fromkeys(S.values, 0), "oldest_waiting": None,
+                     "per_second": None, "eta_seconds": None} for kind in kinds}
+    recent = Q(status=S.DONE, done_at__gte=since)
     rows = (DeliveryItem.objects.filter(group=group, kind__in=kinds)
-            .values("kind", "status").annotate(n=Count("pk"), oldest=Min("created_at"))
+            .values("kind", "status").annotate(
+                n=Count("pk"), oldest=Min("created_at"), recent=Count("pk", filter=recent),
+                first_recent=Min("done_at", filter=recent))
             .order_by())
     for row in rows:
         entry = result[row["kind"]]
@@ -23,6 +35,13 @@ def delivery_counts(*, group: str, kinds: list[str]) -> dict[str, dict]:
         if row["status"] in DeliveryItem.UNDELIVERED:
             known = entry["oldest_waiting"]
             entry["oldest_waiting"] = min(known, row["oldest"]) if known else row["oldest"]
+        elif row["status"] == S.DONE and row["recent"] >= 2:
+            elapsed = max((now - row["first_recent"]).total_seconds(), 1.0)
+            entry["per_second"] = row["recent"] / elapsed
+    for entry in result.values():
+        left = sum(entry["counts"][s] for s in DeliveryItem.UNDELIVERED)
+        if left and entry["per_second"]:
+            entry["eta_seconds"] = left / entry["per_second"]
     return result
 
 

@@ -73,7 +73,13 @@ def delivery_enqueue_many(*, kind: str, items: Iterable[tuple[str, dict]],
     return created
 
 
-def _batches(ids: list[int]) -> list[list[int]]:
+# A long handler's soft limit comes this much before its hard one; its lease outlasts the hard
+# limit by LONG_TASK_LEASE_MARGIN.
+LONG_TASK_SOFT_MARGIN = 20
+LONG_TASK_LEASE_MARGIN = 60
+
+
+def _batches(ids: list[int]) -> list[tuple[list[int], dict]]:
     by_kind: dict[str, list[int]] = {}
     for start in range(0, len(ids), 5000):  # SQLite caps the parameters of one query
         for pk, kind in DeliveryItem.objects.filter(pk__in=ids[start:start + 5000]).order_by(
@@ -81,8 +87,12 @@ def _batches(ids: list[int]) -> list[list[int]]:
             by_kind.setdefault(kind, []).append(pk)
     batches = []
     for kind, pks in by_kind.items():
-        size = handler_for(kind).batch
-        batches.extend(pks[start:start + size] for start in range(0, len(pks), size))
+        found = handler_for(kind)
+        options = ({"time_limit": found.time_limit,
+                    "soft_time_limit": found.time_limit - LONG_TASK_SOFT_MARGIN}
+                   if found.time_limit else {})
+        batches.extend((pks[start:start + found.batch], options)
+                       for start in range(0, len(pks), found.batch))
     return batches
 
 
@@ -103,13 +113,13 @@ def delivery_publish(ids: list[int], now: datetime | None = None) -> int:
         DeliveryItem.objects.filter(pk__in=ids[start:start + 5000], status=S.QUEUED).update(
             published_at=now)
     sent = 0
-    for index, batch in enumerate(batches):
+    for index, (batch, options) in enumerate(batches):
         try:
             # No publish retries here: the relay is the retry, and a web request must not
             # wait on a broker that is down.
-            delivery_run_task.apply_async((batch,), retry=False)
+            delivery_run_task.apply_async((batch,), retry=False, **options)
         except Exception:
-            rest = [pk for b in batches[index:] for pk in b]
+            rest = [pk for b, _options in batches[index:] for pk in b]
             log.exception("delivery: broker unavailable; %s item(s) left for the relay",
                           len(rest))
             for start in range(0, len(rest), 5000):
@@ -156,7 +166,13 @@ def delivery_run(*, item_id: int, now: datetime | None = None) -> str | None:
         return None
     item = DeliveryItem.objects.get(pk=item_id)
     try:
-        handler_for(item.kind).run(item)
+        found = handler_for(item.kind)
+        if found.time_limit:  # a long task: its lease must outlast its own hard limit
+            DeliveryItem.objects.filter(pk=item.pk, status=S.SENDING,
+                                        attempts=item.attempts).update(
+                lease_until=timezone.now() + timedelta(
+                    seconds=found.time_limit + LONG_TASK_LEASE_MARGIN))
+        found.run(item)
     except Exception as exc:
         if not is_transient(exc):
             log.exception("delivery %s raised", item.key)
@@ -198,6 +214,30 @@ def delivery_relay(*, now: datetime | None = None, limit: int = RELAY_LIMIT) -> 
     if due:
         log.info("delivery relay: publishing %s item(s)", len(due))
     return delivery_publish(due, now=now)
+
+
+PURGE_BATCH = 5000
+
+
+def delivery_purge_done(*, older_than_days: int | None = None, batch: int = PURGE_BATCH,
+                        now: datetime | None = None) -> int:
+    """Daily: delete items done more than `older_than_days` (DELIVERY_PURGE_DONE_DAYS) ago;
+    the count. Failed and undelivered items stay (someone may need to act on them). Deleted in
+    batches of `batch` rows, each its own short transaction, so a 20,000-payslip run's 40,000
+    items never hold one long lock. Safe to run twice: a second run finds nothing. Every
+    handler stays idempotent by its own state (the PDF claim, `emailed_at`...), so a key
+    enqueued again after its item is gone does no work twice."""
+    days = settings.DELIVERY_PURGE_DONE_DAYS if older_than_days is None else older_than_days
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    removed = 0
+    while True:
+        ids = list(DeliveryItem.objects.filter(status=S.DONE, done_at__lt=cutoff)
+                   .order_by("pk").values_list("pk", flat=True)[:batch])
+        if not ids:
+            return removed
+        removed += DeliveryItem.objects.filter(pk__in=ids, status=S.DONE).delete()[0]
+        if len(ids) < batch:
+            return removed
 
 
 def _require_admin_for(item: DeliveryItem, acting_user) -> None:

@@ -35,3 +35,12 @@ def delivery_clean_tmp_task() -> int:
     if removed:
         log.warning("removed %s stray temp file(s)", removed)
     return removed
+
+
+@shared_task(acks_late=True)
+def delivery_purge_done_task() -> int:
+    """Beat, daily: delete items done more than DELIVERY_PURGE_DONE_DAYS ago, in batches."""
+    removed = services.delivery_purge_done()
+    if removed:
+        log.info("purged %s delivery item(s) done long ago", removed)
+    return removed

@@ -591,3 +591,54 @@ class ChangeProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.employee} ({self.get_status_display()})"
+
+
+def import_upload_to(instance: "ImportJob", filename: str) -> str:
+    import uuid
+    from pathlib import Path
+
+    # A random name: the file holds personal data; the original name is kept in the row.
+    return f"private/imports/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class ImportJob(models.Model):
+    """One uploaded import file, checked and then applied by a worker (delivery items
+    `employees.import.check` / `employees.import.apply`). The file stays in storage until it
+    is applied (or found invalid); the row keeps every error and what the file would do.
+
+    checking -> invalid | checked -> applying -> applied | failed."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("Checking")
+        INVALID = "invalid", _("Has errors")
+        CHECKED = "checked", _("Ready to import")
+        APPLYING = "applying", _("Importing")
+        APPLIED = "applied", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    RUNNING = (Status.CHECKING, Status.APPLYING)
+
+    kind = models.CharField(_("kind"), max_length=20)
+    original_name = models.CharField(_("file name"), max_length=255)
+    file = models.FileField(_("file"), upload_to=import_upload_to, max_length=255, blank=True)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.CHECKING)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    # [[row, column, message], ...]: every error of the file, found in one pass.
+    errors = models.JSONField(default=list, blank=True)
+    # [[row, summary], ...] of the first rows: what the import will do.
+    preview = models.JSONField(default=list, blank=True)
+    error = models.TextField(_("failure"), blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"

@@ -42,6 +42,9 @@ urlpatterns = [
          name="reference_delete"),
     path("import/", imports.import_page, name="import"),
     path("import/template/<slug:kind>.csv", imports.import_template, name="import_template"),
+    path("import/<int:pk>/", imports.import_job, name="import_job"),
+    path("import/<int:pk>/apply/", imports.import_job_apply, name="import_job_apply"),
+    path("import/<int:pk>/errors.csv", imports.import_job_errors, name="import_job_errors"),
     # Sensitive data, records and self-service (branch `employees`).
     path("<int:pk>/personal/", personal.personal, name="personal"),
     path("<int:pk>/contacts/add/", personal.contact_edit, name="contact_add"),

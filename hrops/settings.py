@@ -229,6 +229,38 @@ STORAGES = {
         ),
     },
 }
+# --- store11: object storage ---
+# Files (documents, evidence, payslip PDFs, exports, subject-access ZIPs, evidence packs) live on
+# the local disk (MEDIA_ROOT) unless HROPS_S3_BUCKET is set: then on an S3-compatible bucket (AWS
+# S3, MinIO, R2...) through django-storages, so every web and worker node sees the same files.
+# Objects are private (no ACL, signed requests only); downloads still go through the
+# permission-checked views, which stream the object (HROPS_S3_DOWNLOADS=stream, the default, for
+# a bucket the browser cannot reach) or redirect to a URL signed for HROPS_S3_SIGNED_URL_SECONDS
+# (=signed, for a bucket it can).
+HROPS_S3_BUCKET = env("HROPS_S3_BUCKET", default="")
+HROPS_S3_DOWNLOADS = env("HROPS_S3_DOWNLOADS", default="stream")
+HROPS_S3_SIGNED_URL_SECONDS = env.int("HROPS_S3_SIGNED_URL_SECONDS", default=60)
+if HROPS_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": HROPS_S3_BUCKET,
+            "endpoint_url": env("HROPS_S3_ENDPOINT_URL", default=None),
+            "region_name": env("HROPS_S3_REGION", default=None),
+            "access_key": env("HROPS_S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env("HROPS_S3_SECRET_ACCESS_KEY", default=None),
+            "location": env("HROPS_S3_PREFIX", default=""),
+            "default_acl": None,  # never public-read: the bucket's own (private) policy
+            "querystring_auth": True,
+            "querystring_expire": HROPS_S3_SIGNED_URL_SECONDS,
+            # Every name is random or derived from a row's pk, so a PUT over an existing name
+            # is a re-render of the same file: overwrite (one PUT is atomic on S3).
+            "file_overwrite": True,
+            "addressing_style": env("HROPS_S3_ADDRESSING_STYLE", default=None),
+            "signature_version": "s3v4",
+        },
+    }
+# --- end store11: object storage ---
 # Uploaded files are never served from a public URL: downloads go through permission-checked views.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The size limit hrops.uploads.validate_upload applies unless a caller passes its own.
@@ -333,6 +365,8 @@ DELIVERY_TASK_TIME_LIMIT = 120
 DELIVERY_LEASE_SECONDS = 200
 DELIVERY_REPUBLISH_SECONDS = 180
 DELIVERY_RELAY_SECONDS = env.int("DELIVERY_RELAY_SECONDS", default=60)
+# store11: done items are kept this long (the delivery page and admin show them), then purged.
+DELIVERY_PURGE_DONE_DAYS = env.int("DELIVERY_PURGE_DONE_DAYS", default=30)
 # One beat at a time: celery-redbeat keeps the schedule in Redis and holds a lock there, so a
 # second beat process (a redeploy, a second replica) waits instead of firing everything twice.
 # It takes over within CELERY_REDBEAT_LOCK_TIMEOUT of the first one dying.
@@ -391,6 +425,11 @@ CELERY_BEAT_SCHEDULE = {
     "delivery-clean-tmp": {
         "task": "delivery.tasks.delivery_clean_tmp_task",
         "schedule": crontab(minute=40),
+    },
+    # store11: items done more than DELIVERY_PURGE_DONE_DAYS ago are deleted, in batches.
+    "delivery-purge-done": {
+        "task": "delivery.tasks.delivery_purge_done_task",
+        "schedule": crontab(hour=3, minute=45),
     },
 }
 

@@ -62,6 +62,10 @@ def run_pdf_progress(run: PayRun) -> dict:
         "counts": counts, "total": total, "attention": attention,
         "pdf_items": items[PDF_KIND]["counts"], "emails": items[EMAIL_KIND]["counts"],
         "email_attention": emails,
+        # store11: the pace of the last minutes and the time left at it (None: no pace yet)
+        "pdf_eta": items[PDF_KIND]["eta_seconds"], "pdf_rate": items[PDF_KIND]["per_second"],
+        "email_eta": items[EMAIL_KIND]["eta_seconds"],
+        "email_rate": items[EMAIL_KIND]["per_second"],
         "oldest_waiting": min(waits) if waits else None,
         "busy": bool(counts[Payslip.PdfStatus.PENDING] or counts[Payslip.PdfStatus.RENDERING]
                      or any(items[EMAIL_KIND]["counts"][s] for s in DeliveryItem.UNDELIVERED)),

@@ -14,6 +14,7 @@ from delivery.services import delivery_retry
 from employees.access import Section, employee_get_for_viewer
 from employees.profile import profile_tabs
 from employees.selectors import employee_for_user
+from hrops.downloads import stored_file_response
 from payroll.models import PayRun, Payslip
 from payroll.selectors_payslips import payslips_by_year, payslips_issued_to, run_pdf_progress
 from payroll.services.outputs import paid_outside_summary
@@ -54,11 +55,12 @@ def payslip_download(request: HttpRequest, pk: int) -> FileResponse:
     employee_get_for_viewer(request.user, payslip.employee_id, section=Section.PAYSLIPS)
     if payslip.pdf_status != Payslip.PdfStatus.READY or not payslip.pdf_file:
         raise Http404(_("This payslip's PDF is not ready yet."))
-    payslip_download_audit(payslip=payslip, acting_user=request.user)
-    return FileResponse(
-        payslip.pdf_file.open("rb"), as_attachment=True, content_type="application/pdf",
+    response = stored_file_response(
+        payslip.pdf_file, content_type="application/pdf",
         filename=f"payslip-{payslip.display_number or payslip.pk}.pdf",
     )
+    payslip_download_audit(payslip=payslip, acting_user=request.user)
+    return response
 
 
 def run_delivery(request: HttpRequest, pk: int) -> HttpResponse:

@@ -6,12 +6,11 @@ atomically, so a half-written file is never served."""
 import itertools
 import json
 import logging
-import os
 import shutil
-import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
+from typing import BinaryIO
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -35,7 +34,7 @@ from compliance.models import (
     SubjectAccessExport,
 )
 from compliance.selectors import employee_compliance
-from delivery.files import TMP_SUFFIX
+from delivery.files import write_atomically
 from delivery.services import delivery_enqueue
 from employees.models import Employee
 from hrops import exports
@@ -85,24 +84,7 @@ def audit_export_csv(*, acting_user, start: date, end: date) -> bytes:
     return data
 
 
-# --- files written atomically ----------------------------------------------------------------
-
-def _write_atomically(name: str, write: Callable[[str], None]) -> str:
-    """Write via `write(tmp_path)` into a temp file next to the target, then os.replace()."""
-    final = default_storage.path(name)
-    os.makedirs(os.path.dirname(final), exist_ok=True)
-    # ".tmp": what the hourly sweep (delivery.files.tmp_files_clean) removes after a crash.
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(final), suffix=TMP_SUFFIX)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, final)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return name
-
+# --- files: rendered by a worker, written with delivery.files.write_atomically -----------------
 
 def _claim(model, pk: int, take_over: bool) -> bool:
     # Only one worker renders: the conditional UPDATE is the claim (healthchecks-style).
@@ -155,7 +137,7 @@ def evidence_pack_render(*, pack_id: int, take_over: bool = False) -> None:
 
         html = evidence_pack_html(pack.employee)
         name = f"compliance/packs/evidence-pack-{pack.employee_id}-{pack.pk}.pdf"
-        _write_atomically(name, lambda tmp: HTML(string=html).write_pdf(tmp))
+        write_atomically(name, lambda handle: HTML(string=html).write_pdf(handle))
     except Exception as exc:
         log.exception("Evidence pack %s failed", pack_id)
         _finish(EvidencePack, pack_id, error=f"{type(exc).__name__}: {exc}")
@@ -270,7 +252,7 @@ def _copy_file(archive: zipfile.ZipFile, archive_name: str, stored: FieldFile | 
         log.warning("File %s for a subject-access export is missing", archive_name)
 
 
-def _write_zip(employee: Employee, tmp: str) -> None:
+def _write_zip(employee: Employee, tmp: BinaryIO) -> None:
     data, files = _subject_access(employee)
     written = {"data.json"}
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -292,7 +274,7 @@ def subject_access_render(*, export_id: int, take_over: bool = False) -> None:
     export = SubjectAccessExport.objects.select_related("employee").get(pk=export_id)
     name = f"compliance/sar/subject-access-{export.employee_id}-{export.pk}.zip"
     try:
-        _write_atomically(name, lambda tmp: _write_zip(export.employee, tmp))
+        write_atomically(name, lambda handle: _write_zip(export.employee, handle))
     except Exception as exc:
         log.exception("Subject-access export %s failed", export_id)
         _finish(SubjectAccessExport, export_id, error=f"{type(exc).__name__}: {exc}")

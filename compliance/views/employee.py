@@ -3,7 +3,7 @@ evidence pack, subject-access export, legal holds."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,6 +22,7 @@ from compliance.services import exports, records, retention
 from compliance.views.common import require_hr, require_hr_admin
 from employees.access import Section, can_change, can_view, employee_get_for_viewer
 from employees.profile import profile_tabs
+from hrops.downloads import stored_file_response
 
 
 def _tab_context(request: HttpRequest, employee, record_form=None) -> dict:
@@ -129,12 +130,9 @@ def record_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record_for(request, pk, section=Section.COMPLIANCE_EVIDENCE, for_write=False)
     if not record.evidence:
         raise Http404(_("This record has no evidence file."))
-    try:
-        handle = record.evidence.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(_("The evidence file is missing from storage.")) from exc
+    response = stored_file_response(record.evidence, filename=record.evidence_name or "evidence")
     records.record_evidence_downloaded(acting_user=request.user, record=record)
-    return FileResponse(handle, as_attachment=True, filename=record.evidence_name or "evidence")
+    return response
 
 
 @require_POST
@@ -152,10 +150,10 @@ def evidence_pack_download(request: HttpRequest, pk: int) -> HttpResponse:
                             for_write=True)
     if pack.status != JobStatus.READY or not pack.file:
         raise Http404(_("This evidence pack is not ready."))
+    response = stored_file_response(pack.file, filename=f"evidence-pack-{pack.employee_id}.pdf")
     exports.file_downloaded(acting_user=request.user, obj=pack, employee_id=pack.employee_id,
                             note="Evidence pack downloaded")
-    return FileResponse(pack.file.open("rb"), as_attachment=True,
-                        filename=f"evidence-pack-{pack.employee_id}.pdf")
+    return response
 
 
 @require_POST
@@ -172,11 +170,12 @@ def subject_access_download(request: HttpRequest, pk: int) -> HttpResponse:
     export = get_object_or_404(SubjectAccessExport, pk=pk)
     if export.status != JobStatus.READY or not export.file:
         raise Http404(_("This export is not ready."))
+    response = stored_file_response(export.file,
+                                    filename=f"subject-access-{export.employee_id}.zip")
     exports.file_downloaded(acting_user=request.user, obj=export,
                             employee_id=export.employee_id, note="Subject-access export "
                             "downloaded")
-    return FileResponse(export.file.open("rb"), as_attachment=True,
-                        filename=f"subject-access-{export.employee_id}.zip")
+    return response
 
 
 @require_POST

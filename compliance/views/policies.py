@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from compliance.selectors import policy_acknowledgement_status
 from compliance.services import policies, retention
 from compliance.views.common import export_response, require_hr, require_hr_admin, wants_export
 from compliance.views.employee import _add_errors
+from hrops.downloads import stored_file_response
 
 
 def policy_list(request: HttpRequest) -> HttpResponse:
@@ -106,8 +107,8 @@ def policy_document(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_object_or_404(PolicyVersion, pk=pk)
     if not version.document:
         raise Http404(_("This version has no document."))
-    return FileResponse(version.document.open("rb"), as_attachment=False,
-                        filename=version.document_name or "policy.pdf")
+    return stored_file_response(version.document, as_attachment=False,
+                                filename=version.document_name or "policy.pdf")
 
 
 def retention_home(request: HttpRequest) -> HttpResponse:

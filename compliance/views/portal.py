@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,6 +19,7 @@ from compliance.selectors import (
 from compliance.services import policies, records
 from compliance.views.employee import _add_errors
 from employees.selectors import employee_for_user
+from hrops.downloads import stored_file_response
 
 
 def _me(request: HttpRequest):
@@ -95,9 +96,10 @@ def my_policy_document(request: HttpRequest, pk: int) -> HttpResponse:
     me, version = _my_version(request, pk)
     if not version.document:
         raise Http404(_("This policy has no document."))
+    response = stored_file_response(version.document, as_attachment=False,
+                                    filename=version.document_name or "policy.pdf")
     policies.policy_open(employee=me, version=version)
-    return FileResponse(version.document.open("rb"), as_attachment=False,
-                        filename=version.document_name or "policy.pdf")
+    return response
 
 
 @require_POST

@@ -54,8 +54,8 @@ class PayData:
 WEEKLY_HOURS_MAX = Decimal("168")
 
 
-def _check_weekly_hours(job: JobData) -> None:
-    if job.weekly_hours is not None and not (0 < job.weekly_hours <= WEEKLY_HOURS_MAX):
+def check_weekly_hours(weekly_hours: Decimal | None) -> None:
+    if weekly_hours is not None and not (0 < weekly_hours <= WEEKLY_HOURS_MAX):
         raise ValidationError({"weekly_hours": _(
             "Contracted hours a week must be more than 0 and at most %(hi)s.")
             % {"hi": WEEKLY_HOURS_MAX}})
@@ -142,7 +142,7 @@ def job_record_add(
 ) -> JobRecord:
     require_not_self(acting_user, employee, _("job"))
     _ensure_no_manager_cycle(employee, job.manager)
-    _check_weekly_hours(job)
+    check_weekly_hours(job.weekly_hours)
     if JobRecord.objects.filter(employee=employee, effective_date=effective_date).exists():
         raise ValidationError(
             {"effective_date": _("There is already a job change on %(date)s; correct that one "

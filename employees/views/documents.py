@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,6 +14,7 @@ from employees.services.documents import (
     document_upload,
 )
 from employees.views.records_common import get_employee, tab_context
+from hrops.downloads import stored_file_response
 
 
 def documents(request: HttpRequest, pk: int) -> HttpResponse:
@@ -46,14 +47,9 @@ def _document(request: HttpRequest, pk: int, doc_pk: int, *, for_write: bool = F
 def download(request: HttpRequest, pk: int, doc_pk: int) -> FileResponse:
     """The only way to a stored file: access checked, streamed as an attachment, audited."""
     document = _document(request, pk, doc_pk)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(_("The file is missing from storage.")) from exc
+    response = stored_file_response(document.file, filename=document.original_name,
+                                    content_type=document.content_type)
     document_download_audit(acting_user=request.user, document=document)
-    response = FileResponse(handle, as_attachment=True, filename=document.original_name,
-                            content_type=document.content_type)
-    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -1,22 +1,23 @@
-"""Bulk import: upload, dry run with a row-by-row report, then import the checked file."""
-
-import base64
+"""Bulk import: upload a file, watch a worker check it (every row error in one pass), then import
+the checked file in one all-or-nothing background step, with a progress bar for each."""
 
 from django.contrib import messages
-from django.core import signing
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.roles import is_hr
+from audit.context import current
 from employees.forms_directory import ImportForm
-from employees.services.imports import MAX_BYTES, TEMPLATES, import_run, template_csv
+from employees.models import ImportJob
+from employees.services import import_jobs
+from employees.services.imports import MAX_BYTES, TEMPLATES, template_csv
+from hrops import exports
 
-# A checked file travels back to the "Import now" button signed, so what is written is exactly
-# what was checked (and nobody can swap the contents); it expires after an hour.
-_SALT = "employees.import"
-_MAX_AGE = 3600
+# The page lists this many errors; the CSV has all of them.
+ERRORS_ON_PAGE = 500
 
 
 def _gate(request: HttpRequest) -> None:
@@ -24,50 +25,61 @@ def _gate(request: HttpRequest) -> None:
         raise PermissionDenied(_("Only HR imports employee data."))
 
 
+def _job(request: HttpRequest, pk: int) -> ImportJob:
+    """A job of the person asking (404 for anyone else's: it holds personal data)."""
+    _gate(request)
+    job = ImportJob.objects.filter(pk=pk, created_by=request.user).first()
+    if job is None:
+        raise Http404(_("No such import."))
+    return job
+
+
 def import_page(request: HttpRequest) -> HttpResponse:
     _gate(request)
     form = ImportForm(request.POST or None, request.FILES or None)
-    result = token = None
-    if request.method == "POST" and "token" in request.POST:
-        return _commit(request)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            form.add_error("file", _("The file is larger than %(mb)s MB.")
-                           % {"mb": MAX_BYTES // (1024 * 1024)})
+        try:
+            job = import_jobs.import_job_create(
+                acting_user=request.user, kind=form.cleaned_data["kind"], name=upload.name,
+                upload=upload, size=upload.size, ip_address=current().ip_address)
+        except ValidationError as exc:
+            form.add_error(None, exc)
         else:
-            content = upload.read()
-            kind = form.cleaned_data["kind"]
-            result = import_run(acting_user=request.user, kind=kind, name=upload.name,
-                                content=content, commit=False)
-            if result.ok:
-                token = signing.dumps(
-                    {"kind": kind, "name": upload.name, "user": request.user.pk,
-                     "data": base64.b64encode(content).decode()},
-                    salt=_SALT, compress=True,
-                )
+            return redirect("employees:import_job", job.pk)
     return render(request, "employees/import.html",
-                  {"form": form, "result": result, "token": token},
-                  status=400 if request.method == "POST" and (result is None or not result.ok)
-                  else 200)
+                  {"form": form, "jobs": import_jobs.import_jobs_for(request.user),
+                   "max_mb": MAX_BYTES // 2**20},
+                  status=400 if request.method == "POST" else 200)
 
 
-def _commit(request: HttpRequest) -> HttpResponse:
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    context = {"job": job, "progress": import_jobs.import_job_progress(job),
+               "errors": job.errors[:ERRORS_ON_PAGE], "more_errors":
+               max(0, len(job.errors) - ERRORS_ON_PAGE)}
+    template = "employees/import_job.html"
+    if request.headers.get("HX-Request"):
+        template += "#status"
+    return render(request, template, context)
+
+
+@require_POST
+def import_job_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
     try:
-        payload = signing.loads(request.POST["token"], salt=_SALT, max_age=_MAX_AGE)
-    except signing.BadSignature:
-        messages.error(request, _("That check has expired; upload the file again."))
-        return redirect("employees:import")
-    if payload.get("user") != request.user.pk:
-        raise PermissionDenied(_("This file was checked by someone else."))
-    result = import_run(acting_user=request.user, kind=payload["kind"], name=payload["name"],
-                        content=base64.b64decode(payload["data"]), commit=True)
-    if result.committed:
-        messages.success(request, _("Imported %(n)s row(s) from %(name)s.")
-                         % {"n": len(result.planned), "name": payload["name"]})
-        return redirect("employees:import")
-    return render(request, "employees/import.html",
-                  {"form": ImportForm(), "result": result, "token": None}, status=400)
+        import_jobs.import_job_confirm(acting_user=request.user, job=job)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("employees:import_job", job.pk)
+
+
+def import_job_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    rows = [[_("Row"), _("Column"), _("Problem")], *job.errors]
+    response = HttpResponse(exports.to_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
+    return response
 
 
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +12,7 @@ from accounts.roles import is_hr
 from audit.services import audit_record
 from employees.access import Section, employee_get_for_viewer
 from employees.profile import profile_tabs
+from hrops.downloads import stored_file_response
 from lifecycle import access, forms, selectors
 from lifecycle.models import Checklist, ChecklistTemplate, TaskDocument
 from lifecycle.services import checklists as svc
@@ -195,14 +196,11 @@ def task_fill_fields(request: HttpRequest, pk: int) -> HttpResponse:
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
     document = get_object_or_404(TaskDocument.objects.select_related("task"), pk=pk)
     task = access.task_get_for_viewer(request.user, document.task_id)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(_("The file is missing from storage.")) from exc
+    response = stored_file_response(document.file, filename=document.original_name,
+                                    content_type=document.content_type)
     audit_record(actor=request.user, action="download", obj=document,
                  employee_id=task.checklist.employee_id)
-    return FileResponse(handle, as_attachment=True, filename=document.original_name,
-                        content_type=document.content_type)
+    return response
 
 
 def employee_checklists(request: HttpRequest, pk: int) -> HttpResponse:

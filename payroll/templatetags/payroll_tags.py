@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import template
 from django.template.defaultfilters import floatformat
 from django.utils.formats import get_format
+from django.utils.translation import gettext as _
 
 from payroll import reasons
 
@@ -49,3 +50,17 @@ def signed_money(value: Decimal | None) -> str:
         return ""
     formatted = floatformat(value, "2g")
     return f"+{formatted}" if value > 0 else formatted
+
+
+@register.filter
+def seconds_short(value: float | None) -> str:
+    """A time left for the delivery page: "40 s", "7 min", "1 h 5 min"."""
+    if value is None:
+        return ""
+    seconds = int(value + 0.5)
+    if seconds < 90:
+        return _("%(n)d s") % {"n": seconds}
+    minutes = (seconds + 30) // 60
+    if minutes < 90:
+        return _("%(n)d min") % {"n": minutes}
+    return _("%(h)d h %(m)d min") % {"h": minutes // 60, "m": minutes % 60}

@@ -189,6 +189,9 @@ PERMISSIONS: dict[str, str] = {
     # --- scale11: flat pages and exports (issue 11) ---
 
     # --- store11: object storage, imports, throughput (issue 11) ---
+    "employees:import_job": "a f f n n f",
+    "employees:import_job_apply": "a m m m m m",
+    "employees:import_job_errors": "a f f n n f",
 
     # --- access12: access and SSO (issue 12) ---
     "employees:propose": "a n o f f f",

@@ -3,7 +3,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
@@ -212,31 +211,6 @@ def test_import_page_is_hr_only(who, status, request, login):
 @pytest.mark.parametrize("who", ["manager", "employee", "other"])
 def test_import_page_refuses_staff_without_hr_role(who, org, login):
     assert login(org.users[who]).get(reverse("employees:import")).status_code == 403
-
-
-def test_upload_check_then_import_through_the_pages(hr_admin, refs, login):
-    client = login(hr_admin)
-    upload = SimpleUploadedFile("people.csv", csv_bytes(hire_row("W1")), "text/csv")
-    checked = client.post(reverse("employees:import"), {"kind": "employees", "file": upload})
-    assert checked.status_code == 200 and checked.context["token"]
-    assert not Employee.objects.filter(employee_number="W1").exists()
-    done = client.post(reverse("employees:import"), {"token": checked.context["token"]})
-    assert done.status_code == 302
-    assert Employee.objects.filter(employee_number="W1").exists()
-
-
-def test_upload_with_errors_shows_the_report(hr_admin, refs, login):
-    upload = SimpleUploadedFile("people.csv", csv_bytes(hire_row("W1", department="X")))
-    response = login(hr_admin).post(reverse("employees:import"),
-                                    {"kind": "employees", "file": upload})
-    assert response.status_code == 400
-    assert "Unknown department" in response.content.decode()
-
-
-def test_tampered_token_is_refused(hr_admin, login):
-    response = login(hr_admin).post(reverse("employees:import"), {"token": "forged"},
-                                    follow=True)
-    assert "expired" in response.content.decode()
 
 
 def test_templates_download(hr_admin, login):

@@ -14,8 +14,8 @@ yaml = pytest.importorskip("yaml")
 def test_compose_runs_web_worker_and_beat_from_one_image_with_postgres_and_redis():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert set(services) == {"postgres", "redis", "web", "worker", "beat"}
-    for name in ("web", "worker", "beat"):
+    assert set(services) == {"postgres", "redis", "migrate", "web", "worker", "beat"}
+    for name in ("migrate", "web", "worker", "beat"):
         service = services[name]
         assert service["build"] == "."
         env = service["environment"]
@@ -24,6 +24,16 @@ def test_compose_runs_web_worker_and_beat_from_one_image_with_postgres_and_redis
     assert "gunicorn" in services["web"]["command"]
     assert services["worker"]["command"][:4] == ["celery", "-A", "hrops", "worker"]
     assert services["beat"]["command"][:4] == ["celery", "-A", "hrops", "beat"]
+
+
+def test_compose_migrates_once_before_web_worker_and_beat_not_in_every_web_replica():
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    assert services["migrate"]["command"] == ["python", "manage.py", "migrate", "--noinput"]
+    assert services["migrate"]["restart"] == "no"
+    for name in ("web", "worker", "beat"):
+        assert services[name]["depends_on"]["migrate"] == {
+            "condition": "service_completed_successfully"}
+        assert "migrate" not in " ".join(services[name]["command"])
 
 
 def test_dockerfile_installs_pango_and_harfbuzz_subset():

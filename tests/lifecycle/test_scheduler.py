@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
 DAILY = {"clear-expired-sessions", "employees-apply-effective-changes",
          "lifecycle-activate-starters", "lifecycle-terminate-leavers", "lifecycle-task-digest",
-         "compliance-expiry-reminders", "timeoff-accrual", "timeoff-year-end"}
+         "compliance-expiry-reminders", "timeoff-accrual", "timeoff-year-end",
+         "delivery-purge-done"}
 
 
 @pytest.fixture
