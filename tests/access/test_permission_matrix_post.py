@@ -21,6 +21,9 @@ world = matrix.world
 OWN = {
     "compliance:my_upload",  # my own compliance evidence
     "lifecycle:bulk_complete",  # tasks assigned to me
+    "timeoff:request_new",  # my own leave request
+    "timeoff:sickness_self",  # my own self-certified sickness
+    "timeoff:ical_reset",  # a new private link for my own calendar feed
 }
 
 
