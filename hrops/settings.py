@@ -320,6 +320,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),
     },
     # --- compliance ---
+    # Stored statuses that change with the date alone (expiring soon, expired), before anyone
+    # opens the dashboard and before the 07:00 reminders.
+    "compliance-status-roll": {
+        "task": "compliance.tasks.compliance_status_roll_task",
+        "schedule": crontab(hour=0, minute=30),
+    },
     "compliance-expiry-reminders": {
         "task": "compliance.tasks.compliance_reminders_task",
         "schedule": crontab(hour=7, minute=0),
