@@ -113,7 +113,6 @@ def compliance_status_refresh_employees(employee_ids: Iterable[int]) -> int:
     return compliance_status_refresh(employee_ids=list(employee_ids))
 
 
-@transaction.atomic
 def compliance_status_roll(*, today: date | None = None) -> int:
     """Daily: refresh every row whose status changes by today with no change of data (a record
     entering its 'expiring soon' window, or expiring). Idempotent: a second run that day finds

@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.roles import is_hr
 from employees.directory import (
+    DeferredJoinPaginator,
     can_use_directory,
     directory_queryset,
     sees_compensation_of_all,
@@ -52,7 +52,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     _gate(request)
     form = DirectoryForm(request.GET or None)
     filters = form.filters() if request.GET else DirectoryForm({}).filters()
-    page = Paginator(directory_queryset(request.user, filters), PAGE_SIZE).get_page(
+    page = DeferredJoinPaginator(directory_queryset(request.user, filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     params = request.GET.copy()

@@ -126,9 +126,11 @@ def _legacy_reason(payslip: Payslip, has_bank: bool) -> str | None:
                  if o.get("code") == "missing_bank_details"), "") or _("No bank account")
 
 
-def _paid(run: PayRun, *, with_accounts: bool):
+def _paid(run: PayRun, *, with_accounts: bool, method__in: list[str] | None = None):
     payslips = run.payslips.exclude(net=0).select_related("employee").order_by(
         "employee__employee_number", "pk")
+    if method__in is not None:
+        payslips = payslips.filter(payment_method__in=method__in)
     if not with_accounts:
         payslips = payslips.defer("bank_snapshot")
     return list(payslips)
@@ -149,8 +151,9 @@ def _legacy_banks(payslips: list[Payslip], *, decrypt: bool) -> dict:
 
 def paid_outside_file(run: PayRun) -> list[PaidOutside]:
     """Who is left out of the run's payment file, with their net pay and why (the delivery
-    page and its CSV). Reads no account numbers."""
-    payslips = _paid(run, with_accounts=False)
+    page and its CSV). Reads no account numbers, and only the payslips recorded as paid outside
+    (or finalised before payslips recorded it), so the page does not grow with the run."""
+    payslips = _paid(run, with_accounts=False, method__in=[PaymentMethod.OUTSIDE, ""])
     legacy = _legacy_banks(payslips, decrypt=False)
     result = []
     for p in payslips:
