@@ -35,3 +35,11 @@ def delivery_clean_tmp_task() -> int:
     if removed:
         log.warning("removed %s stray temp file(s)", removed)
     return removed
+
+
+@shared_task(acks_late=True)
+def downloads_clean_task() -> int:
+    """Beat, hourly: built downloads older than DOWNLOADS_KEEP_HOURS and their files go."""
+    from delivery.downloads import downloads_clean
+
+    return downloads_clean()

@@ -296,6 +296,7 @@ CELERY_REDBEAT_REDIS_OPTIONS = {"socket_timeout": 5, "socket_connect_timeout": 5
 CELERY_REDBEAT_KEY_PREFIX = env("CELERY_REDBEAT_KEY_PREFIX", default="redbeat:")
 CELERY_REDBEAT_LOCK_TIMEOUT = env.int("CELERY_REDBEAT_LOCK_TIMEOUT", default=90)
 CELERY_BEAT_MAX_LOOP_INTERVAL = env.int("CELERY_BEAT_MAX_LOOP_INTERVAL", default=15)
+DOWNLOADS_KEEP_HOURS = env.int("DOWNLOADS_KEEP_HOURS", default=24)
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions_task",
@@ -342,6 +343,11 @@ CELERY_BEAT_SCHEDULE = {
     "delivery-clean-tmp": {
         "task": "delivery.tasks.delivery_clean_tmp_task",
         "schedule": crontab(minute=40),
+    },
+    # Big downloads (XLSX registers, directory exports) are kept DOWNLOADS_KEEP_HOURS.
+    "delivery-clean-downloads": {
+        "task": "delivery.tasks.downloads_clean_task",
+        "schedule": crontab(minute=50),
     },
 }
 

@@ -1,7 +1,7 @@
 """Downloads of a finalised run's register, payment file and GL journal (Payroll Admin)."""
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from payroll.models import PayRun
 from payroll.outputs.types import OutputError
@@ -12,8 +12,8 @@ from payroll.services.outputs import (
     run_gl_journal,
     run_paid_outside_csv,
     run_payment_file,
-    run_register,
     run_register_csv_stream,
+    run_register_xlsx_request,
 )
 from payroll.views_payslips import _require_payroll_admin
 
@@ -48,8 +48,13 @@ def register_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         # Streamed: the first bytes leave at once, memory stays flat (20,000 payslips).
         return _respond(request, run,
                         lambda: run_register_csv_stream(run=run, acting_user=request.user))
-    return _respond(request, run,
-                    lambda: run_register(run=run, fmt=fmt, acting_user=request.user))
+    # XLSX is built by a worker (a 20,000-row workbook takes seconds): its progress page.
+    try:
+        download = run_register_xlsx_request(run=run, acting_user=request.user)
+    except OutputError as exc:
+        return render(request, "payroll/output_refused.html",
+                      {"run": run, "message": str(exc)}, status=409)
+    return redirect("delivery:download", download.pk)
 
 
 def payment_file_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:

@@ -75,6 +75,9 @@ def to_csv(rows: list[list[object]]) -> bytes:
     return exports.to_csv(rows, bom=False, decimal_places=2)
 
 
+# The totals row bold, amounts from column 5 with two decimals, names and numbers frozen.
+XLSX_OPTIONS = {"bold_last": True, "number_format": (5, "#,##0.00"), "freeze": "E2"}
+
+
 def to_xlsx(rows: list[list[object]], *, title: str = "Register") -> bytes:
-    return exports.to_xlsx(rows, title=title, bold_last=True, number_format=(5, "#,##0.00"),
-                           freeze="E2")
+    return exports.to_xlsx(rows, title=title, **XLSX_OPTIONS)

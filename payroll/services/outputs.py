@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role
 from audit.services import audit_record
+from delivery.downloads import Rows, download_request
+from delivery.models import Download
 from employees.models import JobRecord
 from employees.selectors import bank_details_for_payment
 from hrops import exports
@@ -33,6 +35,8 @@ from payroll.outputs.types import (
     SlipSummary,
 )
 from payroll.services.payment_details import originator
+
+REGISTER_XLSX_KIND = "payroll.register_xlsx"
 
 
 class RunNotFinalised(OutputError):
@@ -252,6 +256,29 @@ def run_register(*, run: PayRun, fmt: str, acting_user) -> OutputFile:
             register.to_xlsx(rows, title=f"Run {run.pk}"),
         )
     return OutputFile(f"{stem}.csv", "text/csv; charset=utf-8", register.to_csv(list(rows)))
+
+
+def register_download_check(user, params: dict) -> None:
+    """Who may have a run's XLSX register (on request, at build time and on download)."""
+    _require(user)
+    _require_finalised(PayRun.objects.get(pk=params["run_id"]))
+
+
+def register_download_rows(user, params: dict) -> Rows:
+    """The worker's rows of the XLSX register (delivery.downloads)."""
+    run = PayRun.objects.get(pk=params["run_id"])
+    return Rows(total=run.payslips.count() + 2, rows=register_rows(run), sheet=f"Run {run.pk}",
+                xlsx=register.XLSX_OPTIONS)
+
+
+def run_register_xlsx_request(*, run: PayRun, acting_user) -> Download:
+    """Queue the XLSX register for a worker: the request answers at once with its progress."""
+    _require(acting_user)
+    _require_finalised(run)
+    return download_request(
+        acting_user=acting_user, kind=REGISTER_XLSX_KIND, params={"run_id": run.pk},
+        title=_("Register of %(run)s") % {"run": run},
+        filename=f"register-run-{run.pk}-{run.pay_date:%Y%m%d}.xlsx")
 
 
 @dataclass(frozen=True, slots=True)

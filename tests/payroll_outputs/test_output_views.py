@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from audit.models import AuditEvent
 from payroll.outputs import sepa
+from tests.downloads import built_file
 from tests.factories import EmployeeFactory
 from tests.factories.payroll_outputs import add_bank, finalised_run
 
@@ -63,8 +64,8 @@ def test_register_csv_and_xlsx(payroll_client, paid_people):
     net_col = rows[0].index("Net pay")
     assert Decimal(rows[-1][net_col]) == sum(p.net for p in run.payslips.all())
     assert "BASIC Basic pay" in rows[0] and "NI_ER Employer NI" in rows[0]
-    xlsx = payroll_client.get(_url("run_register", run, "xlsx"))
-    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    xlsx = built_file(payroll_client, payroll_client.get(_url("run_register", run, "xlsx")))
+    sheet = load_workbook(io.BytesIO(xlsx)).active
     assert sheet.max_row == 4 and sheet.cell(4, 1).value == "Total"
     assert AuditEvent.objects.filter(action="export", object_id=str(run.pk)).count() == 2
 
