@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role
@@ -71,7 +71,7 @@ def _payslips(run: PayRun, *, ids: list[int] | None = None) -> list[Payslip]:
     return list(payslips.order_by("employee__employee_number", "pk"))
 
 
-def _departments(run: PayRun, employee_ids: list[int]) -> dict[int, str]:
+def _departments(run: PayRun, employee_ids: list[int] | QuerySet) -> dict[int, str]:
     """Each employee's department as of the period end (from their job history; one query)."""
     latest: dict[int, tuple] = {}
     rows = JobRecord.objects.filter(
@@ -102,15 +102,36 @@ def slip_summaries(run: PayRun) -> list[SlipSummary]:
     return [_summary(p, departments) for p in payslips]
 
 
-def slip_summaries_chunked(run: PayRun, *, chunk: int = 1000) -> Iterator[SlipSummary]:
-    """The run's payslips as summaries, in the register's order, loaded `chunk` at a time
-    (three queries a chunk: payslips, their lines, departments), so memory stays flat."""
-    ids = list(run.payslips.order_by("employee__employee_number", "pk")
-               .values_list("pk", flat=True))
-    for start in range(0, len(ids), chunk):
-        payslips = _payslips(run, ids=ids[start:start + chunk])
-        departments = _departments(run, [p.employee_id for p in payslips])
-        yield from (_summary(p, departments) for p in payslips)
+SUMMARY_FIELDS = ("employee_id", "employee__employee_number", "employee__legal_last_name",
+                  "employee__legal_first_name", "gross", "total_pre_tax", "total_employee_tax",
+                  "total_post_tax", "net", "employer_cost", "number")
+REGISTER_ORDER = ("employee__employee_number", "pk")
+
+
+def slip_summaries_chunked(run: PayRun, *, chunk: int = 2000) -> Iterator[SlipSummary]:
+    """The run's payslips as summaries in the register's order, in flat memory: two streamed
+    queries of plain values (payslips; their lines in the same order, merged here) and one of
+    departments, whatever the size of the run. No model instances: at 20,000 payslips and
+    160,000 lines building them was most of the time."""
+    departments = _departments(run, run.payslips.values("employee_id"))  # a subquery
+    slips = (run.payslips.order_by(*REGISTER_ORDER).values_list("pk", *SUMMARY_FIELDS)
+             .iterator(chunk_size=chunk))
+    lines = iter(PayslipLine.objects.filter(payslip__run=run)
+                 .order_by(*(f"payslip__{f}" for f in REGISTER_ORDER), "sort_order")
+                 .values_list("payslip_id", "code", "description", "category", "amount")
+                 .iterator(chunk_size=chunk * 8))
+    pending = next(lines, None)
+    for pk, employee_id, number, last, first, *money, slip_number in slips:
+        own = []
+        while pending is not None and pending[0] == pk:
+            own.append(SlipLine(*pending[1:]))
+            pending = next(lines, None)
+        gross, pre, tax, post, net, cost = money
+        yield SlipSummary(
+            employee_number=number, name=f"{last}, {first}",
+            department=departments.get(employee_id, ""), gross=gross, total_pre_tax=pre,
+            total_employee_tax=tax, total_post_tax=post, net=net, employer_cost=cost,
+            number=f"PS-{slip_number:08d}" if slip_number else "", lines=tuple(own))
 
 
 def register_columns(run: PayRun) -> list[tuple[str, str, str]]:
