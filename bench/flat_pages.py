@@ -14,23 +14,19 @@ each export its time and the process's peak RSS growth (VmHWM, reset before each
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from types import ModuleType
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import employees_directory as directory_bench
 from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from payroll_review import _mount_baseline as mount_baseline
+from payroll_review import measure
 
-BASELINE = """<!doctype html><html><head><title>Baseline</title></head><body><table>
-{% for number, first, last in rows %}<tr><td>{{ number }}</td><td>{{ first }}</td>
-<td>{{ last }}</td></tr>{% endfor %}</table></body></html>"""
 LINES = (("BASIC", "Basic pay", "earning", "3280.00"), ("OVERTIME", "Overtime", "earning",
          "184.50"), ("PENSION", "Pension", "pre_tax_deduction", "173.23"),
          ("PAYE", "Income tax", "employee_tax", "441.20"),
@@ -114,29 +110,6 @@ def seed_run() -> int:
     return run.pk
 
 
-def mount_baseline() -> str:
-    """A bench-only URLconf: the project's URLs plus one bare Django page (as payroll_review)."""
-    from django.conf import settings
-    from django.http import HttpResponse
-    from django.template import engines
-    from django.urls import include, path
-
-    from employees.models import Employee
-
-    template = engines["django"].from_string(BASELINE)
-
-    def baseline(request):
-        rows = Employee.objects.order_by("pk").values_list(
-            "employee_number", "legal_first_name", "legal_last_name")[:50]
-        return HttpResponse(template.render({"rows": rows}, request))
-
-    module = ModuleType("bench_flat_urls")
-    module.urlpatterns = [path("bench/baseline/", baseline), path("", include("hrops.urls"))]
-    sys.modules[module.__name__] = module
-    settings.ROOT_URLCONF = module.__name__
-    return "/bench/baseline/"
-
-
 def _rss_kib(field: str) -> int:
     with open("/proc/self/status") as status:
         for line in status:
@@ -204,21 +177,6 @@ def exports(client, run_id: int) -> None:
     timed_export("directory XLSX, all current, built (worker)", built(
         lambda: download_request(acting_user=user, kind=EXPORT_XLSX_KIND, params={"query": ""},
                                  title="Bench", filename="bench.xlsx")))
-
-
-def measure(client, path: str, repeat: int) -> tuple[float, float, int, int, float]:
-    client.get(path)  # warm caches, compile templates
-    timings, queries, status, slowest = [], 0, 0, 0.0
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as ctx:
-            started = time.perf_counter()
-            response = client.get(path)
-            timings.append((time.perf_counter() - started) * 1000)
-        queries, status = len(ctx.captured_queries), response.status_code
-        slowest = max([slowest] + [float(q["time"]) * 1000 for q in ctx.captured_queries])
-    timings.sort()
-    p95 = timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
-    return statistics.median(timings), p95, queries, status, slowest
 
 
 def main() -> None:

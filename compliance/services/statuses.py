@@ -86,6 +86,13 @@ def compliance_status_refresh(
     today = today or timezone.localdate()
     type_ids = None if type_ids is None else sorted(set(type_ids))
     rules = active_rules()
+    if type_ids is not None and not {r.requirement_type_id for r in rules} & set(type_ids):
+        # Nobody needs these types (a new type, its last rule gone, deactivated): no cells.
+        scope = ComplianceStatus.objects.filter(requirement_type_id__in=type_ids)
+        if employee_ids is not None:
+            scope = scope.filter(employee_id__in=list(employee_ids))
+        scope.delete()
+        return 0
     written = 0
     for employees in _chunks(employee_ids):
         scope = ComplianceStatus.objects.filter(employee_id__in=[e.pk for e in employees])
