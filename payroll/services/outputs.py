@@ -221,10 +221,17 @@ def paid_outside_file(run: PayRun) -> list[PaidOutside]:
     return result
 
 
+PAID_OUTSIDE_SHOWN = 50  # listed on the delivery page; the CSV has everyone
+
+
 def paid_outside_summary(run: PayRun) -> dict:
-    """The delivery page's list of those paid outside the file, with their total."""
+    """The delivery page's list of those paid outside the file (the first PAID_OUTSIDE_SHOWN:
+    rendering hundreds of rows was most of the page at 20,000 payslips), their count and
+    total."""
     rows = paid_outside_file(run)
-    return {"rows": rows, "total": sum((r.amount for r in rows), Decimal("0.00"))}
+    return {"rows": rows[:PAID_OUTSIDE_SHOWN], "count": len(rows),
+            "more": max(0, len(rows) - PAID_OUTSIDE_SHOWN),
+            "total": sum((r.amount for r in rows), Decimal("0.00"))}
 
 
 def _payee(run: PayRun, p: Payslip, bank: dict) -> Payee:
