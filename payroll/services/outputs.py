@@ -135,14 +135,20 @@ def slip_summaries_chunked(run: PayRun, *, chunk: int = 2000) -> Iterator[SlipSu
 
 
 def register_columns(run: PayRun) -> list[tuple[str, str, str]]:
-    """The register's line columns from the lines alone (one streamed query of three short
-    columns), the first description of each code in payslip order as register.line_columns."""
-    seen: dict[tuple[str, str], str] = {}
-    lines = (PayslipLine.objects.filter(payslip__run=run)
-             .order_by("payslip__employee__employee_number", "payslip_id", "sort_order")
-             .values_list("category", "code", "description"))
-    for category, code, description in lines.iterator(chunk_size=5000):
-        seen.setdefault((category, code), description)
+    """The register's line columns without reading every line in order: the distinct (category,
+    code, description) triples (one hash aggregate), then, only for a code printed with several
+    descriptions, the first in payslip order (as register.line_columns picks it)."""
+    lines = PayslipLine.objects.filter(payslip__run=run)
+    found: dict[tuple[str, str], list[str]] = {}
+    for category, code, description in (lines.values_list("category", "code", "description")
+                                        .distinct().order_by()):
+        found.setdefault((category, code), []).append(description)
+    seen = {}
+    for (category, code), descriptions in found.items():
+        seen[(category, code)] = descriptions[0] if len(descriptions) == 1 else (
+            lines.filter(category=category, code=code)
+            .order_by(*(f"payslip__{f}" for f in REGISTER_ORDER), "sort_order")
+            .values_list("description", flat=True).first())
     return register.order_columns(seen)
 
 

@@ -73,3 +73,18 @@ def test_streamed_register_csv_totals(uk_schedule, client, payroll_admin):
     net = rows[0].index("Net pay")
     assert Decimal(rows[-1][net]) == sum(p.net for p in run.payslips.all())
     assert len(rows) == 32
+
+
+def test_register_columns_take_the_first_description_in_payslip_order(uk_schedule):
+    # given a code printed with two descriptions (arrears lines name their period)
+    from payroll.models import PayslipLine
+    from payroll.services.outputs import register_columns
+
+    run = _finalised(uk_schedule, 1, 3, "A")
+    lines = PayslipLine.objects.filter(payslip__run=run, code="SALARY").order_by(
+        "payslip__employee__employee_number")
+    PayslipLine.objects.filter(pk=lines[0].pk).update(description="Salary May")
+    PayslipLine.objects.filter(pk=lines[2].pk).update(description="Salary June")
+    # then the columns agree with the in-memory register's
+    assert register_columns(run) == register.line_columns(slip_summaries(run))
+    assert ("earning", "SALARY", "Salary May") in register_columns(run)
