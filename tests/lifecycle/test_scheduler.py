@@ -155,7 +155,7 @@ def test_frequent_sweep_runs_again_only_when_its_schedule_is_due(monkeypatch):
     scheduler.run_frequent_jobs(last_runs, now)
     scheduler.run_frequent_jobs(last_runs, now)
     # then each sweep ran once
-    assert sorted(ran) == ["delivery-clean-tmp", "delivery-relay"]
+    assert sorted(ran) == ["delivery-clean-downloads", "delivery-clean-tmp", "delivery-relay"]
 
 
 def test_runserver_is_ours_and_starts_the_scheduler_only_without_a_broker(settings, monkeypatch):
