@@ -24,6 +24,7 @@ from compliance.models import (
 from compliance.selectors import active_rules, employees_in_scope, types_for_employee
 from compliance.services.policies import policy_create, policy_version_publish
 from compliance.services.retention import legal_hold_place
+from compliance.services.statuses import compliance_status_refresh
 from employees.models import Department, Employee, JobTitle
 
 TYPES = [
@@ -162,6 +163,8 @@ def seed(ctx: DemoContext) -> None:
                          note=f"Demo data: {len(records)} compliance records seeded")
     _policy(ctx, employees, hr_user)
     _old_leavers(types, hr_user)
+    # The demo writes records in bulk (not through the services): store their statuses.
+    compliance_status_refresh()
 
 
 # The two long-gone leavers of the employees demo: their I-9s are due for deletion, and a legal

@@ -487,3 +487,53 @@ class PurgeRun(models.Model):
 
     def __str__(self) -> str:
         return f"Purge run {self.pk} as of {self.as_of} ({self.status})"
+
+
+class ComplianceStatus(models.Model):
+    """The status of one requirement for one person, kept so that the dashboard, the HR home
+    card and the filtered matrix count and filter in SQL instead of recomputing every cell.
+
+    Maintained by `compliance.services.statuses` in the same transaction as every change that
+    can alter it (record added, verified or rejected; requirement type, rule or policy version
+    saved; acknowledgement; job change; retention purge) and rolled by a daily job as dates pass
+    (`changes_on`). It always equals `compliance.selectors.status_matrix` computed from scratch
+    (tests/compliance/test_status_table.py). Rows exist for leavers too; reads leave them out,
+    so a termination needs no update."""
+
+    STATUS_CHOICES = [
+        ("compliant", _("Compliant")), ("expiring_soon", _("Expiring soon")),
+        ("expired", _("Expired")), ("missing", _("Missing")),
+        ("pending_verification", _("Pending verification")),
+    ]
+
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
+    requirement_type = models.ForeignKey(
+        RequirementType, on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(max_length=20, choices=STATUS_CHOICES)
+    valid_until = models.DateField(null=True, blank=True)
+    # The day the status changes with no change of data (becomes expiring soon, or expired).
+    changes_on = models.DateField(null=True, blank=True)
+    computed_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["employee", "requirement_type"],
+                                    name="compliancestatus_one_per_cell"),
+        ]
+        indexes = [
+            models.Index(fields=["requirement_type", "status"], name="compstatus_type_status"),
+            models.Index(fields=["status", "employee"], name="compstatus_status_emp"),
+            models.Index(fields=["changes_on"], name="compstatus_changes_on"),
+            models.Index(fields=["valid_until"], name="compstatus_valid_until"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} × {self.requirement_type_id}: {self.status}"
+
+    @property
+    def days_left(self) -> int | None:
+        from django.utils import timezone
+
+        return None if self.valid_until is None else (
+            self.valid_until - timezone.localdate()).days

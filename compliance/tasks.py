@@ -26,3 +26,12 @@ def compliance_reminders_task(day: str | None = None) -> int:
 def retention_dry_run_task(day: str | None = None) -> int:
     """Weekly (beat): store a dry-run purge report for HR Admin to review and approve."""
     return retention.purge_propose(acting_user=None, today=_day(day)).pk
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def compliance_status_roll_task(day: str | None = None) -> int:
+    """Daily (beat), just after midnight: stored statuses whose day to change has come (a record
+    now expiring soon, or expired) are recomputed. Idempotent: a rerun finds nothing due."""
+    from compliance.services.statuses import compliance_status_roll
+
+    return compliance_status_roll(today=_day(day))

@@ -57,3 +57,45 @@ class DeliveryItem(models.Model):
         systems that deduplicate by Message-ID show it once."""
         domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("<> ") or "hrops.local"
         return f"<hrops-delivery-{self.pk}@{domain}>"
+
+
+class Download(models.Model):
+    """A big file (a 20,000-row XLSX) built by a worker for one person: its status, progress and
+    the stored file (default_storage). Served only to whoever asked, and only while they may
+    still see what it holds; removed after DOWNLOADS_KEEP_HOURS (delivery.downloads)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        BUILDING = "building", _("Being built")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=60)
+    params = models.JSONField(default=dict, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    filename = models.CharField(_("file name"), max_length=200)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    file = models.FileField(blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["created_at"], name="download_created")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.READY:
+            return 100
+        return min(99, self.rows_done * 100 // self.rows_total) if self.rows_total else 0

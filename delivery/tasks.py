@@ -44,3 +44,11 @@ def delivery_purge_done_task() -> int:
     if removed:
         log.info("purged %s delivery item(s) done long ago", removed)
     return removed
+
+
+@shared_task(acks_late=True)
+def downloads_clean_task() -> int:
+    """Beat, hourly: built downloads older than DOWNLOADS_KEEP_HOURS and their files go."""
+    from delivery.downloads import downloads_clean
+
+    return downloads_clean()

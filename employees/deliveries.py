@@ -3,6 +3,7 @@ and apply steps of an import file."""
 
 import logging
 
+from delivery.downloads import download_kind
 from delivery.mail import send_item_email
 from delivery.models import DeliveryItem
 from delivery.registry import PermanentError, handler, is_transient
@@ -11,6 +12,17 @@ from employees.services import import_jobs
 
 log = logging.getLogger(__name__)
 BANK_NOTICE_KIND = "employees.bank_notice"
+
+
+def _directory_xlsx() -> None:
+    # The directory's XLSX export, built by a worker (delivery.downloads); the views module
+    # holds its columns, imported here so a worker process registers the kind.
+    from employees.views.directory import EXPORT_XLSX_KIND, export_check, export_download_rows
+
+    download_kind(EXPORT_XLSX_KIND, check=export_check)(export_download_rows)
+
+
+_directory_xlsx()
 
 
 @handler(BANK_NOTICE_KIND)

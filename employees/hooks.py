@@ -72,3 +72,22 @@ def pay_change_impact(*, employee, effective_date: date, pay) -> PayChangeImpact
         n, value = preview(employee=employee, effective_date=effective_date, pay=pay)
         periods, amount = periods + n, amount + value
     return PayChangeImpact(periods, amount) if periods and amount else None
+
+
+# fn(employee_ids: list[int]) -> object, called inside the transaction that changed them
+JobFieldsListener = Callable[[list[int]], object]
+_job_fields_listeners: list[JobFieldsListener] = []
+
+
+def register_job_fields_listener(fn: JobFieldsListener) -> None:
+    """Called from an AppConfig.ready (compliance keeps its stored statuses current with it)."""
+    if fn not in _job_fields_listeners:
+        _job_fields_listeners.append(fn)
+
+
+def job_fields_changed(employee_ids: list[int]) -> None:
+    """The current job fields (department, location, title, type...) or the work country of
+    these employees changed: apps that keep data derived from them update it, in the same
+    transaction."""
+    for listener in _job_fields_listeners:
+        listener(list(employee_ids))

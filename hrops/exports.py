@@ -14,6 +14,7 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from typing import IO
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"  # makes Excel read a CSV file as UTF-8
@@ -70,12 +71,27 @@ def _xlsx_value(value: object) -> tuple[object, bool]:
     return safe_text(value), True
 
 
-def to_xlsx(rows: Iterable[Sequence[object]], *, title: str = "Export",
-            bold_rows: Sequence[int] = (0,), bold_last: bool = False,
-            number_format: tuple[int, str] | None = None, freeze: str | None = None,
-            max_rows: int | None = None) -> bytes:
-    """An XLSX workbook with one sheet. `bold_rows` are 0-based row indexes (the header);
-    `number_format=(first_column, format)` applies to numeric cells from that 1-based column."""
+def _with_last_flag(rows: Iterable[Sequence[object]]) -> Iterator[tuple[Sequence[object], bool]]:
+    """(row, is_last) with one row of lookahead, so a totals row can be styled while streaming."""
+    iterator = iter(rows)
+    try:
+        previous = next(iterator)
+    except StopIteration:
+        return
+    for row in iterator:
+        yield previous, False
+        previous = row
+    yield previous, True
+
+
+def write_xlsx(handle: IO[bytes], rows: Iterable[Sequence[object]], *, title: str = "Export",
+               bold_rows: Sequence[int] = (0,), bold_last: bool = False,
+               number_format: tuple[int, str] | None = None, freeze: str | None = None,
+               max_rows: int | None = None) -> None:
+    """An XLSX workbook with one sheet, written to `handle` in openpyxl's write-only mode (one
+    row in memory at a time, whatever the size). `bold_rows` are 0-based row indexes (the
+    header); `number_format=(first_column, format)` applies to numeric cells from that 1-based
+    column."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -85,9 +101,7 @@ def to_xlsx(rows: Iterable[Sequence[object]], *, title: str = "Export",
     if freeze:
         sheet.freeze_panes = freeze
     bold = Font(bold=True)
-    materialised = list(rows) if bold_last else rows
-    last = len(materialised) - 1 if bold_last else -1
-    for index, row in enumerate(materialised):
+    for index, (row, last) in enumerate(_with_last_flag(rows)):
         if max_rows is not None and index > max_rows:
             break
         cells = []
@@ -98,10 +112,15 @@ def to_xlsx(rows: Iterable[Sequence[object]], *, title: str = "Export",
                 cell.data_type = "s"  # text, never a formula
             elif number_format and column >= number_format[0]:
                 cell.number_format = number_format[1]
-            if index in bold_rows or index == last:
+            if index in bold_rows or (bold_last and last):
                 cell.font = bold
             cells.append(cell)
         sheet.append(cells)
+    workbook.save(handle)
+
+
+def to_xlsx(rows: Iterable[Sequence[object]], **options) -> bytes:
+    """`write_xlsx` into memory (small files; big ones are built by a worker into a file)."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_xlsx(buffer, rows, **options)
     return buffer.getvalue()

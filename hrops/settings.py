@@ -376,6 +376,7 @@ CELERY_REDBEAT_REDIS_OPTIONS = {"socket_timeout": 5, "socket_connect_timeout": 5
 CELERY_REDBEAT_KEY_PREFIX = env("CELERY_REDBEAT_KEY_PREFIX", default="redbeat:")
 CELERY_REDBEAT_LOCK_TIMEOUT = env.int("CELERY_REDBEAT_LOCK_TIMEOUT", default=90)
 CELERY_BEAT_MAX_LOOP_INTERVAL = env.int("CELERY_BEAT_MAX_LOOP_INTERVAL", default=15)
+DOWNLOADS_KEEP_HOURS = env.int("DOWNLOADS_KEEP_HOURS", default=24)
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions_task",
@@ -400,6 +401,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),
     },
     # --- compliance ---
+    # Stored statuses that change with the date alone (expiring soon, expired), before anyone
+    # opens the dashboard and before the 07:00 reminders.
+    "compliance-status-roll": {
+        "task": "compliance.tasks.compliance_status_roll_task",
+        "schedule": crontab(hour=0, minute=30),
+    },
     "compliance-expiry-reminders": {
         "task": "compliance.tasks.compliance_reminders_task",
         "schedule": crontab(hour=7, minute=0),
@@ -430,6 +437,11 @@ CELERY_BEAT_SCHEDULE = {
     "delivery-purge-done": {
         "task": "delivery.tasks.delivery_purge_done_task",
         "schedule": crontab(hour=3, minute=45),
+    },
+    # Big downloads (XLSX registers, directory exports) are kept DOWNLOADS_KEEP_HOURS.
+    "delivery-clean-downloads": {
+        "task": "delivery.tasks.downloads_clean_task",
+        "schedule": crontab(minute=50),
     },
 }
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("compliance/", include("compliance.urls")),
     path("timeoff/", include("timeoff.urls")),
     path("portal/", include("portal.urls")),
+    path("downloads/", include("delivery.urls")),
 ]
 
 handler403 = "hrops.views.forbidden"

@@ -4,10 +4,16 @@ done (the payslip's PDF claim, `emailed_at`, the chunk's `done_at`) and returns.
 
 from django.utils.translation import gettext as _
 
+from delivery.downloads import download_kind
 from delivery.models import DeliveryItem
 from delivery.registry import PermanentError, handler, is_transient
 from payroll.models import Payslip
 from payroll.services import payslips
+from payroll.services.outputs import (
+    REGISTER_XLSX_KIND,
+    register_download_check,
+    register_download_rows,
+)
 from payroll.services.runs import CHUNK_KIND, run_calculate_chunk, run_calculation_failed
 
 
@@ -37,3 +43,7 @@ def calculation_chunk(item: DeliveryItem) -> None:
         # A bug or bad data: back to draft with the error on the run page.
         run_calculation_failed(chunk_id=chunk_id, error=f"{type(exc).__name__}: {exc}")
         raise PermanentError(f"{type(exc).__name__}: {exc}") from exc
+
+
+# The XLSX register of a finalised run, built by a worker (delivery.downloads).
+download_kind(REGISTER_XLSX_KIND, check=register_download_check)(register_download_rows)

@@ -22,6 +22,7 @@ from compliance.models import (
     RequirementRule,
     RequirementType,
 )
+from compliance.services.statuses import compliance_status_refresh, compliance_status_refresh_type
 from employees.models import Employee
 from hrops.mail import send_templated_email
 
@@ -84,6 +85,8 @@ def policy_version_publish(
         version.document_name = (document.name or "policy")[:255]
         version.document.save(document.name or "policy", document, save=False)
     version.save()
+    if hasattr(policy, "requirement_type"):
+        compliance_status_refresh_type(requirement_type=policy.requirement_type)
     audit_record(actor=acting_user, action=AuditEvent.Action.CREATE, obj=version,
                  changes={"version": [None, version.label], "hash": [None, version.content_hash]})
     return version
@@ -120,6 +123,7 @@ def policy_acknowledge(
     except IntegrityError:
         # A double submit raced us: the other request recorded it.
         return Acknowledgement.objects.get(version=version, employee=employee)
+    compliance_status_refresh(employee_ids=[employee.pk])
     audit_record(actor=acting_user, action=AuditEvent.Action.CREATE, obj=ack,
                  employee_id=employee.pk,
                  changes={"version": [None, version.label], "hash": [None, version.content_hash]})

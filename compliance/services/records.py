@@ -11,6 +11,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from audit.services import audit_record, diff, snapshot
 from compliance.models import ComplianceRecord, RequirementRule, RequirementType
+from compliance.services.statuses import compliance_status_refresh, compliance_status_refresh_type
 from compliance.status import add_months
 from employees.models import Employee
 
@@ -34,6 +35,7 @@ def requirement_type_save(
             setattr(rtype, name, data[name])
     rtype.full_clean()
     rtype.save()
+    compliance_status_refresh_type(requirement_type=rtype)
     audit_record(
         actor=acting_user,
         action=AuditEvent.Action.UPDATE if instance else AuditEvent.Action.CREATE,
@@ -47,12 +49,16 @@ def requirement_rule_save(
     *, acting_user, data: dict, instance: RequirementRule | None = None
 ) -> RequirementRule:
     before = snapshot(instance, RULE_FIELDS) if instance else {}
+    old_type_id = instance.requirement_type_id if instance else None
     rule = instance or RequirementRule()
     for name in RULE_FIELDS:
         if name in data:
             setattr(rule, name, data[name])
     rule.full_clean()
     rule.save()
+    compliance_status_refresh_type(requirement_type=rule.requirement_type)
+    if old_type_id and old_type_id != rule.requirement_type_id:
+        compliance_status_refresh(type_ids=[old_type_id])
     audit_record(
         actor=acting_user,
         action=AuditEvent.Action.UPDATE if instance else AuditEvent.Action.CREATE,
@@ -65,7 +71,9 @@ def requirement_rule_save(
 def requirement_rule_delete(*, acting_user, rule: RequirementRule) -> None:
     audit_record(actor=acting_user, action=AuditEvent.Action.DELETE, obj=rule,
                  changes=diff(snapshot(rule, RULE_FIELDS), {}))
+    rtype = rule.requirement_type
     rule.delete()
+    compliance_status_refresh_type(requirement_type=rtype)
 
 
 @dataclass(frozen=True)
@@ -139,6 +147,7 @@ def record_add(
         record.verified_by = acting_user
         record.verified_at = timezone.now()
     record.save()
+    compliance_status_refresh(employee_ids=[employee.pk])
     audit_record(
         actor=acting_user, action=AuditEvent.Action.CREATE, obj=record, employee_id=employee.pk,
         changes=diff({}, snapshot(record, RECORD_FIELDS)), source=source,
@@ -160,6 +169,7 @@ def record_verify(*, acting_user, record: ComplianceRecord) -> ComplianceRecord:
     record.verified_by = acting_user
     record.verified_at = timezone.now()
     record.save(update_fields=["verification", "verified_by", "verified_at"])
+    compliance_status_refresh(employee_ids=[record.employee_id])
     audit_record(actor=acting_user, action=AuditEvent.Action.STATUS, obj=record,
                  employee_id=record.employee_id, changes=diff(before, snapshot(record,
                                                                               RECORD_FIELDS)))
@@ -177,6 +187,7 @@ def record_reject(*, acting_user, record: ComplianceRecord, reason: str) -> Comp
     record.verification = ComplianceRecord.Verification.REJECTED
     record.notes = (record.notes + f"\nRejected: {reason}").strip()
     record.save(update_fields=["verification", "notes"])
+    compliance_status_refresh(employee_ids=[record.employee_id])
     audit_record(actor=acting_user, action=AuditEvent.Action.STATUS, obj=record,
                  employee_id=record.employee_id, note=reason,
                  changes=diff(before, snapshot(record, RECORD_FIELDS)))

@@ -23,6 +23,7 @@ from audit.services import audit_record
 from compliance.hooks import app_hook
 from compliance.models import ComplianceRecord, LegalHold, PurgeRun, RetentionRule
 from compliance.services.retention_employees import employee_purge, employees_report
+from compliance.services.statuses import compliance_status_refresh
 from compliance.status import add_years
 from employees.models import Employee
 
@@ -128,6 +129,7 @@ def purge_execute(*, acting_user, run: PurgeRun, today: date | None = None) -> P
     still_due = {item["record_id"]: item for item in report["due"]}
     approved = [i["record_id"] for i in run.report.get("due", []) if i["record_id"] in still_due]
     deleted, anonymised = [], []
+    touched: set[int] = set()
     records = ComplianceRecord.objects.select_for_update().filter(pk__in=approved).order_by("pk")
     for record in records:
         item = still_due[record.pk]
@@ -135,6 +137,7 @@ def purge_execute(*, acting_user, run: PurgeRun, today: date | None = None) -> P
         if item["action"] == RetentionRule.Action.DELETE:
             audit_record(actor=acting_user, action=AuditEvent.Action.DELETE, obj=record,
                          employee_id=record.employee_id, note=f"Retention purge: {item['rule']}")
+            touched.add(record.employee_id)
             record.delete()
             deleted.append(item["record_id"])
         else:
@@ -147,6 +150,9 @@ def purge_execute(*, acting_user, run: PurgeRun, today: date | None = None) -> P
         if file_name:
             # Delete the file only once the database change is committed.
             transaction.on_commit(lambda n=file_name: _delete_file(n))
+    if deleted:
+        # Deleting a record can change what counts (an older record, or nothing: missing).
+        compliance_status_refresh(employee_ids=touched)
     people = _purge_employees(acting_user, run, report)
     run.status = PurgeRun.Status.EXECUTED
     run.approved_by = acting_user

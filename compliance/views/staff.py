@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,8 +18,9 @@ from compliance.forms import (
     RequirementTypeForm,
 )
 from compliance.models import RequirementRule, RequirementType
-from compliance.selectors import dashboard as dashboard_data
 from compliance.selectors import employees_in_scope, matrix_types, status_matrix
+from compliance.selectors_stored import dashboard as dashboard_data
+from compliance.selectors_stored import employees_with_status, expiring_cells
 from compliance.services.exports import audit_export_csv
 from compliance.services.records import (
     requirement_rule_delete,
@@ -57,8 +59,8 @@ def _dashboard_export(fmt: str, which: str, days: str, data) -> HttpResponse:
         "Employee number", "Name", "Department", "Requirement", "Valid until", "Days left",
         "Status"], (
         [c.employee.employee_number, c.employee.display_name, c.employee.department or "",
-         c.requirement_type.name, c.valid_until, c.days_left, c.status.label]
-        for c in data.expiring[horizon]))
+         c.requirement_type.name, c.valid_until, c.days_left, c.get_status_display()]
+        for c in expiring_cells(timezone.localdate(), horizon).iterator(chunk_size=2000)))
 
 
 def _matrix_queryset(request: HttpRequest, form: MatrixFilterForm):
@@ -87,17 +89,13 @@ def matrix(request: HttpRequest) -> HttpResponse:
     requirement = form.cleaned_data.get("requirement") if valid else None
     status = form.cleaned_data.get("status") if valid else ""
     type_ids = [requirement.pk] if requirement else None
+    if status or requirement:
+        # "Who needs it" and statuses are stored (compliance.models.ComplianceStatus): filter
+        # and paginate in SQL, then compute the cells of the page only.
+        qs = employees_with_status(qs, status=status, type_ids=type_ids)
     fmt = wants_export(request)
-    computed = bool(fmt or status or requirement)
-    if computed:
-        # Status and "who needs it" are computed, not stored: filter after computing (still a
-        # constant number of queries).
-        rows = status_matrix(list(qs), type_ids=type_ids)
-        if requirement:
-            rows = [r for r in rows if r.cells]
-        if status:
-            rows = [r for r in rows if any(c.status == status for c in r.cells.values())]
     if fmt:
+        rows = status_matrix(list(qs), type_ids=type_ids)
         types = matrix_types(rows)
         return export_response(
             fmt, "compliance-matrix",
@@ -106,12 +104,8 @@ def matrix(request: HttpRequest) -> HttpResponse:
               r.employee.location or ""] + [c.status.label if c else "n/a"
                                             for c in r.cells_in(types)] for r in rows),
         )
-    if computed:
-        page = Paginator(rows, MATRIX_PAGE_SIZE).get_page(request.GET.get("page"))
-        page_rows = list(page.object_list)
-    else:
-        page = Paginator(qs, MATRIX_PAGE_SIZE).get_page(request.GET.get("page"))
-        page_rows = status_matrix(list(page.object_list), type_ids=type_ids)
+    page = Paginator(qs, MATRIX_PAGE_SIZE).get_page(request.GET.get("page"))
+    page_rows = status_matrix(list(page.object_list), type_ids=type_ids)
     types = matrix_types(page_rows)
     query = request.GET.copy()
     query.pop("page", None)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record, diff, snapshot
 from employees.access import require_not_self
+from employees.hooks import job_fields_changed
 from employees.models import (
     ChangeReason,
     CompensationRecord,
@@ -87,6 +88,7 @@ def employee_sync_current_job(*, employee: Employee, today: date | None = None) 
         setattr(employee, field, getattr(record, field))
     if changed:
         employee.save(update_fields=[*changed, "updated_at"])
+        job_fields_changed([employee.pk])
     return bool(changed)
 
 

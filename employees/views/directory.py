@@ -3,9 +3,9 @@
 from collections.abc import Iterator
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -13,7 +13,9 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET
 
 from accounts.roles import is_hr
+from delivery.downloads import Rows, download_request
 from employees.directory import (
+    DeferredJoinPaginator,
     can_use_directory,
     directory_queryset,
     sees_compensation_of_all,
@@ -23,6 +25,7 @@ from employees.forms_directory import DirectoryForm
 from employees.models import CompensationRecord, Employee, EmploymentType
 from hrops import exports
 
+EXPORT_XLSX_KIND = "employees.directory_xlsx"
 PAGE_SIZE = 50
 XLSX_MAX_ROWS = 50_000
 
@@ -52,7 +55,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     _gate(request)
     form = DirectoryForm(request.GET or None)
     filters = form.filters() if request.GET else DirectoryForm({}).filters()
-    page = Paginator(directory_queryset(request.user, filters), PAGE_SIZE).get_page(
+    page = DeferredJoinPaginator(directory_queryset(request.user, filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     params = request.GET.copy()
@@ -69,12 +72,18 @@ def directory(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _export_rows(request: HttpRequest) -> tuple[list[tuple[str, str]], Iterator[list]]:
-    _gate(request)
-    form = DirectoryForm(request.GET or {})
-    qs = directory_queryset(request.user, form.filters())
+def export_check(user, params: dict) -> None:
+    """Who may have a directory export (delivery.downloads: on request, build and download)."""
+    if not can_use_directory(user):
+        raise PermissionDenied(_("The directory is for HR, payroll and managers."))
+
+
+def export_rows(user, query: QueryDict) -> tuple[list[tuple[str, str]], QuerySet, Iterator[list]]:
+    """Columns, the filtered queryset and its rows, exactly as the directory page filters."""
+    form = DirectoryForm(query or {})
+    qs = directory_queryset(user, form.filters())
     columns = list(BASE_COLUMNS)
-    with_pay = sees_compensation_of_all(request.user)
+    with_pay = sees_compensation_of_all(user)
     if with_pay:
         columns += PAY_COLUMNS
         qs = with_compensation_history(qs, timezone.localdate())
@@ -98,26 +107,32 @@ def _export_rows(request: HttpRequest) -> tuple[list[tuple[str, str]], Iterator[
                     pay.currency, str(pay.pay_schedule or "")]
             yield row
 
-    return columns, rows()
+    return columns, qs, rows()
+
+
+def export_download_rows(user, params: dict) -> Rows:
+    """The worker's rows of a directory XLSX (delivery.downloads), filtered as when asked."""
+    columns, qs, rows = export_rows(user, QueryDict(params.get("query", "")))
+    return Rows(total=qs.count() + 1, rows=_with_header(columns, rows), sheet=_("Employees"),
+                xlsx={"max_rows": XLSX_MAX_ROWS})
 
 
 @require_GET
 def directory_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    columns, rows = _export_rows(request)
+    _gate(request)
     stamp = timezone.localdate().isoformat()
     # The shared writer neutralises formula cells (=HYPERLINK, =cmd|...) and types XLSX text.
     if fmt == "csv":
+        columns, _qs, rows = export_rows(request.user, request.GET)
         lines = exports.csv_lines(_with_header(columns, rows))
         response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="employees-{stamp}.csv"'
         return response
-    response = HttpResponse(
-        exports.to_xlsx(_with_header(columns, rows), title=_("Employees"),
-                        max_rows=XLSX_MAX_ROWS),
-        content_type=exports.XLSX_CONTENT_TYPE,
-    )
-    response["Content-Disposition"] = f'attachment; filename="employees-{stamp}.xlsx"'
-    return response
+    # XLSX is built by a worker (seconds for 20,000 rows): answer at once with its progress.
+    download = download_request(
+        acting_user=request.user, kind=EXPORT_XLSX_KIND, params={"query": request.GET.urlencode()},
+        title=_("Employee directory export"), filename=f"employees-{stamp}.xlsx")
+    return redirect("delivery:download", download.pk)
 
 
 def _with_header(columns: list[tuple[str, str]], rows: Iterator[list]) -> Iterator[list]:

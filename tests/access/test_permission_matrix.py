@@ -187,6 +187,9 @@ PERMISSIONS: dict[str, str] = {
     # --- pay10: payroll exceptions, review, speed (issue 10) ---
 
     # --- scale11: flat pages and exports (issue 11) ---
+    # A built download is served only to whoever asked for it: 404 to everyone else.
+    "delivery:download": "a n n n n n",
+    "delivery:download_file": "a n n n n n",
 
     # --- store11: object storage, imports, throughput (issue 11) ---
     "employees:import_job": "a f f n n f",

@@ -10,12 +10,12 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from compliance.models import ComplianceRecord, RequirementKind
 from compliance.selectors import (
-    dashboard,
     employee_compliance,
     employees_in_scope,
     requirements_for_employee,
     status_matrix,
 )
+from compliance.selectors_stored import dashboard
 from compliance.services.records import RecordData, record_add, record_reject, record_verify
 from compliance.status import Status, add_months
 from employees.models import ChangeReason
@@ -153,12 +153,13 @@ def test_matrix_selector_uses_constant_queries(hr_admin, django_assert_num_queri
 
 def test_dashboard_counts_and_constant_queries(hr_admin, django_assert_max_num_queries):
     _population(4, 2, hr_admin)
-    # employees, rules, records
-    with django_assert_max_num_queries(3):
+    # types, cells per type and status (all, then leavers'), people and failing people per
+    # department, expiring counts and the first expiring cells (stored statuses)
+    with django_assert_max_num_queries(7):
         data = dashboard()
     assert data.by_status[Status.EXPIRING_SOON] == 4
     assert data.by_status[Status.MISSING] == 4
-    assert len(data.expiring[30]) == 4
+    assert data.expiring[30].count == 4 and len(data.expiring[30].cells) == 4
     assert all(e["rate"] == 50 for e in data.by_requirement)
 
 

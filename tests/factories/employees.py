@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import factory
 
+from employees.hooks import job_fields_changed
 from employees.models import (
     ChangeReason,
     CompensationRecord,
@@ -74,6 +75,9 @@ class EmployeeFactory(factory.django.DjangoModelFactory):
             department=self.department, location=self.location, manager=self.manager,
             employment_type=self.employment_type, fte=self.fte, reason=ChangeReason.HIRE,
         )
+        # As employee_create does (through employee_sync_current_job): apps keeping data
+        # derived from job fields (compliance's stored statuses) update it.
+        job_fields_changed([self.pk])
 
 
 class CompensationRecordFactory(factory.django.DjangoModelFactory):

@@ -20,7 +20,7 @@ LONDON = ZoneInfo("Europe/London")
 DAILY = {"clear-expired-sessions", "employees-apply-effective-changes",
          "lifecycle-activate-starters", "lifecycle-terminate-leavers", "lifecycle-task-digest",
          "compliance-expiry-reminders", "timeoff-accrual", "timeoff-year-end",
-         "delivery-purge-done"}
+         "delivery-purge-done", "compliance-status-roll"}
 
 
 @pytest.fixture
@@ -156,7 +156,7 @@ def test_frequent_sweep_runs_again_only_when_its_schedule_is_due(monkeypatch):
     scheduler.run_frequent_jobs(last_runs, now)
     scheduler.run_frequent_jobs(last_runs, now)
     # then each sweep ran once
-    assert sorted(ran) == ["delivery-clean-tmp", "delivery-relay"]
+    assert sorted(ran) == ["delivery-clean-downloads", "delivery-clean-tmp", "delivery-relay"]
 
 
 def test_runserver_is_ours_and_starts_the_scheduler_only_without_a_broker(settings, monkeypatch):
