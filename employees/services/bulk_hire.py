@@ -17,6 +17,7 @@ from django.db import connection, models, transaction
 
 from audit.models import AuditEvent
 from audit.services import audit_event, diff, snapshot
+from employees.hooks import job_fields_changed
 from employees.models import ChangeReason, CompensationRecord, Employee, Employment, JobRecord
 from employees.services.core import COMPENSATION_FIELDS, JOB_RECORD_FIELDS, JobData, PayData
 
@@ -124,6 +125,8 @@ def _create_chunk(acting_user, user, chunk: Sequence[Hire], created: dict[str, E
             for hire, e in zip(chunk, employees, strict=True)]
     _insert(CompensationRecord, pays)
     _insert(AuditEvent, list(_audit_events(acting_user, employees, jobs, pays)))
+    # What employee_create's job record triggers (compliance statuses...), once per chunk.
+    job_fields_changed([e.pk for e in employees])
 
 
 def _audit_events(acting_user, employees, jobs, pays):

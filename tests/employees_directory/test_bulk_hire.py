@@ -82,3 +82,25 @@ def test_managers_created_in_the_same_batch_and_in_earlier_ones_are_linked(hr_ad
     assert people["M2"].manager == people["M1"] and people["M3"].manager == people["M1"]
     assert people["R1"].manager == people["M3"]
     assert JobRecord.objects.get(employee=people["R1"]).manager == people["M3"]
+
+
+def test_people_hired_in_bulk_get_their_compliance_statuses_as_a_single_hire_does(hr_admin):
+    # given a requirement that applies to everyone
+    from compliance.models import ComplianceStatus
+    from tests.factories.compliance import RequirementRuleFactory, RequirementTypeFactory
+
+    RequirementRuleFactory(requirement_type=RequirementTypeFactory(name="Induction"))
+    job = JobData(job_title=JobTitleFactory(), department=DepartmentFactory(),
+                  location=LocationFactory())
+    pay = PayData(basis="hourly", currency="GBP", hourly_rate=Decimal("15.5000"))
+    common = dict(legal_first_name="A", legal_last_name="B", hire_date=date(2026, 1, 5),
+                  work_country="GB", job=job, pay=pay, status=Employee.Status.ACTIVE)
+    # when one person is hired by the service and two in bulk
+    one = employee_create(acting_user=hr_admin, employee_number="S1",
+                          work_email="s1@acme.test", **common)
+    bulk = employees_bulk_create(acting_user=hr_admin, hires=[
+        Hire(employee_number=n, work_email=f"{n}@acme.test", **common) for n in ("B1", "B2")])
+    # then each has the same stored status row (the dashboard counts these)
+    statuses = dict(ComplianceStatus.objects.values_list("employee_id", "status"))
+    assert one.pk in statuses
+    assert {statuses.get(e.pk) for e in bulk.values()} == {statuses[one.pk]}
