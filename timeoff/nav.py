@@ -6,8 +6,9 @@ from accounts.roles import Role, has_role, is_staff_member
 
 
 def nav_items(user) -> list[NavItem]:
-    """Everyone with a role: "Time off" (own leave, approvals, who's out). Decided by roles
-    (already loaded for the menu), so the menu adds no query."""
-    if is_staff_member(user) or has_role(user, Role.EMPLOYEE, Role.MANAGER):
+    """Staff and managers: "Time off" (approvals, who's out). Employees reach their time off
+    from the portal's card, so their menu stays "My portal" only. Decided by roles (already
+    loaded for the menu): no query."""
+    if is_staff_member(user) or has_role(user, Role.MANAGER):
         return [NavItem(_("Time off"), reverse("timeoff:calendar"), "timeoff")]
     return []
