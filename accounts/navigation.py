@@ -19,7 +19,7 @@ class NavItem:
 
 
 # Each app lists its own entries in `<app>/nav.py` as `def nav_items(user) -> list[NavItem]`.
-NAV_PROVIDERS = ["employees", "lifecycle", "payroll", "compliance"]
+NAV_PROVIDERS = ["employees", "lifecycle", "payroll", "compliance", "analytics"]
 
 
 def navigation_for(request: HttpRequest) -> list[NavItem]:

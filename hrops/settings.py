@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "lifecycle",
     "payroll",
     "compliance",
+    "analytics",
     "portal",
 ]
 
@@ -327,6 +328,11 @@ CELERY_BEAT_SCHEDULE = {
     "compliance-retention-dry-run": {
         "task": "compliance.tasks.retention_dry_run_task",
         "schedule": crontab(hour=4, minute=30, day_of_week=1),
+    },
+    # analytics: the monthly workforce snapshot, after the night's job changes and leavers.
+    "analytics-snapshot-refresh": {
+        "task": "analytics.tasks.snapshot_refresh_task",
+        "schedule": crontab(hour=0, minute=40),
     },
     # Delivery: publish what is due and take back what dead workers held (see DELIVERY_*).
     "delivery-relay": {

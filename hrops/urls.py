@@ -24,6 +24,7 @@ urlpatterns = [
     path("lifecycle/", include("lifecycle.urls")),
     path("payroll/", include("payroll.urls")),
     path("compliance/", include("compliance.urls")),
+    path("analytics/", include("analytics.urls")),
     path("portal/", include("portal.urls")),
 ]
 

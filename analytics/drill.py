@@ -1,0 +1,92 @@
+"""The people behind a number (drill-down), only those the viewer may see."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from analytics import metrics, reports
+from analytics.access import visible_ids
+from analytics.facts import LEAVER_KINDS, Stint, jobs_in_force, stints_between, stints_on
+from analytics.metrics import Filters, month_end
+from analytics.reports import UPCOMING_DAYS
+from employees.models import (
+    Department,
+    Employee,
+    Employment,
+    EmploymentType,
+    JobTitle,
+    Location,
+)
+
+METRICS = ("headcount", "hires", "leavers", "tenure", "starts", "leaves", "contract_ends")
+
+
+@dataclass(frozen=True)
+class Person:
+    employee: Employee
+    stint: Stint
+    department: str
+    job_title: str
+    location: str
+    employment_type: str
+    reason: str
+
+
+def drill_stints(filters: Filters, metric: str, *, as_of: date, month: date | None,
+                 kind: str = "", band: str = "") -> list[tuple[Stint, date]]:
+    """(stint, the day its attributes are read) behind one number of the report."""
+    if metric in ("headcount", "tenure"):
+        # A month of the trend is read on its last day (this month: today), as the trend is.
+        day = metrics.point_day(month, reports.report_today()) if month else as_of
+        jobs = jobs_in_force(day, department_ids=filters.department_ids,
+                             location_id=filters.location_id, country=filters.country,
+                             employment_type=filters.employment_type,
+                             employee_ids=filters.employee_ids)
+        found = [(s, day) for s in stints_on(day, jobs)]
+        if metric == "tenure":
+            found = [(s, d) for s, d in found if metrics.tenure_band(s.start, d) == band]
+        return found
+    if metric in ("hires", "leavers") and month is not None:
+        last = min(month_end(month), as_of)
+        field_name = "start_date" if metric == "hires" else "end_date"
+        stints = stints_between(field_name, month, last, filters.employee_ids)
+        picked = (metrics.hires_in if metric == "hires" else metrics.leavers_in)(
+            stints, month, last, filters)
+        if metric == "leavers" and kind in LEAVER_KINDS:
+            picked = [s for s in picked if s.kind == kind]
+        return [(s, s.start if metric == "hires" else s.end) for s in picked]
+    if metric in ("starts", "leaves", "contract_ends"):
+        first, last = as_of + timedelta(days=1), as_of + timedelta(days=UPCOMING_DAYS)
+        ahead = (stints_between("start_date", first, last, filters.employee_ids)
+                 + stints_between("end_date", first, last, filters.employee_ids))
+        unique = list({(s.employee_id, s.start): s for s in ahead}.values())
+        picked = metrics.upcoming(unique, as_of, UPCOMING_DAYS, filters)[metric]
+        return [(s, s.start if metric == "starts" else s.end) for s in picked]
+    return []
+
+
+def drill_people(viewer, found: list[tuple[Stint, date]]) -> list[Person]:
+    """Rows for the list and its export: three queries (visibility, people, reference names)."""
+    allowed = visible_ids(viewer, {s.employee_id for s, _ in found})
+    employees = Employee.objects.in_bulk(allowed)
+    names = {
+        "department": dict(Department.objects.values_list("pk", "name")),
+        "location": dict(Location.objects.values_list("pk", "name")),
+        "title": dict(JobTitle.objects.values_list("pk", "name")),
+    }
+    reasons = dict(Employment.TerminationReason.choices)
+    types = dict(EmploymentType.choices)
+    rows = []
+    for s, day in found:
+        if s.employee_id not in employees:
+            continue
+        job = s.job_on(day)
+        rows.append(Person(
+            employees[s.employee_id], s,
+            names["department"].get(job.department_id, "") if job else "",
+            names["title"].get(job.job_title_id, "") if job else "",
+            names["location"].get(job.location_id, "") if job else "",
+            str(types.get(job.employment_type, "")) if job else "",
+            str(reasons.get(s.reason, "")) if s.end else ""))
+    rows.sort(key=lambda p: (p.employee.legal_last_name, p.employee.legal_first_name,
+                             p.employee.pk))
+    return rows

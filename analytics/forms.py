@@ -1,0 +1,54 @@
+from datetime import date
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from analytics.reports import TREND_CHOICES
+from employees.models import Department, EmploymentType, Location
+
+
+class WorkforceFilterForm(forms.Form):
+    as_of = forms.DateField(label=_("As of"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    months = forms.TypedChoiceField(label=_("Trend"), coerce=int, required=False,
+                                    choices=[(n, _("%(n)d months") % {"n": n})
+                                             for n in TREND_CHOICES])
+    department = forms.ModelChoiceField(Department.objects.all(), required=False,
+                                        label=_("Department"))
+    location = forms.ModelChoiceField(Location.objects.all(), required=False,
+                                      label=_("Location"))
+    country = forms.ChoiceField(required=False, label=_("Country"))
+    employment_type = forms.ChoiceField(
+        required=False, label=_("Employment type"),
+        choices=[("", _("Any")), *EmploymentType.choices])
+    manager = forms.CharField(required=False, label=_("Manager's subtree (employee number)"),
+                              max_length=20)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        countries = sorted(set(Location.objects.values_list("country", flat=True)))
+        self.fields["country"].choices = [("", _("Any")), *((c, c) for c in countries)]
+
+    def as_of_date(self) -> date:
+        return (self.cleaned_data.get("as_of") if self.is_valid() else None) \
+            or timezone.localdate()
+
+    def months_wanted(self) -> int:
+        return (self.cleaned_data.get("months") if self.is_valid() else None) or 24
+
+
+class PlanForm(forms.Form):
+    department = forms.ModelChoiceField(Department.objects.all(), label=_("Department"))
+    month = forms.DateField(label=_("Month"), input_formats=["%Y-%m", "%Y-%m-%d"],
+                            widget=forms.DateInput(attrs={"type": "month"}))
+    budget_headcount = forms.IntegerField(label=_("Budgeted headcount"), min_value=0,
+                                          max_value=1_000_000)
+    budget_fte = forms.DecimalField(label=_("Budgeted FTE"), min_value=0, max_digits=8,
+                                    decimal_places=2)
+    note = forms.CharField(label=_("Note"), required=False, max_length=255)
+
+
+class PlanImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV or XLSX: department_code, month (YYYY-MM), "
+                                   "budget_headcount, budget_fte"))

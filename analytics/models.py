@@ -1,0 +1,84 @@
+"""People analytics: the monthly workforce snapshot (a pre-aggregate of the effective-dated
+record, refreshed by a job) and the headcount plan HR enters or imports."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from employees.models import Department, EmploymentType, Location
+
+
+class WorkforceSnapshot(models.Model):
+    """One month x one combination of the report's dimensions: headcount and FTE on the month's
+    last day, hires and leavers during it. Written only by analytics.services.snapshot_refresh,
+    which rebuilds every month from employees' history; a test checks it equals the live
+    computation (analytics.workforce)."""
+
+    month = models.DateField(_("month"), help_text=_("First day of the month."))
+    department = models.ForeignKey(Department, null=True, on_delete=models.CASCADE,
+                                   related_name="+")
+    location = models.ForeignKey(Location, null=True, on_delete=models.CASCADE, related_name="+")
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    employment_type = models.CharField(_("employment type"), max_length=12, blank=True,
+                                       choices=EmploymentType.choices)
+    headcount = models.PositiveIntegerField(default=0)
+    fte = models.DecimalField(max_digits=10, decimal_places=3, default=Decimal("0"))
+    hires = models.PositiveIntegerField(default=0)
+    leavers_voluntary = models.PositiveIntegerField(default=0)
+    leavers_involuntary = models.PositiveIntegerField(default=0)
+    leavers_other = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["month"], name="wfsnapshot_month")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "department", "location", "country", "employment_type"],
+                name="wfsnapshot_one_row_per_cell", nulls_distinct=False),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}: {self.headcount}"
+
+
+class SnapshotRun(models.Model):
+    """When the snapshot was last rebuilt, and over which months (one row, pk=1)."""
+
+    refreshed_at = models.DateTimeField()
+    first_month = models.DateField()
+    last_month = models.DateField()
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="snapshotrun_single_row")]
+
+    def __str__(self) -> str:
+        return f"Snapshot {self.first_month:%Y-%m}..{self.last_month:%Y-%m} at {self.refreshed_at}"
+
+
+class HeadcountPlan(models.Model):
+    """Budgeted headcount and FTE for one department in one month, entered or imported by HR."""
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("month"), help_text=_("First day of the month."))
+    budget_headcount = models.PositiveIntegerField(_("budgeted headcount"))
+    budget_fte = models.DecimalField(_("budgeted FTE"), max_digits=8, decimal_places=2,
+                                     validators=[MinValueValidator(Decimal("0"))])
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["month", "department__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "month"],
+                                    name="headcountplan_one_per_department_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="headcountplan_month_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.month:%Y-%m}: {self.budget_headcount}"

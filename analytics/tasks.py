@@ -1,0 +1,14 @@
+"""Celery adapters for analytics."""
+
+from datetime import date
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def snapshot_refresh_task(day: str | None = None) -> int:
+    """Beat, nightly after the day's job changes and leavers are applied: rebuild the monthly
+    workforce snapshot. Idempotent: a full rebuild from the record."""
+    from analytics.snapshot import snapshot_refresh
+
+    return snapshot_refresh(as_of=date.fromisoformat(day) if day else None).rows

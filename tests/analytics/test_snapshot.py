@@ -1,0 +1,39 @@
+"""The monthly snapshot (pre-aggregate) equals the live computation, for every filter."""
+
+from analytics.facts import stints_load
+from analytics.filters import department_and_below
+from analytics.metrics import Filters, live_months, months_back
+from analytics.reports import workforce_report
+from analytics.snapshot import SNAPSHOT_MONTHS, snapshot_months, snapshot_refresh
+from tests.analytics.conftest import AS_OF
+
+
+def _as_tuples(series):
+    return [(m.month, m.headcount, m.fte, m.hires, m.leavers, m.opening) for m in series]
+
+
+def test_snapshot_equals_live_for_every_filter(company):
+    # given
+    snapshot_refresh(as_of=AS_OF)
+    months = months_back(AS_OF, SNAPSHOT_MONTHS - 1)
+    stints = stints_load()
+    for filters in (Filters(), Filters(department_ids=department_and_below(company.eng)),
+                    Filters(department_ids=frozenset({company.sales.pk})),
+                    Filters(country="US"), Filters(location_id=company.london.pk),
+                    Filters(employment_type="contractor")):
+        # when / then
+        assert _as_tuples(snapshot_months(months, filters)) == _as_tuples(
+            live_months(stints, months, filters, AS_OF)), filters
+
+
+def test_refresh_is_idempotent_and_the_report_reads_it(company):
+    # given
+    first = snapshot_refresh(as_of=AS_OF)
+    second = snapshot_refresh(as_of=AS_OF)
+    # when
+    report = workforce_report(filters=Filters(), as_of=AS_OF, months=12)
+    # then
+    assert first.rows == second.rows
+    assert report.source == "snapshot"
+    assert report.trend[-1].trailing is not None
+    assert [r.month.headcount for r in report.trend][-3:] == [5, 4, 4]
