@@ -199,6 +199,11 @@ PERMISSIONS: dict[str, str] = {
     # --- statpay: statutory pay (issue 14) ---
 
     # --- analytics: analytics (issue 15) ---
+    "analytics:workforce": "a f o f o f",
+    "analytics:people": "a f o f o f",
+    "analytics:plan": "a f f f o f",
+    "analytics:plan_upload": "a m m m m m",
+    "analytics:refresh": "a m m m m m",
 }
 
 
