@@ -6,7 +6,7 @@ employees.access lets the viewer see them."""
 from django.core.exceptions import PermissionDenied
 
 from accounts.roles import Role, has_role
-from employees.access import employees_visible_to, is_manager
+from employees.access import is_manager
 from employees.selectors import employee_for_user, report_ids
 
 
@@ -38,8 +38,3 @@ def analytics_scope(viewer) -> frozenset[int] | None:
         return None
     me = employee_for_user(viewer)
     return frozenset(report_ids(me)) if me else frozenset()
-
-
-def visible_ids(viewer, ids: set[int]) -> set[int]:
-    """Of these people, those the viewer may see (employees.access): one query."""
-    return set(employees_visible_to(viewer).filter(pk__in=ids).values_list("pk", flat=True))

@@ -10,14 +10,20 @@ PALETTE = ("#2563eb", "#dc2626", "#d97706", "#6b7280", "#059669")
 
 @dataclass(frozen=True)
 class Mark:
-    x: float
-    y: float
-    w: float
-    h: float
+    """Coordinates are formatted once here (templates only print them)."""
+
+    x: str
+    y: str
+    w: str
+    h: str
     label: str
     value: object
     href: str
     colour: str
+
+
+def _mark(x: float, y: float, w: float, h: float, *rest) -> Mark:
+    return Mark(f"{x:.1f}", f"{y:.1f}", f"{w:.1f}", f"{h:.1f}", *rest)
 
 
 def _nice_max(value: float) -> float:
@@ -27,12 +33,12 @@ def _nice_max(value: float) -> float:
     return float(((int(value) // step) + 1) * step)
 
 
-def _ticks(top: float, plot_h: float) -> list[tuple[float, str]]:
-    return [(TOP + plot_h - plot_h * i / 4, f"{top * i / 4:g}") for i in range(5)]
+def _ticks(top: float, plot_h: float) -> list[tuple[str, str]]:
+    return [(f"{TOP + plot_h - plot_h * i / 4:.1f}", f"{top * i / 4:g}") for i in range(5)]
 
 
-def _x_labels(labels: list[str], x_of, every: int) -> list[tuple[float, str]]:
-    return [(x_of(i), label) for i, label in enumerate(labels) if i % every == 0]
+def _x_labels(labels: list[str], x_of, every: int) -> list[tuple[str, str]]:
+    return [(f"{x_of(i):.1f}", label) for i, label in enumerate(labels) if i % every == 0]
 
 
 def line_chart(labels: list[str], series: list[tuple[str, list, list[str]]]) -> dict:
@@ -48,14 +54,15 @@ def line_chart(labels: list[str], series: list[tuple[str, list, list[str]]]) -> 
     lines = []
     for index, (name, vs, hrefs) in enumerate(series):
         colour = PALETTE[index % len(PALETTE)]
-        marks = [Mark(x_of(i), TOP + plot_h - plot_h * float(v) / top, 0, 0, labels[i], v,
-                      hrefs[i] if hrefs else "", colour)
+        marks = [_mark(x_of(i), TOP + plot_h - plot_h * float(v) / top, 0, 0, labels[i], v,
+                       hrefs[i] if hrefs else "", colour)
                  for i, v in enumerate(vs) if v is not None]
-        points = " ".join(f"{m.x:.1f},{m.y:.1f}" for m in marks)
+        points = " ".join(f"{m.x},{m.y}" for m in marks)
         lines.append({"name": name, "colour": colour, "points": points, "marks": marks})
     return {"width": WIDTH, "height": HEIGHT, "lines": lines, "ticks": _ticks(top, plot_h),
             "x_labels": _x_labels(labels, x_of, max(1, n // 12)), "left": LEFT,
-            "right": WIDTH - RIGHT, "bottom": TOP + plot_h, "top": TOP}
+            "right": WIDTH - RIGHT, "bottom": TOP + plot_h, "top": TOP,
+            "tick_x": LEFT - 6, "label_y": TOP + plot_h + 16}
 
 
 def bar_chart(labels: list[str], series: list[tuple[str, list, list[str]]],
@@ -76,8 +83,8 @@ def bar_chart(labels: list[str], series: list[tuple[str, list, list[str]]],
             h = plot_h * float(value) / top
             x = LEFT + group_w * i + group_w * 0.1 + (0 if stacked else bar_w * index)
             y = base - h
-            marks.append(Mark(x, y, bar_w, h, label, value, hrefs[i] if hrefs else "",
-                              PALETTE[index % len(PALETTE)]))
+            marks.append(_mark(x, y, bar_w, h, label, value, hrefs[i] if hrefs else "",
+                               PALETTE[index % len(PALETTE)]))
             if stacked:
                 base = y
     return {"width": WIDTH, "height": HEIGHT, "marks": marks, "ticks": _ticks(top, plot_h),
@@ -85,6 +92,7 @@ def bar_chart(labels: list[str], series: list[tuple[str, list, list[str]]],
                                   max(1, n // 12)),
             "legend": [(name, PALETTE[i % len(PALETTE)]) for i, (name, _, _) in
                        enumerate(series)],
-            "left": LEFT, "right": WIDTH - RIGHT, "bottom": TOP + plot_h, "top": TOP}
+            "left": LEFT, "right": WIDTH - RIGHT, "bottom": TOP + plot_h, "top": TOP,
+            "tick_x": LEFT - 6, "label_y": TOP + plot_h + 16}
 
 

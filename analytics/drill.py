@@ -4,10 +4,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from analytics import metrics, reports
-from analytics.access import visible_ids
 from analytics.facts import LEAVER_KINDS, Stint, jobs_in_force, stints_between, stints_on
 from analytics.metrics import Filters, month_end
 from analytics.reports import UPCOMING_DAYS
+from employees.access import employees_visible_to
 from employees.models import (
     Department,
     Employee,
@@ -64,10 +64,15 @@ def drill_stints(filters: Filters, metric: str, *, as_of: date, month: date | No
     return []
 
 
-def drill_people(viewer, found: list[tuple[Stint, date]]) -> list[Person]:
-    """Rows for the list and its export: three queries (visibility, people, reference names)."""
-    allowed = visible_ids(viewer, {s.employee_id for s, _ in found})
-    employees = Employee.objects.in_bulk(allowed)
+def drill_people(viewer, found: list[tuple[Stint, date]], *, offset: int = 0,
+                 limit: int | None = None) -> tuple[int, list[Person]]:
+    """(how many the viewer may see, the rows of this slice, by name): four queries (the
+    visible people in order, their records, reference names)."""
+    wanted = {s.employee_id for s, _ in found}
+    order = list(employees_visible_to(viewer).filter(pk__in=wanted).order_by(
+        "legal_last_name", "legal_first_name", "pk").values_list("pk", flat=True))
+    page = order[offset:None if limit is None else offset + limit]
+    employees = Employee.objects.in_bulk(page)
     names = {
         "department": dict(Department.objects.values_list("pk", "name")),
         "location": dict(Location.objects.values_list("pk", "name")),
@@ -75,18 +80,16 @@ def drill_people(viewer, found: list[tuple[Stint, date]]) -> list[Person]:
     }
     reasons = dict(Employment.TerminationReason.choices)
     types = dict(EmploymentType.choices)
+    by_employee = {s.employee_id: (s, day) for s, day in found}
     rows = []
-    for s, day in found:
-        if s.employee_id not in employees:
-            continue
+    for pk in page:
+        s, day = by_employee[pk]
         job = s.job_on(day)
         rows.append(Person(
-            employees[s.employee_id], s,
+            employees[pk], s,
             names["department"].get(job.department_id, "") if job else "",
             names["title"].get(job.job_title_id, "") if job else "",
             names["location"].get(job.location_id, "") if job else "",
             str(types.get(job.employment_type, "")) if job else "",
             str(reasons.get(s.reason, "")) if s.end else ""))
-    rows.sort(key=lambda p: (p.employee.legal_last_name, p.employee.legal_first_name,
-                             p.employee.pk))
-    return rows
+    return len(order), rows

@@ -44,19 +44,28 @@ def workforce(request: HttpRequest) -> HttpResponse:
     query = {k: v for k, v in request.GET.items() if k not in ("format", "table") and v}
     return render(request, "analytics/workforce.html", {
         "form": form, "report": report, "query": urlencode(query),
+        "people_base": _people_href(query),
         "charts": _charts(report, query), "can_edit_plan": can_edit_plan(request.user)})
 
 
 def _people_href(query: dict, **extra) -> str:
-    return reverse("analytics:people") + "?" + urlencode({**query, **extra})
+    encoded = urlencode({**query, **extra})
+    return reverse("analytics:people") + "?" + (encoded + "&" if encoded and not extra
+                                                 else encoded)
+
+
+def _hrefs(base: str, metric: str, months: list[str], **extra) -> list[str]:
+    """One link per month to the people behind it (`base` ends with "?" or "&")."""
+    tail = "".join(f"&{k}={v}" for k, v in extra.items())
+    return [f"{base}metric={metric}&month={m}{tail}" for m in months]
 
 
 def _charts(report, query: dict) -> dict:
+    base = _people_href(query)
     labels = [r.month.month.strftime("%b %Y") for r in report.trend]
     months = [month_param(r.month.month) for r in report.trend]
     hc = [r.month.headcount for r in report.trend]
-    series = [(_("Headcount"), hc,
-               [_people_href(query, metric="headcount", month=m) for m in months])]
+    series = [(_("Headcount"), hc, _hrefs(base, "headcount", months))]
     if any(r.plan_headcount is not None for r in report.trend):
         series.append((_("Plan"), [r.plan_headcount for r in report.trend], []))
     kinds = (("voluntary", _("Voluntary")), ("involuntary", _("Involuntary")),
@@ -64,13 +73,12 @@ def _charts(report, query: dict) -> dict:
     return {
         "headcount": line_chart(labels, series),
         "flows": bar_chart(labels, [
-            (_("Hires"), [r.month.hires for r in report.trend],
-             [_people_href(query, metric="hires", month=m) for m in months]),
+            (_("Hires"), [r.month.hires for r in report.trend], _hrefs(base, "hires", months)),
             (_("Leavers"), [r.month.leavers_total for r in report.trend],
-             [_people_href(query, metric="leavers", month=m) for m in months])]),
+             _hrefs(base, "leavers", months))]),
         "leavers": bar_chart(labels, [
             (name, [r.month.leavers[kind] for r in report.trend],
-             [_people_href(query, metric="leavers", month=m, kind=kind) for m in months])
+             _hrefs(base, "leavers", months, kind=kind))
             for kind, name in kinds], stacked=True),
         "turnover": line_chart(labels, [
             (_("Monthly %"), [r.month.turnover for r in report.trend], []),
@@ -83,6 +91,14 @@ def _charts(report, query: dict) -> dict:
     }
 
 
+PEOPLE_PAGE = 100
+
+
+def _page_number(request: HttpRequest) -> int:
+    value = request.GET.get("page", "1")
+    return max(1, int(value)) if value.isdigit() else 1
+
+
 def people(request: HttpRequest) -> HttpResponse:
     """The people behind one number of the report (only those the viewer may see)."""
     require_analytics(request.user)
@@ -93,13 +109,18 @@ def people(request: HttpRequest) -> HttpResponse:
     found = drill_stints(filters, metric if metric in METRICS else "", as_of=form.as_of_date(),
                          month=month, kind=request.GET.get("kind", ""),
                          band=request.GET.get("band", ""))
-    rows = drill_people(request.user, found)
     fmt = _fmt(request)
     if fmt:
-        return export_response(fmt, f"people-{metric}", people_rows(rows))
-    query = {k: v for k, v in request.GET.items() if k != "format" and v}
+        return export_response(fmt, f"people-{metric}",
+                               people_rows(drill_people(request.user, found)[1]))
+    page = _page_number(request)
+    total, rows = drill_people(request.user, found, offset=(page - 1) * PEOPLE_PAGE,
+                               limit=PEOPLE_PAGE)
+    query = {k: v for k, v in request.GET.items() if k not in ("format", "page") and v}
     return render(request, "analytics/people.html", {
-        "people": rows, "metric": metric, "month": month, "kind": request.GET.get("kind", ""),
+        "people": rows, "total": total, "page": page,
+        "pages": max(1, -(-total // PEOPLE_PAGE)), "metric": metric, "month": month,
+        "kind": request.GET.get("kind", ""),
         "band": request.GET.get("band", ""), "query": urlencode(query),
         "back": urlencode({k: v for k, v in query.items()
                            if k not in ("metric", "month", "kind", "band")})})

@@ -32,7 +32,8 @@ def test_analyst_filters_trend_drills_into_leavers_and_exports(page, live_server
     assert company.people.d.employee_number not in text  # left in February, from Sales
     with page.expect_download() as info:
         page.click("a:has-text('CSV')")
-    content = open(info.value.path(), encoding="utf-8-sig").read()
+    with open(info.value.path(), encoding="utf-8-sig") as handle:
+        content = handle.read()
     assert content.splitlines()[0].startswith("Employee number,Name")
     assert company.people.b.employee_number in content
     assert company.people.h.employee_number in content
