@@ -38,3 +38,14 @@ def analytics_scope(viewer) -> frozenset[int] | None:
         return None
     me = employee_for_user(viewer)
     return frozenset(report_ids(me)) if me else frozenset()
+
+
+def require_pay_analytics(viewer) -> None:
+    """Pay aggregates: HR Admin and HR Analyst (managers see workforce numbers only)."""
+    if not sees_all_analytics(viewer):
+        raise PermissionDenied("Pay analytics are for HR Admin and HR Analyst.")
+
+
+def sees_individual_pay(viewer) -> bool:
+    """The list of people outside their pay band shows pay: HR Admin only."""
+    return has_role(viewer, Role.HR_ADMIN)

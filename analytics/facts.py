@@ -40,6 +40,7 @@ class Job:
     fte: Decimal
     manager_id: int | None
     job_title_id: int
+    weekly_hours: Decimal | None = None
 
     @property
     def dims(self) -> tuple[int, int, str, str]:
@@ -95,7 +96,8 @@ def stints_load(employee_ids: Iterable[int] | None = None) -> list[Stint]:
 
 
 JOB_COLUMNS = ("employee_id", "effective_date", "department_id", "location_id",
-               "location__country", "employment_type", "fte", "manager_id", "job_title_id")
+               "location__country", "employment_type", "fte", "manager_id", "job_title_id",
+               "weekly_hours")
 
 
 def jobs_in_force(day: date, *, department_ids=None, location_id=None, country: str = "",

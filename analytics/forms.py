@@ -1,11 +1,12 @@
 from datetime import date
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from analytics.reports import TREND_CHOICES
-from employees.models import Department, EmploymentType, Location
+from employees.models import Department, EmploymentType, JobTitle, Location
 
 
 class WorkforceFilterForm(forms.Form):
@@ -52,3 +53,33 @@ class PlanForm(forms.Form):
 class PlanImportForm(forms.Form):
     file = forms.FileField(label=_("CSV or XLSX: department_code, month (YYYY-MM), "
                                    "budget_headcount, budget_fte"))
+
+
+class PayFilterForm(WorkforceFilterForm):
+    currency = forms.CharField(label=_("Currency"), required=False, max_length=3)
+    changes_from = forms.DateField(label=_("Changes from"), required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+    changes_to = forms.DateField(label=_("to"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["months"]
+
+
+class PayBandForm(forms.Form):
+    job_title = forms.ModelChoiceField(JobTitle.objects.all(), label=_("Job title"))
+    currency = forms.CharField(label=_("Currency"), max_length=3, min_length=3)
+    minimum = forms.DecimalField(label=_("Minimum"), min_value=Decimal("0.01"), max_digits=12,
+                                 decimal_places=2)
+    midpoint = forms.DecimalField(label=_("Midpoint"), max_digits=12, decimal_places=2)
+    maximum = forms.DecimalField(label=_("Maximum"), max_digits=12, decimal_places=2)
+
+    def clean(self):
+        data = super().clean()
+        low, mid, high = data.get("minimum"), data.get("midpoint"), data.get("maximum")
+        if None not in (low, mid, high) and not low <= mid <= high:
+            raise forms.ValidationError(_("Minimum ≤ midpoint ≤ maximum."))
+        if data.get("currency"):
+            data["currency"] = data["currency"].upper()
+        return data

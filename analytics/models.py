@@ -82,3 +82,31 @@ class HeadcountPlan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department} {self.month:%Y-%m}: {self.budget_headcount}"
+
+
+class PayBand(models.Model):
+    """The pay range of a job title in one currency (annual amounts)."""
+
+    job_title = models.ForeignKey("employees.JobTitle", on_delete=models.CASCADE,
+                                  related_name="+")
+    currency = models.CharField(_("currency"), max_length=3)
+    minimum = models.DecimalField(_("minimum"), max_digits=12, decimal_places=2)
+    midpoint = models.DecimalField(_("midpoint"), max_digits=12, decimal_places=2)
+    maximum = models.DecimalField(_("maximum"), max_digits=12, decimal_places=2)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["job_title__name", "currency"]
+        constraints = [
+            models.UniqueConstraint(fields=["job_title", "currency"],
+                                    name="payband_one_per_title_currency"),
+            models.CheckConstraint(
+                condition=Q(minimum__gt=0, midpoint__gte=models.F("minimum"),
+                            maximum__gte=models.F("midpoint")),
+                name="payband_min_mid_max_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job_title} {self.currency} {self.minimum}-{self.maximum}"

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from analytics.models import HeadcountPlan
+from analytics.models import HeadcountPlan, PayBand
 from audit.services import audit_record, diff, snapshot
 from employees.models import Department
 
@@ -27,8 +27,7 @@ def plan_save(*, acting_user, department: Department, month: date, budget_headco
         plan = HeadcountPlan(department=department, month=month)
     plan.budget_headcount, plan.budget_fte, plan.note = budget_headcount, budget_fte, note
     plan.updated_by = acting_user
-    after = snapshot(plan, PLAN_FIELDS)
-    changes = diff(before, after) if before else {k: [None, v] for k, v in after.items()}
+    changes = diff(before, snapshot(plan, PLAN_FIELDS))
     if before and not changes:
         return plan
     plan.save()
@@ -87,3 +86,25 @@ def plan_import(*, acting_user, rows: list[list[object]]) -> int:
     for row in parsed:
         plan_save(acting_user=acting_user, **row)
     return len(parsed)
+
+
+BAND_FIELDS = ("minimum", "midpoint", "maximum")
+
+
+@transaction.atomic
+def pay_band_save(*, acting_user, job_title, currency: str, minimum: Decimal,
+                  midpoint: Decimal, maximum: Decimal) -> PayBand:
+    """Set a job title's pay band in one currency (audited; unchanged: nothing written)."""
+    band = (PayBand.objects.select_for_update()
+            .filter(job_title=job_title, currency=currency).first())
+    before = snapshot(band, BAND_FIELDS) if band else {}
+    band = band or PayBand(job_title=job_title, currency=currency)
+    band.minimum, band.midpoint, band.maximum = minimum, midpoint, maximum
+    band.updated_by = acting_user
+    changes = diff(before, snapshot(band, BAND_FIELDS))
+    if before and not changes:
+        return band
+    band.save()
+    audit_record(actor=acting_user, action="update" if before else "create", obj=band,
+                 changes=changes)
+    return band

@@ -73,3 +73,30 @@ def export_response(fmt: str, name: str, rows: Sequence[Sequence[object]]) -> Ht
         response = HttpResponse(to_csv(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{fmt}"'
     return response
+
+
+def _distribution_rows(label: str, rows) -> list[list[object]]:
+    return [[label, "People", "Lower quartile", "Median", "Upper quartile"], *(
+        [d.label, d.count, d.q1, d.median, d.q3] for d in rows)]
+
+
+def pay_table(report: dict, table: str) -> list[list[object]]:
+    """Rows of one pay table; suppressed groups keep their size and no figures."""
+    currency = report["population"].currency
+    if table == "by_title":
+        return _distribution_rows(f"Job title ({currency})", report["by_title"])
+    if table == "by_department":
+        return _distribution_rows(f"Department ({currency})", report["by_department"])
+    if table == "bands":
+        return [["Job title", "Currency", "Minimum", "Midpoint", "Maximum", "People", "Below",
+                 "Within", "Above", "Average compa-ratio"], *(
+            [r.label, r.band.currency, r.band.minimum, r.band.midpoint, r.band.maximum,
+             r.count, *((None, None, None) if r.suppressed else (r.below, r.within, r.above)),
+             r.average_compa] for r in report["bands"])]
+    if table == "changes":
+        return [["Reason", "Changes", "Average change %"], *(
+            [r.reason, r.count, r.average_percent] for r in report["changes"])]
+    return [["Month", "Department", "People", f"Gross ({currency})", "Employer taxes",
+             "Employer cost"], *(
+        [r.month.strftime("%Y-%m"), r.department, r.people, r.gross, r.employer_tax,
+         r.employer_cost] for r in report["cost"])]

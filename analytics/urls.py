@@ -1,6 +1,6 @@
 from django.urls import path
 
-from analytics import views
+from analytics import views, views_pay
 
 app_name = "analytics"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("plan/", views.plan, name="plan"),
     path("plan/import/", views.plan_upload, name="plan_upload"),
     path("refresh/", views.refresh, name="refresh"),
+    path("pay/", views_pay.pay_report, name="pay"),
+    path("pay/bands/", views_pay.band_save, name="pay_band_save"),
 ]

@@ -204,6 +204,8 @@ PERMISSIONS: dict[str, str] = {
     "analytics:plan": "a f f f o f",
     "analytics:plan_upload": "a m m m m m",
     "analytics:refresh": "a m m m m m",
+    "analytics:pay": "a f f f o f",
+    "analytics:pay_band_save": "a m m m m m",
 }
 
 
