@@ -44,6 +44,7 @@ from accounts.models import User  # noqa: E402
 from analytics.snapshot import snapshot_refresh  # noqa: E402
 from employees.models import (  # noqa: E402
     ChangeReason,
+    CompensationRecord,
     Department,
     Employee,
     Employment,
@@ -85,6 +86,7 @@ def seed(n: int, rng: random.Random, reseed: bool) -> None:
     JobRecord.objects.filter(employee__in=bench).delete()
     Employment.objects.filter(employee__in=bench).delete()
     bench.update(manager=None)
+    CompensationRecord.objects.filter(employee__in=bench).delete()
     bench.delete()
     started = time.perf_counter()
     today = timezone.localdate()
@@ -134,6 +136,54 @@ def seed(n: int, rng: random.Random, reseed: bool) -> None:
           f"{time.perf_counter() - started:.1f} s")
 
 
+def seed_pay(rng: random.Random, payslip_months: int) -> None:
+    """A pay record per bench person (30% with a later merit increase) and `payslip_months`
+    months of finalised payslips for everyone employed on each pay date."""
+    from payroll.models import PayPeriod, PayRun, PaySchedule, Payslip
+
+    people = list(Employee.objects.filter(employee_number__startswith="AX").values_list(
+        "pk", "hire_date"))
+    if not CompensationRecord.objects.filter(employee_id=people[0][0]).exists():
+        records = []
+        for pk, hire in people:
+            salary = Decimal(rng.randrange(25_000, 120_000))
+            records.append(CompensationRecord(employee_id=pk, effective_date=hire,
+                                              basis="salary", annual_salary=salary,
+                                              currency="GBP", reason=ChangeReason.HIRE))
+            if rng.random() < 0.3:
+                records.append(CompensationRecord(
+                    employee_id=pk, effective_date=hire + timedelta(days=400), basis="salary",
+                    annual_salary=(salary * Decimal("1.05")).quantize(Decimal("0.01")),
+                    currency="GBP", reason=ChangeReason.MERIT_INCREASE))
+        CompensationRecord.objects.bulk_create(records, batch_size=BATCH)
+        print(f"seed: {len(records)} pay records")
+    schedule, _ = PaySchedule.objects.get_or_create(name="Analytics bench", defaults={
+        "frequency": "monthly", "country": "GB", "currency": "GBP",
+        "first_period_start": date(2015, 1, 1)})
+    if payslip_months == 0 or PayRun.objects.filter(schedule=schedule).exists():
+        return
+    today = timezone.localdate()
+    for back in range(payslip_months, 0, -1):
+        pay_date = (today.replace(day=1) - timedelta(days=30 * back)).replace(day=25)
+        period = PayPeriod.objects.create(schedule=schedule, number=pay_date.month,
+                                          start_date=pay_date.replace(day=1),
+                                          end_date=pay_date, pay_date=pay_date)
+        run = PayRun.objects.create(schedule=schedule, period=period, status="finalised",
+                                    pay_date=pay_date, currency="GBP")
+        employed = Employment.objects.filter(start_date__lte=pay_date).exclude(
+            end_date__lt=pay_date).values_list("employee_id", flat=True)
+        Payslip.objects.bulk_create([Payslip(
+            run=run, employee_id=pk, currency="GBP", tax_year="2026-27",
+            gross=Decimal("3000.00"), total_pre_tax=Decimal("0"),
+            total_employee_tax=Decimal("600.00"), total_post_tax=Decimal("0"),
+            total_employer_tax=Decimal("350.00"), net=Decimal("2400.00"),
+            employer_cost=Decimal("3450.00"), inputs_hash="bench") for pk in employed],
+            batch_size=BATCH)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"seed: {payslip_months} months of payslips")
+
+
 def analyst_client() -> Client:
     user, _ = User.objects.get_or_create(email="bench.analyst@example.test",
                                          defaults={"full_name": "Bench Analyst"})
@@ -162,11 +212,14 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=20_000, help="people employed today")
     parser.add_argument("--repeat", type=int, default=15, help="requests per report")
     parser.add_argument("--reseed", action="store_true", help="drop and re-create bench data")
+    parser.add_argument("--payslip-months", type=int, default=12,
+                        help="months of finalised payslips to seed")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Set DATABASE_URL to a PostgreSQL database.")
     call_command("migrate", verbosity=0)
     seed(args.n, random.Random(15), args.reseed)
+    seed_pay(random.Random(16), args.payslip_months)
     started = time.perf_counter()
     run = snapshot_refresh()
     print(f"snapshot refresh (nightly job): {run.rows} rows in "
@@ -190,6 +243,9 @@ def main() -> None:
         ("people: a month's leavers CSV",
          f"/analytics/people/?metric=leavers&month={month}&format=csv"),
         ("people: tenure band", "/analytics/people/?metric=tenure&band=2%E2%80%935+years"),
+        ("pay report", "/analytics/pay/"),
+        ("pay report, department", f"/analytics/pay/?department={dept.pk}"),
+        ("pay table CSV (by title)", "/analytics/pay/?table=by_title&format=csv"),
     ]
     employed = Employment.objects.filter(end_date__isnull=True).count()
     print(f"\n{Employee.objects.count()} people ({employed} with an open employment); "
