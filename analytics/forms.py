@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from analytics.models import SavedReport
 from analytics.reports import TREND_CHOICES
 from employees.models import Department, EmploymentType, JobTitle, Location
 
@@ -83,3 +84,13 @@ class PayBandForm(forms.Form):
         if data.get("currency"):
             data["currency"] = data["currency"].upper()
         return data
+
+
+class SaveReportForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    kind = forms.ChoiceField(choices=SavedReport.Kind.choices, widget=forms.HiddenInput)
+    query = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)
+    schedule = forms.ChoiceField(label=_("Send"), choices=SavedReport.Schedule.choices,
+                                 required=False)
+    recipients = forms.CharField(label=_("Recipients (emails)"), required=False,
+                                 max_length=2000)

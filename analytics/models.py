@@ -110,3 +110,34 @@ class PayBand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job_title} {self.currency} {self.minimum}-{self.maximum}"
+
+
+class SavedReport(models.Model):
+    """A report with its filters, kept by its owner; optionally emailed on a schedule (a link
+    only, never the data) to chosen users who may open analytics."""
+
+    class Kind(models.TextChoices):
+        WORKFORCE = "workforce", _("Workforce")
+        PAY = "pay", _("Pay")
+
+    class Schedule(models.TextChoices):
+        NONE = "", _("Not sent")
+        WEEKLY = "weekly", _("Weekly (Mondays)")
+        MONTHLY = "monthly", _("Monthly (the 1st)")
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                              related_name="+")
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    kind = models.CharField(_("report"), max_length=12, choices=Kind.choices,
+                            default=Kind.WORKFORCE)
+    params = models.JSONField(_("filters"), default=dict, blank=True)
+    schedule = models.CharField(_("send"), max_length=8, choices=Schedule.choices, blank=True)
+    recipients = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

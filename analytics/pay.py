@@ -271,3 +271,25 @@ def payroll_cost(first: date, last: date, filters: Filters, currency: str) -> li
                             None if small else r["employer_tax"],
                             None if small else r["employer_cost"]))
     return rows
+
+
+def pay_report(filters: Filters, as_of: date, *, currency: str = "",
+               changes_from: date | None = None, changes_to: date | None = None) -> dict:
+    """Every pay table for one as-of date (what the page, exports and report_export show)."""
+    from datetime import timedelta
+
+    from analytics.metrics import months_back
+
+    population = pay_population(filters, as_of, currency.upper())
+    first = changes_from or as_of - timedelta(days=364)
+    last = changes_to or as_of
+    bands, outside = band_rows(population)
+    return {
+        "population": population, "as_of": as_of, "changes_from": first, "changes_to": last,
+        "by_title": distributions_by(population, "job_title"),
+        "by_department": distributions_by(population, "department"),
+        "bands": bands, "outside": outside,
+        "changes": pay_changes(first, last, filters, population.currency),
+        "cost": payroll_cost(months_back(as_of, 12)[0], as_of, filters, population.currency),
+        "min_group": min_group(),
+    }

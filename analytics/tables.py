@@ -11,6 +11,7 @@ from analytics.reports import WorkforceReport
 from hrops.exports import XLSX_CONTENT_TYPE, to_csv, to_xlsx
 
 TABLES = ("trend", "tenure", "span", "summary")
+PAY_TABLES = ("by_title", "by_department", "bands", "changes", "cost")
 
 
 def trend_rows(report: WorkforceReport) -> list[list[object]]:

@@ -12,3 +12,14 @@ def snapshot_refresh_task(day: str | None = None) -> int:
     from analytics.snapshot import snapshot_refresh
 
     return snapshot_refresh(as_of=date.fromisoformat(day) if day else None).rows
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def saved_reports_send_task(day: str | None = None) -> int:
+    """Beat, each morning: queue the emails of saved reports due today (weekly on Mondays,
+    monthly on the 1st). Idempotent: one delivery item per report, recipient and day."""
+    from django.utils import timezone
+
+    from analytics.saved import saved_reports_send_due
+
+    return saved_reports_send_due(day=date.fromisoformat(day) if day else timezone.localdate())

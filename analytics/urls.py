@@ -1,6 +1,6 @@
 from django.urls import path
 
-from analytics import views, views_pay
+from analytics import views, views_pay, views_saved
 
 app_name = "analytics"
 
@@ -12,4 +12,6 @@ urlpatterns = [
     path("refresh/", views.refresh, name="refresh"),
     path("pay/", views_pay.pay_report, name="pay"),
     path("pay/bands/", views_pay.band_save, name="pay_band_save"),
+    path("saved/", views_saved.saved_list, name="saved"),
+    path("saved/<int:pk>/delete/", views_saved.saved_delete, name="saved_delete"),
 ]

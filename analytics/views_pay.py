@@ -1,7 +1,7 @@
 """The pay report: distribution, bands, changes and payroll cost (aggregates; small groups
 suppressed)."""
 
-from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -13,11 +13,9 @@ from analytics import pay
 from analytics.access import require_pay_analytics, sees_individual_pay
 from analytics.filters import filters_from_form
 from analytics.forms import PayBandForm, PayFilterForm
-from analytics.metrics import month_start, months_back
+from analytics.metrics import month_start
 from analytics.services import pay_band_save
-from analytics.tables import export_response, pay_table
-
-PAY_TABLES = ("by_title", "by_department", "bands", "changes", "cost")
+from analytics.tables import PAY_TABLES, export_response, pay_table
 
 
 def pay_report(request: HttpRequest) -> HttpResponse:
@@ -26,28 +24,19 @@ def pay_report(request: HttpRequest) -> HttpResponse:
     filters = filters_from_form(request.user, form)
     as_of = form.as_of_date()
     data = form.cleaned_data if form.is_valid() else {}
-    population = pay.pay_population(filters, as_of, (data.get("currency") or "").upper())
-    first = data.get("changes_from") or as_of - timedelta(days=364)
-    last = data.get("changes_to") or as_of
-    bands, outside = pay.band_rows(population)
-    report = {
-        "population": population, "as_of": as_of, "changes_from": first, "changes_to": last,
-        "by_title": pay.distributions_by(population, "job_title"),
-        "by_department": pay.distributions_by(population, "department"),
-        "bands": bands, "changes": pay.pay_changes(first, last, filters, population.currency),
-        "cost": pay.payroll_cost(months_back(as_of, 12)[0], as_of, filters,
-                                 population.currency),
-        "min_group": pay.min_group(),
-    }
+    report = pay.pay_report(filters, as_of, currency=data.get("currency") or "",
+                            changes_from=data.get("changes_from"),
+                            changes_to=data.get("changes_to"))
     fmt, table = request.GET.get("format", ""), request.GET.get("table", "")
     if fmt in ("csv", "xlsx") and table in PAY_TABLES:
         return export_response(fmt, f"pay-{table}", pay_table(report, table))
     show_outside = sees_individual_pay(request.user)
-    query = "&".join(f"{k}={v}" for k, v in request.GET.items()
-                     if k not in ("format", "table") and v)
+    query = urlencode({k: v for k, v in request.GET.items()
+                       if k not in ("format", "table") and v})
     return render(request, "analytics/pay.html", {
         "form": form, "report": report, "query": query,
-        "outside": outside if show_outside else None, "outside_count": len(outside),
+        "outside": report["outside"] if show_outside else None,
+        "outside_count": len(report["outside"]),
         "band_form": PayBandForm(), "month_start": month_start(as_of)})
 
 

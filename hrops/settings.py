@@ -337,6 +337,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "analytics.tasks.snapshot_refresh_task",
         "schedule": crontab(hour=0, minute=40),
     },
+    "analytics-saved-reports": {
+        "task": "analytics.tasks.saved_reports_send_task",
+        "schedule": crontab(hour=7, minute=30),
+    },
     # Delivery: publish what is due and take back what dead workers held (see DELIVERY_*).
     "delivery-relay": {
         "task": "delivery.tasks.delivery_relay_task",

@@ -206,6 +206,8 @@ PERMISSIONS: dict[str, str] = {
     "analytics:refresh": "a m m m m m",
     "analytics:pay": "a f f f o f",
     "analytics:pay_band_save": "a m m m m m",
+    "analytics:saved": "a f o f o f",
+    "analytics:saved_delete": "a m m m m m",
 }
 
 
