@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from analytics.models import SavedReport
+from analytics.models import EEOJobCategory, SavedReport, SelfIdentification
 from analytics.reports import TREND_CHOICES
 from employees.models import Department, EmploymentType, JobTitle, Location
 
@@ -94,3 +94,22 @@ class SaveReportForm(forms.Form):
                                  required=False)
     recipients = forms.CharField(label=_("Recipients (emails)"), required=False,
                                  max_length=2000)
+
+
+class SelfIdentificationForm(forms.Form):
+    sex = forms.ChoiceField(label=_("Sex"), choices=SelfIdentification.Sex.choices,
+                            widget=forms.RadioSelect)
+    race_ethnicity = forms.ChoiceField(label=_("Race / ethnicity"),
+                                       choices=SelfIdentification.Race.choices,
+                                       widget=forms.RadioSelect)
+
+
+class EEOCategoryForm(forms.Form):
+    job_title = forms.ModelChoiceField(JobTitle.objects.all(), label=_("Job title"))
+    category = forms.ChoiceField(label=_("EEO-1 job category"),
+                                 choices=EEOJobCategory.Category.choices)
+
+
+class AsOfForm(forms.Form):
+    as_of = forms.DateField(label=_("Snapshot date"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))

@@ -141,3 +141,59 @@ class SavedReport(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SelfIdentification(models.Model):
+    """An employee's voluntary self-identification for US EEO-1 reporting. Seen only by the
+    employee and HR Admin (analytics.eeo1); never by managers, in the directory or on the
+    profile; the audit trail records that it changed, not the answers."""
+
+    class Sex(models.TextChoices):
+        MALE = "male", _("Male")
+        FEMALE = "female", _("Female")
+        DECLINED = "declined", _("I do not wish to answer")
+
+    class Race(models.TextChoices):
+        HISPANIC = "hispanic", _("Hispanic or Latino")
+        WHITE = "white", _("White (not Hispanic or Latino)")
+        BLACK = "black", _("Black or African American (not Hispanic or Latino)")
+        PACIFIC = "pacific", _("Native Hawaiian or Other Pacific Islander (not Hispanic or "
+                               "Latino)")
+        ASIAN = "asian", _("Asian (not Hispanic or Latino)")
+        NATIVE = "native", _("American Indian or Alaska Native (not Hispanic or Latino)")
+        TWO_OR_MORE = "two_or_more", _("Two or more races (not Hispanic or Latino)")
+        DECLINED = "declined", _("I do not wish to answer")
+
+    employee = models.OneToOneField("employees.Employee", on_delete=models.CASCADE,
+                                    related_name="+")
+    sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices)
+    race_ethnicity = models.CharField(_("race / ethnicity"), max_length=12,
+                                      choices=Race.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Self-identification of employee {self.employee_id}"
+
+
+class EEOJobCategory(models.Model):
+    """The EEO-1 job category of a job title (set by HR Admin)."""
+
+    class Category(models.TextChoices):
+        EXECUTIVES = "1.1", _("Executive/Senior Level Officials and Managers")
+        MANAGERS = "1.2", _("First/Mid Level Officials and Managers")
+        PROFESSIONALS = "2", _("Professionals")
+        TECHNICIANS = "3", _("Technicians")
+        SALES = "4", _("Sales Workers")
+        ADMINISTRATIVE = "5", _("Administrative Support Workers")
+        CRAFT = "6", _("Craft Workers")
+        OPERATIVES = "7", _("Operatives")
+        LABORERS = "8", _("Laborers and Helpers")
+        SERVICE = "9", _("Service Workers")
+
+    job_title = models.OneToOneField("employees.JobTitle", on_delete=models.CASCADE,
+                                     related_name="+")
+    category = models.CharField(_("EEO-1 job category"), max_length=4,
+                                choices=Category.choices)
+
+    def __str__(self) -> str:
+        return f"{self.job_title}: {self.get_category_display()}"

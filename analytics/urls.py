@@ -1,6 +1,6 @@
 from django.urls import path
 
-from analytics import views, views_pay, views_saved
+from analytics import views, views_eeo1, views_pay, views_saved
 
 app_name = "analytics"
 
@@ -14,4 +14,7 @@ urlpatterns = [
     path("pay/bands/", views_pay.band_save, name="pay_band_save"),
     path("saved/", views_saved.saved_list, name="saved"),
     path("saved/<int:pk>/delete/", views_saved.saved_delete, name="saved_delete"),
+    path("self-identification/", views_eeo1.self_identification, name="self_identification"),
+    path("eeo1/", views_eeo1.eeo1, name="eeo1"),
+    path("eeo1/categories/", views_eeo1.eeo1_category, name="eeo1_category"),
 ]

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.roles import is_hr_admin
 from analytics.access import (
     can_edit_plan,
     require_analytics,
@@ -45,7 +46,8 @@ def workforce(request: HttpRequest) -> HttpResponse:
     return render(request, "analytics/workforce.html", {
         "form": form, "report": report, "query": urlencode(query),
         "people_base": _people_href(query),
-        "charts": _charts(report, query), "can_edit_plan": can_edit_plan(request.user)})
+        "charts": _charts(report, query), "can_edit_plan": can_edit_plan(request.user),
+        "show_eeo1": is_hr_admin(request.user)})
 
 
 def _people_href(query: dict, **extra) -> str:

@@ -37,7 +37,8 @@ def pay_report(request: HttpRequest) -> HttpResponse:
         "form": form, "report": report, "query": query,
         "outside": report["outside"] if show_outside else None,
         "outside_count": len(report["outside"]),
-        "band_form": PayBandForm(), "month_start": month_start(as_of)})
+        "band_form": PayBandForm(), "month_start": month_start(as_of),
+        "show_eeo1": show_outside})
 
 
 @require_POST

@@ -208,6 +208,9 @@ PERMISSIONS: dict[str, str] = {
     "analytics:pay_band_save": "a m m m m m",
     "analytics:saved": "a f o f o f",
     "analytics:saved_delete": "a m m m m m",
+    "analytics:self_identification": "a o o n n n",
+    "analytics:eeo1": "a f f f o f",
+    "analytics:eeo1_category": "a m m m m m",
 }
 
 
