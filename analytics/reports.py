@@ -5,15 +5,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Q
 from django.utils import timezone
 
 from analytics import metrics
-from analytics.facts import Stint, jobs_in_force, stints_between, stints_load, stints_on
+from analytics.asof import as_of_figures, retention_figures
+from analytics.facts import Stint, stints_between, stints_load
 from analytics.metrics import Filters, Month, months_back
 from analytics.models import HeadcountPlan, SnapshotRun
 from analytics.snapshot import filters_need_live, snapshot_covering, snapshot_months
-from employees.models import Employment
 
 UPCOMING_DAYS = 90
 TREND_CHOICES = (12, 24, 36, 60)
@@ -54,12 +53,6 @@ class WorkforceReport:
     tenure: dict[str, int]
     span: metrics.Span
     upcoming: dict[str, list[Stint]]
-
-
-def _filter_kwargs(filters: Filters) -> dict:
-    return {"department_ids": filters.department_ids, "location_id": filters.location_id,
-            "country": filters.country, "employment_type": filters.employment_type,
-            "employee_ids": filters.employee_ids}
 
 
 def report_today() -> date:
@@ -105,13 +98,10 @@ def _attach_plan(rows: list[TrendRow], filters: Filters) -> None:
 
 
 def workforce_report(*, filters: Filters, as_of: date, months: int) -> WorkforceReport:
-    kwargs = _filter_kwargs(filters)
-    jobs = jobs_in_force(as_of, **kwargs)
-    people = [(s, s.jobs[0]) for s in stints_on(as_of, jobs)]
-    # A manager outside the filter still manages the people in it: any employed manager counts.
-    employed = employed_ids(as_of)
-    cohorts = stints_between("start_date", as_of - timedelta(days=365 + 364),
-                             as_of - timedelta(days=90), filters.employee_ids)
+    """A fixed number of queries: the as-of figures aggregated in SQL (analytics.asof), the
+    trend from the snapshot, the next 90 days' starts and leaves (few people) in Python."""
+    figures = as_of_figures(as_of, filters)
+    retention_90, retention_365 = retention_figures(as_of, filters)
     ahead = (stints_between("start_date", as_of + timedelta(days=1),
                             as_of + timedelta(days=UPCOMING_DAYS), filters.employee_ids)
              + stints_between("end_date", as_of + timedelta(days=1),
@@ -119,20 +109,11 @@ def workforce_report(*, filters: Filters, as_of: date, months: int) -> Workforce
     rows, source, refreshed = trend(filters, months, as_of)
     _attach_plan(rows, filters)
     return WorkforceReport(
-        as_of=as_of, filters=filters, headcount=len(people),
-        fte=sum((job.fte for _, job in people), Decimal("0")), trend=rows, source=source,
-        refreshed_at=refreshed,
-        retention_90=metrics.retention(cohorts, as_of, 90, filters),
-        retention_365=metrics.retention(cohorts, as_of, 365, filters),
-        tenure=metrics.tenure_distribution(people, as_of),
-        span=metrics.span_of_control(employed, people),
+        as_of=as_of, filters=filters, headcount=figures.headcount, fte=figures.fte,
+        trend=rows, source=source, refreshed_at=refreshed, retention_90=retention_90,
+        retention_365=retention_365, tenure=figures.tenure, span=figures.span,
         upcoming=metrics.upcoming(_unique(ahead), as_of, UPCOMING_DAYS, filters),
     )
-
-
-def employed_ids(day: date) -> set[int]:
-    return set(Employment.objects.filter(start_date__lte=day).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=day)).values_list("employee_id", flat=True))
 
 
 def _unique(stints: list[Stint]) -> list[Stint]:

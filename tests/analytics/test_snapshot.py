@@ -37,3 +37,29 @@ def test_refresh_is_idempotent_and_the_report_reads_it(company):
     assert report.source == "snapshot"
     assert report.trend[-1].trailing is not None
     assert [r.month.headcount for r in report.trend][-3:] == [5, 4, 4]
+
+
+def test_sql_as_of_figures_equal_the_python_definitions(company):
+    # the page's SQL aggregates (analytics.asof) against analytics.metrics, on several days
+    from datetime import date
+
+    from analytics import metrics
+    from analytics.asof import as_of_figures, retention_figures
+
+    stints = stints_load()
+    for day in (date(2025, 12, 31), date(2026, 1, 31), AS_OF):
+        for filters in (Filters(), Filters(department_ids=department_and_below(company.eng)),
+                        Filters(country="US"), Filters(employment_type="full_time")):
+            figures = as_of_figures(day, filters)
+            people = metrics.people_on(stints, day, filters)
+            assert (figures.headcount, figures.fte) == metrics.headcount_on(stints, day, filters)
+            assert figures.tenure == metrics.tenure_distribution(people, day)
+            assert figures.span.managers == len({j.manager_id for _, j in people
+                                                 if j.manager_id and any(
+                                                     s.employee_id == j.manager_id
+                                                     and s.employed_on(day) for s in stints)})
+            r90, r365 = retention_figures(day, filters)
+            assert (r90.cohort, r90.retained) == (
+                metrics.retention(stints, day, 90, filters).cohort,
+                metrics.retention(stints, day, 90, filters).retained)
+            assert r365.cohort == metrics.retention(stints, day, 365, filters).cohort
