@@ -26,7 +26,7 @@ _IN_FORCE = """j.effective_date <= %s AND NOT EXISTS (
 _OPEN_ON = "e.start_date <= %s AND (e.end_date IS NULL OR e.end_date >= %s)"
 
 
-def _filter_sql(filters: Filters) -> tuple[str, list]:
+def _filter_sql(filters: Filters, id_column: str = "j.employee_id") -> tuple[str, list]:
     parts, params = [], []
     if filters.department_ids is not None:
         ids = sorted(filters.department_ids) or [-1]
@@ -43,7 +43,7 @@ def _filter_sql(filters: Filters) -> tuple[str, list]:
         params.append(filters.employment_type)
     if filters.employee_ids is not None:
         ids = sorted(filters.employee_ids) or [-1]
-        parts.append(f"j.employee_id IN ({', '.join(['%s'] * len(ids))})")
+        parts.append(f"{id_column} IN ({', '.join(['%s'] * len(ids))})")
         params += ids
     return "".join(f" AND {p}" for p in parts), params
 
@@ -56,13 +56,29 @@ def _years_before(day: date, years: int) -> date:
 
 
 def _people_sql(day: date, filters: Filters, select: str, tail: str = "") -> tuple[str, list]:
-    where, params = _filter_sql(filters)
+    """People employed on `day` (e) with their job that day (j). Today, j is the employee row
+    itself: it mirrors the job record in force today (employees.services keeps it in step), so
+    the default report needs no effective-date search."""
     # Only constant SQL and %s placeholders are put together here; every value is a parameter.
+    if day == report_today():
+        where, params = _filter_sql(filters, "j.id")
+        sql = (f"SELECT {select} FROM employees_employment e "  # noqa: S608
+               "JOIN employees_employee j ON j.id = e.employee_id "
+               "JOIN employees_location l ON l.id = j.location_id "
+               f"WHERE {_OPEN_ON}{where} {tail}")
+        return sql, [day, day, *params]
+    where, params = _filter_sql(filters)
     sql = (f"SELECT {select} FROM employees_employment e "  # noqa: S608
            "JOIN employees_jobrecord j ON j.employee_id = e.employee_id "
            "JOIN employees_location l ON l.id = j.location_id "
            f"WHERE {_OPEN_ON} AND {_IN_FORCE}{where} {tail}")
     return sql, [day, day, day, day, *params]
+
+
+def report_today() -> date:
+    from analytics import reports
+
+    return reports.report_today()
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,7 @@
 """The monthly snapshot (pre-aggregate) equals the live computation, for every filter."""
 
+import pytest
+
 from analytics.facts import stints_load
 from analytics.filters import department_and_below
 from analytics.metrics import Filters, live_months, months_back
@@ -39,8 +41,10 @@ def test_refresh_is_idempotent_and_the_report_reads_it(company):
     assert [r.month.headcount for r in report.trend][-3:] == [5, 4, 4]
 
 
-def test_sql_as_of_figures_equal_the_python_definitions(company):
-    # the page's SQL aggregates (analytics.asof) against analytics.metrics, on several days
+@pytest.mark.parametrize("mirror", [False, True])
+def test_sql_as_of_figures_equal_the_python_definitions(company, monkeypatch, mirror):
+    # the page's SQL aggregates (analytics.asof) against analytics.metrics, on several days;
+    # `mirror`: "today" is each day in turn, read from the employee rows' current job
     from datetime import date
 
     from analytics import metrics
@@ -48,6 +52,10 @@ def test_sql_as_of_figures_equal_the_python_definitions(company):
 
     stints = stints_load()
     for day in (date(2025, 12, 31), date(2026, 1, 31), AS_OF):
+        if mirror and day != AS_OF:
+            continue  # the rows mirror one day only: the company's "today"
+        if not mirror:
+            monkeypatch.setattr("analytics.reports.report_today", lambda: date(2000, 1, 1))
         for filters in (Filters(), Filters(department_ids=department_and_below(company.eng)),
                         Filters(country="US"), Filters(employment_type="full_time")):
             figures = as_of_figures(day, filters)

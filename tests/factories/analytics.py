@@ -26,4 +26,6 @@ def person(*, hire: date, department, location, title, manager=None, end: date |
             employee=employee, effective_date=effective, job_title=title,
             department=new_department, location=location, manager=manager,
             employment_type=employment_type, fte=Decimal(fte), reason=ChangeReason.TRANSFER)
+        if effective <= today:  # the employee row mirrors the job in force today
+            Employee.objects.filter(pk=employee.pk).update(department=new_department)
     return employee
