@@ -158,3 +158,33 @@ def _date(value) -> date | None:
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value))
+
+
+def people_page(day: date, filters: Filters, *, band: str = "", offset: int = 0,
+                limit: int | None = None) -> tuple[int, list[tuple]]:
+    """(how many, one page by name) of the people employed on `day`, optionally of one tenure
+    band: rows (employee id, start, end, reason, department, job title, location, type).
+    Two queries, whatever the headcount."""
+    tail, extra = "", []
+    for low, high, label in TENURE_BANDS:
+        if label == band:
+            tail = "AND e.start_date <= %s"
+            extra = [_years_before(day, low)]
+            if high is not None:
+                tail += " AND e.start_date > %s"
+                extra.append(_years_before(day, high))
+    count_sql, params = _people_sql(day, filters, "COUNT(*)", tail)
+    select = ("e.employee_id, e.start_date, e.end_date, e.termination_reason, j.department_id, "
+              "j.job_title_id, j.location_id, j.employment_type")
+    order = ("ORDER BY p.legal_last_name, p.legal_first_name, p.id"
+             + (" LIMIT %s OFFSET %s" if limit is not None else ""))
+    page_sql, _ = _people_sql(day, filters, select, tail)
+    page_sql = page_sql.replace(" WHERE ", " JOIN employees_employee p ON p.id = e.employee_id "
+                                          "WHERE ", 1) + " " + order
+    with connection.cursor() as cursor:
+        cursor.execute(count_sql, [*params, *extra])
+        (total,) = cursor.fetchone()
+        cursor.execute(page_sql, [*params, *extra, *([limit, offset] if limit is not None
+                                                     else [])])
+        rows = [(r[0], _date(r[1]), _date(r[2]), *r[3:]) for r in cursor.fetchall()]
+    return total, rows

@@ -22,8 +22,10 @@ class Mark:
     colour: str
 
 
-def _mark(x: float, y: float, w: float, h: float, *rest) -> Mark:
-    return Mark(f"{x:.1f}", f"{y:.1f}", f"{w:.1f}", f"{h:.1f}", *rest)
+def _mark(x: float, y: float, w: float, h: float, label: str, value: object,
+          *rest) -> Mark:
+    # The value as text once: the template prints hundreds of marks.
+    return Mark(f"{x:.1f}", f"{y:.1f}", f"{w:.1f}", f"{h:.1f}", label, str(value), *rest)
 
 
 def _nice_max(value: float) -> float:

@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from analytics import metrics, reports
-from analytics.facts import LEAVER_KINDS, Stint, jobs_in_force, stints_between, stints_on
+from analytics import metrics
+from analytics.facts import LEAVER_KINDS, Stint, stints_between
 from analytics.metrics import Filters, month_end
 from analytics.reports import UPCOMING_DAYS
 from employees.access import employees_visible_to
@@ -32,19 +32,9 @@ class Person:
 
 
 def drill_stints(filters: Filters, metric: str, *, as_of: date, month: date | None,
-                 kind: str = "", band: str = "") -> list[tuple[Stint, date]]:
-    """(stint, the day its attributes are read) behind one number of the report."""
-    if metric in ("headcount", "tenure"):
-        # A month of the trend is read on its last day (this month: today), as the trend is.
-        day = metrics.point_day(month, reports.report_today()) if month else as_of
-        jobs = jobs_in_force(day, department_ids=filters.department_ids,
-                             location_id=filters.location_id, country=filters.country,
-                             employment_type=filters.employment_type,
-                             employee_ids=filters.employee_ids)
-        found = [(s, day) for s in stints_on(day, jobs)]
-        if metric == "tenure":
-            found = [(s, d) for s, d in found if metrics.tenure_band(s.start, d) == band]
-        return found
+                 kind: str = "") -> list[tuple[Stint, date]]:
+    """(stint, the day its attributes are read) behind a hires, leavers or upcoming number
+    (a few people; headcount and tenure are paged in SQL: headcount_people)."""
     if metric in ("hires", "leavers") and month is not None:
         last = min(month_end(month), as_of)
         field_name = "start_date" if metric == "hires" else "end_date"
@@ -93,3 +83,27 @@ def drill_people(viewer, found: list[tuple[Stint, date]], *, offset: int = 0,
             str(types.get(job.employment_type, "")) if job else "",
             str(reasons.get(s.reason, "")) if s.end else ""))
     return len(order), rows
+
+
+def headcount_people(viewer, filters: Filters, day: date, *, band: str = "", offset: int = 0,
+                     limit: int | None = None) -> tuple[int, list[Person]]:
+    """The people behind a headcount or tenure number, paged in SQL (20,000 people are never
+    loaded for a page of 100). `filters` carries the viewer's scope; the page is checked
+    against employees.access again."""
+    from analytics.asof import people_page
+
+    total, rows = people_page(day, filters, band=band, offset=offset, limit=limit)
+    allowed = set(employees_visible_to(viewer).filter(pk__in=[r[0] for r in rows])
+                  .values_list("pk", flat=True))
+    employees = Employee.objects.in_bulk(allowed)
+    names = {
+        "department": dict(Department.objects.values_list("pk", "name")),
+        "location": dict(Location.objects.values_list("pk", "name")),
+        "title": dict(JobTitle.objects.values_list("pk", "name")),
+    }
+    types = dict(EmploymentType.choices)
+    people = [Person(employees[pk], Stint(pk, start, end, reason or ""),
+                     names["department"].get(dept, ""), names["title"].get(title, ""),
+                     names["location"].get(loc, ""), str(types.get(kind, "")), "")
+              for pk, start, end, reason, dept, title, loc, kind in rows if pk in employees]
+    return total, people

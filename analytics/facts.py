@@ -140,10 +140,13 @@ def stints_between(field_name: str, first: date, last: date,
                    employee_ids: Iterable[int] | None = None) -> list[Stint]:
     """Employment periods whose start (field_name="start_date") or last day ("end_date") falls
     between first and last, with their people's whole job history. Two queries."""
-    ids = Employment.objects.filter(**{f"{field_name}__range": (first, last)})
+    # order_by(): Employment's default ordering would join the employee table for nothing.
+    ids = Employment.objects.filter(**{f"{field_name}__range": (first, last)}).order_by()
     if employee_ids is not None:
         ids = ids.filter(employee_id__in=list(employee_ids))
     wanted = set(ids.values_list("employee_id", flat=True))
+    if not wanted:
+        return []
     return [s for s in stints_load(wanted)
             if (s.start if field_name == "start_date" else s.end) is not None
             and first <= (s.start if field_name == "start_date" else s.end) <= last]

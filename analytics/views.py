@@ -17,11 +17,12 @@ from analytics.access import (
     require_plan_editor,
 )
 from analytics.charts import bar_chart, line_chart
-from analytics.drill import METRICS, drill_people, drill_stints
+from analytics.drill import METRICS, drill_people, drill_stints, headcount_people
 from analytics.filters import filters_from_form, month_param
 from analytics.forms import PlanForm, PlanImportForm, WorkforceFilterForm
+from analytics.metrics import point_day
 from analytics.models import HeadcountPlan
-from analytics.reports import workforce_report
+from analytics.reports import report_today, workforce_report
 from analytics.services import plan_import, plan_save
 from analytics.snapshot import snapshot_refresh
 from analytics.tables import TABLES, export_response, people_rows, report_table
@@ -108,16 +109,19 @@ def people(request: HttpRequest) -> HttpResponse:
     filters = filters_from_form(request.user, form)
     metric = request.GET.get("metric", "headcount")
     month = month_param(request.GET.get("month", ""))
-    found = drill_stints(filters, metric if metric in METRICS else "", as_of=form.as_of_date(),
-                         month=month, kind=request.GET.get("kind", ""),
-                         band=request.GET.get("band", ""))
-    fmt = _fmt(request)
+    band, fmt, page = request.GET.get("band", ""), _fmt(request), _page_number(request)
+    window = {} if fmt else {"offset": (page - 1) * PEOPLE_PAGE, "limit": PEOPLE_PAGE}
+    if metric in ("headcount", "tenure"):
+        day = point_day(month, report_today()) if month else form.as_of_date()
+        total, rows = headcount_people(request.user, filters, day,
+                                       band=band if metric == "tenure" else "", **window)
+    else:
+        found = drill_stints(filters, metric if metric in METRICS else "",
+                             as_of=form.as_of_date(), month=month,
+                             kind=request.GET.get("kind", ""))
+        total, rows = drill_people(request.user, found, **window)
     if fmt:
-        return export_response(fmt, f"people-{metric}",
-                               people_rows(drill_people(request.user, found)[1]))
-    page = _page_number(request)
-    total, rows = drill_people(request.user, found, offset=(page - 1) * PEOPLE_PAGE,
-                               limit=PEOPLE_PAGE)
+        return export_response(fmt, f"people-{metric}", people_rows(rows))
     query = {k: v for k, v in request.GET.items() if k not in ("format", "page") and v}
     return render(request, "analytics/people.html", {
         "people": rows, "total": total, "page": page,

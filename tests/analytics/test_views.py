@@ -133,3 +133,20 @@ def test_workforce_queries_do_not_grow_with_headcount(company, analyst, client,
                location=company.nyc, title=company.title,
                end=date(2025, 1 + n % 12, 10) if n % 3 == 0 else None, reason="resignation")
     assert count() == before
+
+
+def test_tenure_and_headcount_drill_down_are_paged(company, analyst, client, monkeypatch):
+    client.force_login(analyst)
+    tenure = client.get("/analytics/people/", {"metric": "tenure", "band": "< 1 year",
+                                               "as_of": "2026-03-15"})
+    assert {p.employee.pk for p in tenure.context["people"]} == {
+        company.people.c.pk, company.people.e.pk}
+    monkeypatch.setattr("analytics.views.PEOPLE_PAGE", 3)
+    first = client.get("/analytics/people/", {"metric": "headcount", "as_of": "2026-03-15"})
+    second = client.get("/analytics/people/", {"metric": "headcount", "as_of": "2026-03-15",
+                                               "page": 2})
+    assert (first.context["total"], first.context["pages"]) == (4, 2)
+    assert len(first.context["people"]) == 3 and len(second.context["people"]) == 1
+    month = client.get("/analytics/people/", {"metric": "headcount", "month": "2026-01",
+                                              "as_of": "2026-03-15"})
+    assert month.context["total"] == 5  # 31 Jan: A B C D G
