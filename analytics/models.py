@@ -197,3 +197,25 @@ class EEOJobCategory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job_title}: {self.get_category_display()}"
+
+
+class PayrollCostSnapshot(models.Model):
+    """Finalised payroll cost by month and department (pre-aggregated by the nightly
+    snapshot_refresh from payroll.selectors_cost; a test checks it equals the live sums)."""
+
+    month = models.DateField()
+    department = models.ForeignKey(Department, null=True, on_delete=models.CASCADE,
+                                   related_name="+")
+    currency = models.CharField(max_length=3)
+    people = models.PositiveIntegerField()
+    gross = models.DecimalField(max_digits=16, decimal_places=2)
+    employer_tax = models.DecimalField(max_digits=16, decimal_places=2)
+    employer_cost = models.DecimalField(max_digits=16, decimal_places=2)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["month", "department", "currency"], name="payrollcost_one_row_per_cell",
+            nulls_distinct=False)]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.department_id} {self.currency}"

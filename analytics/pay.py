@@ -256,11 +256,15 @@ def payroll_cost(first: date, last: date, filters: Filters, currency: str) -> li
     """Gross, employer taxes and employer cost (gross + employer taxes and contributions) of
     finalised payslips by month of the pay date and department (job in force on it); the
     department filter and the viewer's scope apply. Two queries."""
+    from analytics.snapshot import snapshot_payroll_cost
     from payroll.selectors_cost import payroll_cost_by_department_month
 
     names = dict(Department.objects.values_list("pk", "name"))
+    found = snapshot_payroll_cost(first, last) if filters.employee_ids is None else None
+    if found is None:
+        found = payroll_cost_by_department_month(first, last, employee_ids=filters.employee_ids)
     rows = []
-    for r in payroll_cost_by_department_month(first, last, employee_ids=filters.employee_ids):
+    for r in found:
         if r["currency"] != currency or (filters.department_ids is not None
                                          and r["department_id_at"] not in filters.department_ids):
             continue

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from analytics.facts import Stint, stints_load
 from analytics.metrics import Filters, Month, month_start, months_back, point_day
-from analytics.models import SnapshotRun, WorkforceSnapshot
+from analytics.models import PayrollCostSnapshot, SnapshotRun, WorkforceSnapshot
 
 # 5 years of trend, 12 more months for the first trailing-12-month rate, 1 for its opening.
 SNAPSHOT_MONTHS = 60 + 12 + 1
@@ -55,6 +55,13 @@ def snapshot_refresh(*, as_of: date | None = None) -> SnapshotRun:
     as_of = as_of or timezone.localdate()
     months = months_back(as_of, SNAPSHOT_MONTHS)
     cells = _cells(stints_load(), months, as_of)  # outside the transaction: reads only
+    from payroll.selectors_cost import payroll_cost_by_department_month
+
+    costs = [PayrollCostSnapshot(
+        month=r["month"].date() if hasattr(r["month"], "date") else r["month"],
+        department_id=r["department_id_at"], currency=r["currency"], people=r["people"],
+        gross=r["gross"], employer_tax=r["employer_tax"], employer_cost=r["employer_cost"])
+        for r in payroll_cost_by_department_month(months[0], as_of)]
     rows = [WorkforceSnapshot(
         month=months[i], department_id=dims[0], location_id=dims[1], country=dims[2] or "",
         employment_type=dims[3] or "", headcount=c[0], fte=c[1], hires=c[2],
@@ -67,6 +74,8 @@ def snapshot_refresh(*, as_of: date | None = None) -> SnapshotRun:
         run = SnapshotRun.objects.select_for_update().get(pk=1)
         WorkforceSnapshot.objects.all().delete()
         WorkforceSnapshot.objects.bulk_create(rows, batch_size=2000)
+        PayrollCostSnapshot.objects.all().delete()
+        PayrollCostSnapshot.objects.bulk_create(costs, batch_size=2000)
         run.refreshed_at, run.first_month, run.last_month = (
             timezone.now(), months[0], months[-1])
         run.rows = len(rows)
@@ -116,3 +125,21 @@ def snapshot_months(months: list[date], filters: Filters) -> list[Month]:
         previous = month.headcount
         out.append(month)
     return out
+
+
+def snapshot_payroll_cost(first: date, last: date) -> list[dict] | None:
+    """Payroll cost rows (as payroll.selectors_cost gives them) from the snapshot when it
+    holds first..last whole and no run was finalised since it was taken; None otherwise (the
+    caller computes live). Three queries."""
+    from payroll.selectors_cost import runs_finalised_since
+
+    run = SnapshotRun.objects.filter(pk=1).first()
+    if run is None or run.first_month > first or last < timezone.localdate(run.refreshed_at) \
+            or runs_finalised_since(run.refreshed_at):
+        return None
+    return [{"month": r.month, "department_id_at": r.department_id, "currency": r.currency,
+             "people": r.people, "gross": r.gross, "employer_tax": r.employer_tax,
+             "employer_cost": r.employer_cost}
+            for r in PayrollCostSnapshot.objects.filter(
+                month__gte=first.replace(day=1), month__lte=last).order_by(
+                "month", "department_id", "currency")]

@@ -27,3 +27,10 @@ def payroll_cost_by_department_month(first: date, last: date, *,
         people=Count("employee_id", distinct=True), gross=Sum("gross"),
         employer_tax=Sum("total_employer_tax"), employer_cost=Sum("employer_cost"),
     ).order_by("month", "department_id_at", "currency"))
+
+
+def runs_finalised_since(moment) -> bool:
+    """Whether a run was finalised after `moment` (a pre-aggregate older than that is stale)."""
+    from payroll.models import PayRun
+
+    return PayRun.objects.filter(finalised_at__gt=moment).exists()

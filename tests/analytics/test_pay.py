@@ -131,3 +131,23 @@ def test_pay_page_roles(paid, client, hr_admin):
     enrol_totp(hr_admin)
     client.force_login(manager)
     assert client.get("/analytics/pay/").status_code == 403
+
+
+def test_payroll_cost_snapshot_equals_live_and_goes_stale_on_finalisation(paid):
+    from django.utils import timezone
+
+    from analytics.snapshot import snapshot_payroll_cost, snapshot_refresh
+    from payroll.models import PayRun
+    from payroll.selectors_cost import payroll_cost_by_department_month
+
+    paid_on(paid["engineers"] + paid["sellers"], pay_date=date(2026, 2, 27))
+    snapshot_refresh()
+    today = timezone.localdate()
+    first = date(2025, 4, 1)
+    assert snapshot_payroll_cost(first, today) == [
+        {**r, "month": r["month"].date() if hasattr(r["month"], "date") else r["month"]}
+        for r in payroll_cost_by_department_month(first, today)]
+    # a run finalised after the snapshot: the report computes live instead
+    run = paid_on(paid["engineers"], pay_date=date(2026, 3, 13))
+    PayRun.objects.filter(pk=run.pk).update(finalised_at=timezone.now())
+    assert snapshot_payroll_cost(first, today) is None
