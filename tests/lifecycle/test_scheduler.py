@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
 DAILY = {"clear-expired-sessions", "employees-apply-effective-changes",
          "lifecycle-activate-starters", "lifecycle-terminate-leavers", "lifecycle-task-digest",
-         "compliance-expiry-reminders"}
+         "compliance-expiry-reminders", "analytics-snapshot-refresh", "analytics-saved-reports"}
 
 
 @pytest.fixture
