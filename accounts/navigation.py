@@ -19,7 +19,7 @@ class NavItem:
 
 
 # Each app lists its own entries in `<app>/nav.py` as `def nav_items(user) -> list[NavItem]`.
-NAV_PROVIDERS = ["employees", "lifecycle", "payroll", "compliance", "timeoff"]
+NAV_PROVIDERS = ["employees", "lifecycle", "payroll", "compliance", "timeoff", "analytics"]
 
 
 def navigation_for(request: HttpRequest) -> list[NavItem]:

@@ -15,6 +15,8 @@ class Role(StrEnum):
     EMPLOYEE = "Employee"
     # A grant, not a job: lets HR Staff see payslips, run inputs and tax setup (read only).
     PAYROLL_VIEWER = "Payroll Viewer"
+    # People analytics (issue 15): every aggregate, no individual pay; sees who works where.
+    HR_ANALYST = "HR Analyst"
 
 
 HR_ROLES = frozenset({Role.HR_ADMIN, Role.HR_STAFF})

@@ -50,6 +50,7 @@ class Relation(StrEnum):
     PAYROLL = "payroll"
     MANAGER = "manager"
     SELF = "self"
+    ANALYST = "analyst"  # HR Analyst (issue 15): who works where and since when, never pay
     NONE = "none"
 
 
@@ -67,6 +68,7 @@ _VIEW: dict[Relation, frozenset[Section]] = {
         Section.BANK, Section.NATIONAL_ID, Section.DOCUMENTS, Section.PAYSLIPS,
         Section.COMPLIANCE, Section.COMPLIANCE_EVIDENCE, Section.TASKS,
     }),
+    Relation.ANALYST: frozenset({Section.SUMMARY, Section.EMPLOYMENT}),
     Relation.NONE: frozenset(),
 }
 
@@ -89,6 +91,7 @@ _CHANGE: dict[Relation, frozenset[Section]] = {
     # An employee edits their own contact details directly; bank changes go through a request
     # that HR approves, and documents/evidence through upload.
     Relation.SELF: frozenset({Section.PERSONAL, Section.COMPLIANCE_EVIDENCE}),
+    Relation.ANALYST: frozenset(),
     Relation.NONE: frozenset(),
 }
 
@@ -142,6 +145,8 @@ def relation(viewer, employee: Employee) -> Relation:
         return Relation.SELF
     if employee.pk in _report_ids_cached(viewer):
         return Relation.MANAGER
+    if has_role(viewer, Role.HR_ANALYST):
+        return Relation.ANALYST
     return Relation.NONE
 
 
@@ -189,7 +194,7 @@ def sees_everyone(viewer) -> bool:
 def employees_visible_to(viewer) -> QuerySet[Employee]:
     """Everyone the viewer may at least see the summary of (HR, payroll: all; managers: their
     reports and themself; employees: themself)."""
-    if sees_everyone(viewer):
+    if sees_everyone(viewer) or has_role(viewer, Role.HR_ANALYST):
         return Employee.objects.all()
     me = employee_for_user(viewer)
     if me is None:

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "payroll",
     "compliance",
     "timeoff",
+    "analytics",
     "portal",
 ]
 
@@ -377,6 +378,9 @@ CELERY_REDBEAT_KEY_PREFIX = env("CELERY_REDBEAT_KEY_PREFIX", default="redbeat:")
 CELERY_REDBEAT_LOCK_TIMEOUT = env.int("CELERY_REDBEAT_LOCK_TIMEOUT", default=90)
 CELERY_BEAT_MAX_LOOP_INTERVAL = env.int("CELERY_BEAT_MAX_LOOP_INTERVAL", default=15)
 DOWNLOADS_KEEP_HOURS = env.int("DOWNLOADS_KEEP_HOURS", default=24)
+# People analytics: pay and diversity groups smaller than this are suppressed (issue 15).
+ANALYTICS_MIN_GROUP_SIZE = env.int("ANALYTICS_MIN_GROUP_SIZE", default=5)
+
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions_task",
@@ -423,6 +427,15 @@ CELERY_BEAT_SCHEDULE = {
     "timeoff-year-end": {
         "task": "timeoff.tasks.year_end_run_task",
         "schedule": crontab(hour=0, minute=40),
+    },
+    # analytics: the monthly workforce snapshot, after the night's job changes and leavers.
+    "analytics-snapshot-refresh": {
+        "task": "analytics.tasks.snapshot_refresh_task",
+        "schedule": crontab(hour=0, minute=40),
+    },
+    "analytics-saved-reports": {
+        "task": "analytics.tasks.saved_reports_send_task",
+        "schedule": crontab(hour=7, minute=30),
     },
     # Delivery: publish what is due and take back what dead workers held (see DELIVERY_*).
     "delivery-relay": {

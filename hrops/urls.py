@@ -25,6 +25,7 @@ urlpatterns = [
     path("payroll/", include("payroll.urls")),
     path("compliance/", include("compliance.urls")),
     path("timeoff/", include("timeoff.urls")),
+    path("analytics/", include("analytics.urls")),
     path("portal/", include("portal.urls")),
     path("downloads/", include("delivery.urls")),
 ]

@@ -237,6 +237,18 @@ PERMISSIONS: dict[str, str] = {
     # --- statpay: statutory pay (issue 14) ---
 
     # --- analytics: analytics (issue 15) ---
+    "analytics:workforce": "a f o f o f",
+    "analytics:people": "a f o f o f",
+    "analytics:plan": "a f f f o f",
+    "analytics:plan_upload": "a m m m m m",
+    "analytics:refresh": "a m m m m m",
+    "analytics:pay": "a f f f o f",
+    "analytics:pay_band_save": "a m m m m m",
+    "analytics:saved": "a f o f o f",
+    "analytics:saved_delete": "a m m m m m",
+    "analytics:self_identification": "a o o n n n",
+    "analytics:eeo1": "a f f f o f",
+    "analytics:eeo1_category": "a m m m m m",
 }
 
 

@@ -20,7 +20,8 @@ LONDON = ZoneInfo("Europe/London")
 DAILY = {"clear-expired-sessions", "employees-apply-effective-changes",
          "lifecycle-activate-starters", "lifecycle-terminate-leavers", "lifecycle-task-digest",
          "compliance-expiry-reminders", "timeoff-accrual", "timeoff-year-end",
-         "delivery-purge-done", "compliance-status-roll"}
+         "delivery-purge-done", "compliance-status-roll", "analytics-snapshot-refresh",
+         "analytics-saved-reports"}
 
 
 @pytest.fixture

@@ -1,0 +1,299 @@
+"""Pay analytics (issue 15 item 2): salary distribution, pay bands and compa-ratio, pay changes,
+payroll cost. Aggregates only; any group smaller than ANALYTICS_MIN_GROUP_SIZE is suppressed
+(no figures), so nobody's pay can be read off a table or chart.
+
+- Annual pay: the annual salary; or hourly rate x contracted hours a week (job record in force)
+  x 52. Hourly staff without recorded hours cannot be annualised and are counted apart.
+- One currency per report: people paid in another currency are counted apart, never converted.
+- Quartiles: the inclusive method (Excel QUARTILE.INC: position (n - 1) x p, linear between
+  neighbours), half up to the cent.
+- Compa-ratio = annual pay / band midpoint, half up to 2 decimal places.
+- Pay change % = (new annual pay - previous) / previous x 100, for records of the period that
+  follow an earlier record in the same currency; half up to 0.1.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from itertools import pairwise
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef
+
+from analytics.facts import Job, jobs_in_force, stints_on
+from analytics.metrics import Filters
+from analytics.models import PayBand
+from employees.models import ChangeReason, CompensationRecord, Department, JobTitle
+
+CENT, ONE_DP, TWO_DP = Decimal("0.01"), Decimal("0.1"), Decimal("0.01")
+WEEKS_A_YEAR = Decimal("52")
+
+
+def min_group() -> int:
+    return settings.ANALYTICS_MIN_GROUP_SIZE
+
+
+def annual_pay(basis: str, salary: Decimal | None, hourly: Decimal | None,
+               weekly_hours: Decimal | None) -> Decimal | None:
+    if basis == CompensationRecord.Basis.SALARY:
+        return salary
+    if hourly is None or not weekly_hours:
+        return None
+    return (hourly * weekly_hours * WEEKS_A_YEAR).quantize(CENT, ROUND_HALF_UP)
+
+
+def quantile(sorted_values: list[Decimal], p: Decimal) -> Decimal:
+    """Inclusive quantile (QUARTILE.INC) of sorted values, half up to the cent."""
+    position = (len(sorted_values) - 1) * p
+    low = int(position)
+    high = min(low + 1, len(sorted_values) - 1)
+    value = sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (position - low)
+    return value.quantize(CENT, ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Distribution:
+    label: str
+    count: int
+    q1: Decimal | None = None
+    median: Decimal | None = None
+    q3: Decimal | None = None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.count < min_group()
+
+
+def distribution(label: str, values: list[Decimal]) -> Distribution:
+    if len(values) < min_group():
+        return Distribution(label, len(values))
+    ordered = sorted(values)
+    return Distribution(label, len(values), quantile(ordered, Decimal("0.25")),
+                        quantile(ordered, Decimal("0.5")), quantile(ordered, Decimal("0.75")))
+
+
+@dataclass
+class PaidPerson:
+    employee_id: int
+    job: Job
+    annual: Decimal
+
+
+@dataclass
+class PayPopulation:
+    currency: str
+    people: list[PaidPerson]
+    other_currencies: dict = field(default_factory=Counter)
+    not_annualised: int = 0
+    currencies: list[str] = field(default_factory=list)
+
+
+def compensation_in_force(day: date, employee_ids) -> dict[int, tuple]:
+    """employee id -> (basis, salary, hourly rate, currency) in force on `day`. One query."""
+    later = CompensationRecord.objects.filter(
+        employee_id=OuterRef("employee_id"), effective_date__gt=OuterRef("effective_date"),
+        effective_date__lte=day)
+    qs = CompensationRecord.objects.filter(effective_date__lte=day).filter(~Exists(later))
+    if employee_ids is not None:
+        qs = qs.filter(employee_id__in=list(employee_ids))
+    return {row[0]: row[1:] for row in qs.values_list(
+        "employee_id", "basis", "annual_salary", "hourly_rate", "currency")}
+
+
+def pay_population(filters: Filters, as_of: date, currency: str = "") -> PayPopulation:
+    """Everyone in the report on as_of with their annual pay, in one currency (the most common
+    unless chosen). Three queries."""
+    jobs = jobs_in_force(as_of, department_ids=filters.department_ids,
+                         location_id=filters.location_id, country=filters.country,
+                         employment_type=filters.employment_type,
+                         employee_ids=filters.employee_ids)
+    employed = {s.employee_id for s in stints_on(as_of, jobs)}
+    pay = compensation_in_force(as_of, filters.employee_ids)
+    by_currency = Counter(pay[pk][3] for pk in employed if pk in pay)
+    chosen = currency if currency in by_currency else (
+        by_currency.most_common(1)[0][0] if by_currency else "")
+    population = PayPopulation(chosen, [], currencies=sorted(by_currency))
+    for pk in employed:
+        if pk not in pay:
+            continue
+        basis, salary, hourly, cur = pay[pk]
+        if cur != chosen:
+            population.other_currencies[cur] += 1
+            continue
+        annual = annual_pay(basis, salary, hourly, jobs[pk].weekly_hours)
+        if annual is None:
+            population.not_annualised += 1
+            continue
+        population.people.append(PaidPerson(pk, jobs[pk], annual))
+    # A plain dict: templates look keys up first, and a Counter answers 0 for "items".
+    population.other_currencies = dict(population.other_currencies)
+    return population
+
+
+def distributions_by(population: PayPopulation, key: str) -> list[Distribution]:
+    """By "job_title" or "department", largest groups first."""
+    model = JobTitle if key == "job_title" else Department
+    names = dict(model.objects.values_list("pk", "name"))
+    groups: dict[int, list[Decimal]] = defaultdict(list)
+    for p in population.people:
+        groups[getattr(p.job, f"{key}_id")].append(p.annual)
+    rows = [distribution(names.get(pk, "—"), values) for pk, values in groups.items()]
+    return sorted(rows, key=lambda d: (-d.count, d.label))
+
+
+@dataclass(frozen=True)
+class BandRow:
+    label: str
+    band: PayBand
+    count: int
+    below: int
+    within: int
+    above: int
+    average_compa: Decimal | None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.count < min_group()
+
+
+def compa_ratio(annual: Decimal, midpoint: Decimal) -> Decimal:
+    return (annual / midpoint).quantize(TWO_DP, ROUND_HALF_UP)
+
+
+def band_rows(population: PayPopulation) -> tuple[list[BandRow], list[tuple[PaidPerson,
+                                                                              PayBand]]]:
+    """Per job title with a band in the report's currency: counts below / within / above and
+    the average compa-ratio (suppressed under the minimum group); and the people outside their
+    band (for HR Admin only: it shows individual pay)."""
+    bands = {b.job_title_id: b for b in PayBand.objects.filter(
+        currency=population.currency).select_related("job_title")}
+    grouped: dict[int, list[PaidPerson]] = defaultdict(list)
+    for p in population.people:
+        if p.job.job_title_id in bands:
+            grouped[p.job.job_title_id].append(p)
+    rows, outside = [], []
+    for title_id, people in grouped.items():
+        band = bands[title_id]
+        below = [p for p in people if p.annual < band.minimum]
+        above = [p for p in people if p.annual > band.maximum]
+        outside.extend((p, band) for p in below + above)
+        ratios = [compa_ratio(p.annual, band.midpoint) for p in people]
+        average = (sum(ratios, Decimal("0")) / len(ratios)).quantize(TWO_DP, ROUND_HALF_UP) \
+            if len(people) >= min_group() else None
+        rows.append(BandRow(band.job_title.name, band, len(people), len(below),
+                            len(people) - len(below) - len(above), len(above), average))
+    return sorted(rows, key=lambda r: r.label), outside
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    reason: str
+    count: int
+    average_percent: Decimal | None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.count < min_group()
+
+
+def pay_changes(first: date, last: date, filters: Filters, currency: str) -> list[ChangeRow]:
+    """Pay changes effective between first and last, by reason (hires and rehires are not
+    changes). Two queries."""
+    changed = CompensationRecord.objects.filter(
+        effective_date__range=(first, last)).exclude(
+        reason__in=(ChangeReason.HIRE, ChangeReason.REHIRE))
+    if filters.employee_ids is not None:
+        changed = changed.filter(employee_id__in=list(filters.employee_ids))
+    ids = set(changed.values_list("employee_id", flat=True))
+    jobs = jobs_in_force(last, employee_ids=ids)
+    records = defaultdict(list)
+    for row in CompensationRecord.objects.filter(employee_id__in=ids, effective_date__lte=last
+                                                 ).order_by("employee_id", "effective_date"
+                                                            ).values_list(
+            "employee_id", "effective_date", "basis", "annual_salary", "hourly_rate",
+            "currency", "reason"):
+        records[row[0]].append(row[1:])
+    percents: dict[str, list[Decimal]] = defaultdict(list)
+    for pk, history in records.items():
+        job = jobs.get(pk)
+        if not filters.matches(job):
+            continue
+        hours = job.weekly_hours if job else None
+        for previous, current in pairwise(history):
+            effective, basis, salary, hourly, cur, reason = current
+            if not first <= effective <= last or cur != currency or previous[4] != currency \
+                    or reason in (ChangeReason.HIRE, ChangeReason.REHIRE):
+                continue
+            old = annual_pay(previous[1], previous[2], previous[3], hours)
+            new = annual_pay(basis, salary, hourly, hours)
+            if old and new is not None:
+                percents[reason].append((new - old) * 100 / old)
+    labels = dict(ChangeReason.choices)
+    rows = []
+    for reason, values in sorted(percents.items()):
+        average = (sum(values, Decimal("0")) / len(values)).quantize(ONE_DP, ROUND_HALF_UP) \
+            if len(values) >= min_group() else None
+        rows.append(ChangeRow(str(labels.get(reason, reason)), len(values), average))
+    return rows
+
+
+@dataclass(frozen=True)
+class CostRow:
+    month: date
+    department: str
+    people: int
+    gross: Decimal | None
+    employer_tax: Decimal | None
+    employer_cost: Decimal | None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.people < min_group()
+
+
+def payroll_cost(first: date, last: date, filters: Filters, currency: str) -> list[CostRow]:
+    """Gross, employer taxes and employer cost (gross + employer taxes and contributions) of
+    finalised payslips by month of the pay date and department (job in force on it); the
+    department filter and the viewer's scope apply. Two queries."""
+    from analytics.snapshot import snapshot_payroll_cost
+    from payroll.selectors_cost import payroll_cost_by_department_month
+
+    names = dict(Department.objects.values_list("pk", "name"))
+    found = snapshot_payroll_cost(first, last) if filters.employee_ids is None else None
+    if found is None:
+        found = payroll_cost_by_department_month(first, last, employee_ids=filters.employee_ids)
+    rows = []
+    for r in found:
+        if r["currency"] != currency or (filters.department_ids is not None
+                                         and r["department_id_at"] not in filters.department_ids):
+            continue
+        month = r["month"].date() if hasattr(r["month"], "date") else r["month"]
+        small = r["people"] < min_group()
+        rows.append(CostRow(month, names.get(r["department_id_at"], "—"), r["people"],
+                            None if small else r["gross"],
+                            None if small else r["employer_tax"],
+                            None if small else r["employer_cost"]))
+    return rows
+
+
+def pay_report(filters: Filters, as_of: date, *, currency: str = "",
+               changes_from: date | None = None, changes_to: date | None = None) -> dict:
+    """Every pay table for one as-of date (what the page, exports and report_export show)."""
+    from datetime import timedelta
+
+    from analytics.metrics import months_back
+
+    population = pay_population(filters, as_of, currency.upper())
+    first = changes_from or as_of - timedelta(days=364)
+    last = changes_to or as_of
+    bands, outside = band_rows(population)
+    return {
+        "population": population, "as_of": as_of, "changes_from": first, "changes_to": last,
+        "by_title": distributions_by(population, "job_title"),
+        "by_department": distributions_by(population, "department"),
+        "bands": bands, "outside": outside,
+        "changes": pay_changes(first, last, filters, population.currency),
+        "cost": payroll_cost(months_back(as_of, 12)[0], as_of, filters, population.currency),
+        "min_group": min_group(),
+    }

@@ -1,0 +1,25 @@
+"""Celery adapters for analytics."""
+
+from datetime import date
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def snapshot_refresh_task(day: str | None = None) -> int:
+    """Beat, nightly after the day's job changes and leavers are applied: rebuild the monthly
+    workforce snapshot. Idempotent: a full rebuild from the record."""
+    from analytics.snapshot import snapshot_refresh
+
+    return snapshot_refresh(as_of=date.fromisoformat(day) if day else None).rows
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def saved_reports_send_task(day: str | None = None) -> int:
+    """Beat, each morning: queue the emails of saved reports due today (weekly on Mondays,
+    monthly on the 1st). Idempotent: one delivery item per report, recipient and day."""
+    from django.utils import timezone
+
+    from analytics.saved import saved_reports_send_due
+
+    return saved_reports_send_due(day=date.fromisoformat(day) if day else timezone.localdate())

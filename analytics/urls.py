@@ -1,0 +1,20 @@
+from django.urls import path
+
+from analytics import views, views_eeo1, views_pay, views_saved
+
+app_name = "analytics"
+
+urlpatterns = [
+    path("", views.workforce, name="workforce"),
+    path("people/", views.people, name="people"),
+    path("plan/", views.plan, name="plan"),
+    path("plan/import/", views.plan_upload, name="plan_upload"),
+    path("refresh/", views.refresh, name="refresh"),
+    path("pay/", views_pay.pay_report, name="pay"),
+    path("pay/bands/", views_pay.band_save, name="pay_band_save"),
+    path("saved/", views_saved.saved_list, name="saved"),
+    path("saved/<int:pk>/delete/", views_saved.saved_delete, name="saved_delete"),
+    path("self-identification/", views_eeo1.self_identification, name="self_identification"),
+    path("eeo1/", views_eeo1.eeo1, name="eeo1"),
+    path("eeo1/categories/", views_eeo1.eeo1_category, name="eeo1_category"),
+]
