@@ -9,17 +9,20 @@ from accounts.roles import is_hr_admin
 from audit.services import audit_record, diff, snapshot
 from employees.models import AccessPolicy
 
-POLICY_FIELDS = ("managers_see_team_pay",)
+POLICY_FIELDS = ("managers_see_team_pay", "colleague_directory")
 
 
 @transaction.atomic
-def access_policy_update(*, acting_user, managers_see_team_pay: bool) -> AccessPolicy:
+def access_policy_update(*, acting_user, managers_see_team_pay: bool,
+                         colleague_directory: bool | None = None) -> AccessPolicy:
     if not is_hr_admin(acting_user):
         raise PermissionDenied(_("Only an HR Admin sets access levels."))
     AccessPolicy.objects.get_or_create(pk=1)
     policy = AccessPolicy.objects.select_for_update().get(pk=1)
     before = snapshot(policy, POLICY_FIELDS)
     policy.managers_see_team_pay = managers_see_team_pay
+    if colleague_directory is not None:
+        policy.colleague_directory = colleague_directory
     changes = diff(before, snapshot(policy, POLICY_FIELDS))
     if changes:
         policy.updated_by = acting_user

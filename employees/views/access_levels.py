@@ -17,6 +17,11 @@ class AccessPolicyForm(forms.Form):
     managers_see_team_pay = forms.BooleanField(
         label=_l("Managers see their reports' pay"), required=False,
         help_text=_l("Off: only managers given the per-user grant see it."))
+    colleague_directory = forms.BooleanField(
+        label=_l("Employees see the colleague directory"), required=False,
+        help_text=_l("On: every employee can look up colleagues' work details (name, title, "
+                     "department, location, work email, manager, photo) and browse the whole "
+                     "org chart. Off: an employee sees only their own place on the org chart."))
 
 
 def access_levels(request: HttpRequest) -> HttpResponse:
@@ -24,7 +29,8 @@ def access_levels(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Only an HR Admin sets access levels."))
     policy = access_policy()
     form = AccessPolicyForm(request.POST or None,
-                            initial={"managers_see_team_pay": policy.managers_see_team_pay})
+                            initial={"managers_see_team_pay": policy.managers_see_team_pay,
+                                     "colleague_directory": policy.colleague_directory})
     if request.method == "POST" and form.is_valid():
         access_policy_update(acting_user=request.user, **form.cleaned_data)
         messages.success(request, _("Access levels saved."))

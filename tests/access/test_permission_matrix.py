@@ -58,8 +58,9 @@ PERMISSIONS: dict[str, str] = {
     "employees:status_change": "a m m m m m",
     "employees:rehire": "a n f a a f",
     "employees:org_chart": "a o o o o o",
-    "employees:org_chart_for": "a n o o o o",
-    "employees:org_children": "a n o o o o",
+    # The colleague directory is on by default (issue 13): every employee browses the chart.
+    "employees:org_chart_for": "a o o o o o",
+    "employees:org_children": "a o o o o o",
     "employees:reference_list": "a f f o o f",
     "employees:reference_create": "a f f o o f",
     "employees:reference_edit": "a f f o o f",
@@ -193,6 +194,11 @@ PERMISSIONS: dict[str, str] = {
     # --- access12: access and SSO (issue 12) ---
 
     # --- hr13: everyday HR (issue 13) ---
+    "employees:colleagues": "a o o o o o",
+    "employees:colleague": "a o o o o o",
+    "employees:photo": "a n n n n n",  # the subject has no photo
+    "employees:photo_change": "a m m m m m",
+    "employees:photo_delete": "a m m m m m",
 
     # --- timeoff: time off (issue 14) ---
 
