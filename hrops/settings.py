@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "payroll",
     "compliance",
     "portal",
+    "notifications",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,7 @@ urlpatterns = [
     path("payroll/", include("payroll.urls")),
     path("compliance/", include("compliance.urls")),
     path("portal/", include("portal.urls")),
+    path("notifications/", include("notifications.urls")),
 ]
 
 handler403 = "hrops.views.forbidden"

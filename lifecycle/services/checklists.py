@@ -30,6 +30,7 @@ from lifecycle.models import (
     TaskEvent,
     TemplateTask,
 )
+from lifecycle.services.notify import checklist_tasks_assigned_notify, task_reassigned_notify
 
 # Employee fields a task may ask the employee (or HR) to fill in. Nothing that decides pay,
 # status or access: those change only through HR's own pages.
@@ -155,6 +156,7 @@ def checklist_start(
     Task.objects.bulk_create(tasks)
     audit_record(actor=acting_user, action="create", obj=checklist, employee_id=employee.pk,
                  changes={"template": [None, str(template)], "tasks": [0, len(tasks)]})
+    checklist_tasks_assigned_notify(checklist=checklist, tasks=tasks)
     return checklist
 
 
@@ -281,6 +283,7 @@ def task_reassign(*, acting_user, task: Task, to_user, note: str = "") -> Task:
     audit_record(actor=acting_user, action="update", obj=task,
                  employee_id=task.checklist.employee_id,
                  changes={"assignee": [before, str(to_user)]}, note=note)
+    task_reassigned_notify(task=task, to_user=to_user)
     return task
 
 
