@@ -18,8 +18,12 @@ PAGE_SIZE = 50
 @require_GET
 def bell(request: HttpRequest) -> HttpResponse:
     # Without the request context: the navigation's context processor is for whole pages.
-    return HttpResponse(render_to_string("notifications/bell.html",
-                                         {"unread": unread_count(request.user)}))
+    response = HttpResponse(render_to_string("notifications/bell.html",
+                                             {"unread": unread_count(request.user)}))
+    # static/js/app.js swaps the bell only with this answer, never with a page the request was
+    # redirected to (sign-in, second-factor setup), which would hold a new bell and loop.
+    response["X-HROps-Bell"] = "1"
+    return response
 
 
 @require_GET

@@ -23,3 +23,11 @@ document.addEventListener("htmx:beforeSwap", (event) => {
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) window.print();
 });
+// The notifications bell is swapped only with the bell's own answer (X-HROps-Bell), never with a
+// page a redirect led to (sign-in, second-factor setup).
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const target = event.detail.target;
+  if (target && target.id === "bell" && !event.detail.xhr.getResponseHeader("X-HROps-Bell")) {
+    event.detail.shouldSwap = false;
+  }
+});

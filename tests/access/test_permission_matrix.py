@@ -199,6 +199,11 @@ PERMISSIONS: dict[str, str] = {
     "employees:photo": "a n n n n n",  # the subject has no photo
     "employees:photo_change": "a m m m m m",
     "employees:photo_delete": "a m m m m m",
+    "notifications:list": "a o o o o o",
+    "notifications:bell": "a o o o o o",
+    "notifications:read_all": "a m m m m m",
+    "notifications:open": "a m m m m m",
+    "notifications:read": "a m m m m m",
 
     # --- timeoff: time off (issue 14) ---
 
