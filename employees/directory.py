@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.roles import is_hr
 from employees.access import employees_visible_to, sees_colleagues, sees_everyone
+from employees.hooks import record_extensions
 from employees.models import CompensationRecord, Department, Employee, JobRecord, Location
 from employees.selectors import employee_for_user, manager_chain, with_leaving_on
 
@@ -38,6 +39,8 @@ class DirectoryFilters:
     manager_number: str = ""
     sort: str = "name"
     include_leavers: bool = False
+    custom_field: str = ""  # a field kept by an app above (employees.hooks.RecordExtension)
+    custom_value: str = ""
 
 
 def search_document():
@@ -79,6 +82,10 @@ def directory_queryset(viewer, filters: DirectoryFilters) -> QuerySet[Employee]:
         qs = qs.filter(employment_type=filters.employment_type)
     if filters.manager_number.strip():
         qs = qs.filter(manager__employee_number__iexact=filters.manager_number.strip())
+    if filters.custom_field and filters.custom_value.strip():
+        for extension in record_extensions():
+            qs = extension.directory_filter(viewer, qs, filters.custom_field,
+                                            filters.custom_value)
     return qs.order_by(*SORTS.get(filters.sort, SORTS["name"]))
 
 

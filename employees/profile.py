@@ -29,6 +29,8 @@ PROFILE_TABS = [
     ("compliance", _("Compliance"), "compliance:employee", Section.COMPLIANCE),
     ("pay", _("Payslips"), "payroll:employee_payslips", Section.PAYSLIPS),
     ("history", _("History"), "employees:history", Section.HISTORY),
+    # Custom fields (customfields app); each field says who besides HR may see it.
+    ("custom", _("More details"), "customfields:employee", Section.SUMMARY),
 ]
 
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "compliance",
     "portal",
     "notifications",
+    "customfields",
 ]
 
 MIDDLEWARE = [

@@ -26,6 +26,7 @@ urlpatterns = [
     path("compliance/", include("compliance.urls")),
     path("portal/", include("portal.urls")),
     path("notifications/", include("notifications.urls")),
+    path("custom-fields/", include("customfields.urls")),
 ]
 
 handler403 = "hrops.views.forbidden"

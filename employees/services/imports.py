@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from audit.context import audit_context
 from employees.countries import country_code
+from employees.hooks import record_extensions
 from employees.models import (
     ChangeReason,
     CompensationRecord,
@@ -346,6 +347,7 @@ def _plan_employees(rows: list[tuple[int, dict]], errors: list[RowError]) -> lis
                  "work_email": email, "preferred_name": preferred}, skip=failed):
             r.error(column, message)
         pay = _check_pay(r, basis=basis, currency=currency, schedule=schedule, amount=amount)
+        extras = _extension_rows(r, values)
         if r.failed:
             continue
         planned.append(_hire_row(
@@ -355,9 +357,22 @@ def _plan_employees(rows: list[tuple[int, dict]], errors: list[RowError]) -> lis
                      manager=manager, employment_type=etype or EmploymentType.FULL_TIME,
                      fte=fte if fte is not None else Decimal("1.000"),
                      weekly_hours=weekly_hours),
-            pay=pay, depends_on=depends_on, today=today,
+            pay=pay, depends_on=depends_on, today=today, extras=extras,
         ))
     return _order_by_dependency(planned, errors)
+
+
+def _extension_rows(r: "_RowReader", values: dict) -> list[Callable]:
+    """The hook each import row calls (employees.hooks.RecordExtension.import_row): errors of
+    the extra columns join the row's, and what to write once the employee exists."""
+    applies = []
+    for extension in record_extensions():
+        problems, apply = extension.import_row(values)
+        for column, message in problems:
+            r.error(column, message)
+        if apply is not None:
+            applies.append(apply)
+    return applies
 
 
 def _country(value: object) -> str:
@@ -383,7 +398,7 @@ def _check_pay(r: "_RowReader", *, basis, currency, schedule, amount) -> PayData
 
 
 def _hire_row(row_no: int, *, number, first, last, email, preferred, hire_date, country, job,
-              pay, depends_on, today) -> PlannedRow:
+              pay, depends_on, today, extras=()) -> PlannedRow:
     status = Employee.Status.ACTIVE if hire_date <= today else Employee.Status.PRE_HIRE
     amount = pay.annual_salary or pay.hourly_rate
     summary = _("New employee %(n)s %(name)s: %(title)s, %(dept)s, from %(d)s; %(cur)s %(amt)s "
@@ -407,6 +422,8 @@ def _hire_row(row_no: int, *, number, first, last, email, preferred, hire_date, 
             hire_date=hire_date, work_country=country, job=JobData(**job_fields), pay=pay,
             status=status,
         )
+        for extra in extras:
+            extra(acting_user, created[number.lower()])
 
     return PlannedRow(row_no, summary, apply, depends_on=depends_on, key=number.lower())
 
@@ -573,6 +590,8 @@ def import_run(*, acting_user, kind: str, name: str, content: bytes,
     header = [_normalise_header(h) for h in table[0]]
     required, optional = ((EMPLOYEE_REQUIRED, EMPLOYEE_OPTIONAL) if kind == "employees"
                           else (CHANGE_REQUIRED, CHANGE_OPTIONAL))
+    if kind == "employees":  # columns kept by apps above (custom fields: cf_<key>)
+        optional = (*optional, *(c for ext in record_extensions() for c in ext.import_columns()))
     result.errors.extend(_check_columns(header, required, optional))
     if result.errors:
         return result

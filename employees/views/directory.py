@@ -20,6 +20,7 @@ from employees.directory import (
     with_compensation_history,
 )
 from employees.forms_directory import DirectoryForm
+from employees.hooks import record_extensions
 from employees.models import CompensationRecord, Employee, EmploymentType
 from hrops import exports
 
@@ -50,7 +51,7 @@ def _gate(request: HttpRequest) -> None:
 @require_GET
 def directory(request: HttpRequest) -> HttpResponse:
     _gate(request)
-    form = DirectoryForm(request.GET or None)
+    form = DirectoryForm(request.GET or None, viewer=request.user)
     filters = form.filters() if request.GET else DirectoryForm({}).filters()
     page = Paginator(directory_queryset(request.user, filters), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -71,13 +72,20 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 def _export_rows(request: HttpRequest) -> tuple[list[tuple[str, str]], Iterator[list]]:
     _gate(request)
-    form = DirectoryForm(request.GET or {})
+    form = DirectoryForm(request.GET or {}, viewer=request.user)
     qs = directory_queryset(request.user, form.filters())
     columns = list(BASE_COLUMNS)
     with_pay = sees_compensation_of_all(request.user)
     if with_pay:
         columns += PAY_COLUMNS
         qs = with_compensation_history(qs, timezone.localdate())
+    # Columns kept by apps above (custom fields), each with its values for the listed people.
+    extras = []
+    for ext in record_extensions():
+        ext_columns = ext.export_columns(request.user)
+        if ext_columns:
+            columns += ext_columns
+            extras.append((ext.export_values(request.user, qs), [""] * len(ext_columns)))
 
     # Labels translated once, not per row (get_FOO_display costs ~0.2 ms a call).
     statuses = {k: str(v) for k, v in Employee.Status.choices}
@@ -96,6 +104,8 @@ def _export_rows(request: HttpRequest) -> tuple[list[tuple[str, str]], Iterator[
                 row += ["", "", "", "", ""] if pay is None else [
                     bases[pay.basis], pay.annual_salary or "", pay.hourly_rate or "",
                     pay.currency, str(pay.pay_schedule or "")]
+            for values, blank in extras:
+                row += values.get(e.pk, blank)
             yield row
 
     return columns, rows()

@@ -204,6 +204,9 @@ PERMISSIONS: dict[str, str] = {
     "notifications:read_all": "a m m m m m",
     "notifications:open": "a m m m m m",
     "notifications:read": "a m m m m m",
+    "customfields:fields": "a f f f o f",
+    "customfields:field_edit": "a f f f n f",  # no such field
+    "customfields:employee": "a n o o o o",
 
     # --- timeoff: time off (issue 14) ---
 
