@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_record, diff, snapshot
+from compliance.hooks import record_added
 from compliance.models import ComplianceRecord, RequirementRule, RequirementType
 from compliance.status import add_months
 from employees.models import Employee
@@ -143,6 +144,7 @@ def record_add(
         actor=acting_user, action=AuditEvent.Action.CREATE, obj=record, employee_id=employee.pk,
         changes=diff({}, snapshot(record, RECORD_FIELDS)), source=source,
     )
+    record_added(acting_user=acting_user, record=record)  # e.g. the linked onboarding task
     return record
 
 
