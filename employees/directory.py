@@ -3,6 +3,7 @@ for its rows (select_related), whatever the page size."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, TextField, Value
 from django.db.models.functions import Coalesce, Concat, Upper
@@ -199,10 +200,27 @@ def job_timeline(employee: Employee) -> list[JobRecord]:
 
 
 def compensation_timeline(employee: Employee) -> list[CompensationRecord]:
-    return list(
+    """Pay records newest first, each with `change_pct`: the % change from the step before it
+    (None for the first, or when basis or currency changed, so the two do not compare)."""
+    records = list(
         CompensationRecord.objects.filter(employee=employee)
         .select_related("pay_schedule", "created_by").order_by("-effective_date")
     )
+    for record, previous in zip(records, [*records[1:], None], strict=True):
+        record.change_pct = pay_step_pct(previous, record)
+    return records
+
+
+def pay_step_pct(before: CompensationRecord | None, after: CompensationRecord) -> Decimal | None:
+    """% change of pay from `before` to `after`, for display: ROUND_HALF_UP to one decimal
+    (a figure shown to people, not money paid)."""
+    if before is None or before.basis != after.basis or before.currency != after.currency:
+        return None
+    old = before.annual_salary if before.basis == "salary" else before.hourly_rate
+    new = after.annual_salary if after.basis == "salary" else after.hourly_rate
+    if not old or new is None:
+        return None
+    return ((new - old) * 100 / old).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 # Staff home --------------------------------------------------------------------------------
