@@ -31,3 +31,17 @@ document.addEventListener("htmx:beforeSwap", (event) => {
     event.detail.shouldSwap = false;
   }
 });
+// Bank account forms: show only the chosen account format's fields (data-schemes lists the
+// formats a field belongs to); without JavaScript every field stays visible.
+function showBankScheme(select) {
+  select.form.querySelectorAll("[data-schemes]").forEach((input) => {
+    const field = input.closest(".field");
+    if (field) field.hidden = !input.dataset.schemes.split(" ").includes(select.value);
+  });
+}
+document.addEventListener("change", (event) => {
+  if (event.target.matches("select[data-scheme-select]")) showBankScheme(event.target);
+});
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("select[data-scheme-select]").forEach(showBankScheme);
+});
