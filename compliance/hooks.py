@@ -14,3 +14,18 @@ def app_hook(app: str, name: str) -> ModuleType | None:
         if exc.name not in (app, f"{app}.{name}"):
             raise
         return None
+
+
+# Apps above compliance that act when a record is added (lifecycle completes the onboarding task
+# linked to the requirement): fn(*, acting_user, record), called inside record_add's transaction.
+_record_added: list = []
+
+
+def register_record_added(fn) -> None:
+    if fn not in _record_added:
+        _record_added.append(fn)
+
+
+def record_added(*, acting_user, record) -> None:
+    for fn in _record_added:
+        fn(acting_user=acting_user, record=record)

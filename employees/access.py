@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role, is_hr, sees_payroll
 from employees.models import AccessPolicy, Employee
-from employees.selectors import employee_for_user, report_ids
+from employees.selectors import employee_for_user, manager_chain, report_ids
 
 
 class Section(StrEnum):
@@ -43,6 +43,7 @@ class Section(StrEnum):
     COMPLIANCE_EVIDENCE = "compliance_evidence"  # uploaded evidence files
     TASKS = "tasks"
     PAY_SETUP = "pay_setup"  # tax setup, recurring pay items, per-run inputs, unpaid leave
+    PHOTO = "photo"  # profile photo (who may SEE it: can_see_work_details)
 
 
 class Relation(StrEnum):
@@ -59,14 +60,15 @@ _VIEW: dict[Relation, frozenset[Section]] = {
     Relation.PAYROLL: frozenset({
         Section.SUMMARY, Section.EMPLOYMENT, Section.COMPENSATION, Section.BANK,
         Section.NATIONAL_ID, Section.PAYSLIPS, Section.PERSONAL, Section.PAY_SETUP,
+        Section.PHOTO,
     }),
     Relation.MANAGER: frozenset({
-        Section.SUMMARY, Section.EMPLOYMENT, Section.COMPLIANCE, Section.TASKS,
+        Section.SUMMARY, Section.EMPLOYMENT, Section.COMPLIANCE, Section.TASKS, Section.PHOTO,
     }),
     Relation.SELF: frozenset({
         Section.SUMMARY, Section.PERSONAL, Section.EMPLOYMENT, Section.COMPENSATION,
         Section.BANK, Section.NATIONAL_ID, Section.DOCUMENTS, Section.PAYSLIPS,
-        Section.COMPLIANCE, Section.COMPLIANCE_EVIDENCE, Section.TASKS,
+        Section.COMPLIANCE, Section.COMPLIANCE_EVIDENCE, Section.TASKS, Section.PHOTO,
     }),
     Relation.ANALYST: frozenset({Section.SUMMARY, Section.EMPLOYMENT}),
     Relation.NONE: frozenset(),
@@ -90,7 +92,7 @@ _CHANGE: dict[Relation, frozenset[Section]] = {
     Relation.MANAGER: frozenset(),
     # An employee edits their own contact details directly; bank changes go through a request
     # that HR approves, and documents/evidence through upload.
-    Relation.SELF: frozenset({Section.PERSONAL, Section.COMPLIANCE_EVIDENCE}),
+    Relation.SELF: frozenset({Section.PERSONAL, Section.COMPLIANCE_EVIDENCE, Section.PHOTO}),
     Relation.ANALYST: frozenset(),
     Relation.NONE: frozenset(),
 }
@@ -200,6 +202,37 @@ def employees_visible_to(viewer) -> QuerySet[Employee]:
     if me is None:
         return Employee.objects.none()
     return Employee.objects.filter(pk__in=_report_ids_cached(viewer) | {me.pk})
+
+
+def sees_colleagues(viewer) -> bool:
+    """The colleague directory (work details of every current employee) and the whole org
+    chart: HR and payroll always; anyone else with a current employee record while HR Admin
+    leaves the access level "Employees see the colleague directory" on (the default)."""
+    if not getattr(viewer, "is_authenticated", False) or not viewer.is_active:
+        return False
+    if sees_everyone(viewer):
+        return True
+    me = employee_for_user(viewer)
+    return (me is not None and me.status != Employee.Status.TERMINATED
+            and access_policy(viewer).colleague_directory)
+
+
+def can_see_work_details(viewer, employee: Employee) -> bool:
+    """Name, title, department, location, work email, manager and photo: whoever may see the
+    record, every current colleague while the colleague directory is on, and (when it is off)
+    the people on the viewer's own place on the org chart."""
+    if relation(viewer, employee) is not Relation.NONE:
+        return True
+    if employee.status == Employee.Status.TERMINATED:
+        return False
+    if sees_colleagues(viewer):
+        return True
+    me = employee_for_user(viewer)
+    if me is None:
+        return False
+    # What their own org chart shows: their chain, and the people reporting to it.
+    chain = {me.pk, *(m.pk for m in manager_chain(me))}
+    return employee.pk in chain or employee.manager_id in chain
 
 
 def is_manager(viewer) -> bool:

@@ -3,6 +3,7 @@ for its rows (select_related), whatever the page size."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Prefetch, Q, QuerySet, TextField, Value
@@ -10,7 +11,8 @@ from django.db.models.functions import Coalesce, Concat, Upper
 from django.utils import timezone
 
 from accounts.roles import is_hr
-from employees.access import employees_visible_to, sees_everyone
+from employees.access import employees_visible_to, sees_colleagues, sees_everyone
+from employees.hooks import record_extensions
 from employees.models import CompensationRecord, Department, Employee, JobRecord, Location
 from employees.selectors import employee_for_user, manager_chain, with_leaving_on
 
@@ -39,6 +41,8 @@ class DirectoryFilters:
     manager_number: str = ""
     sort: str = "name"
     include_leavers: bool = False
+    custom_field: str = ""  # a field kept by an app above (employees.hooks.RecordExtension)
+    custom_value: str = ""
 
 
 def search_document():
@@ -80,6 +84,10 @@ def directory_queryset(viewer, filters: DirectoryFilters) -> QuerySet[Employee]:
         qs = qs.filter(employment_type=filters.employment_type)
     if filters.manager_number.strip():
         qs = qs.filter(manager__employee_number__iexact=filters.manager_number.strip())
+    if filters.custom_field and filters.custom_value.strip():
+        for extension in record_extensions():
+            qs = extension.directory_filter(viewer, qs, filters.custom_field,
+                                            filters.custom_value)
     return qs.order_by(*SORTS.get(filters.sort, SORTS["name"]))
 
 
@@ -119,28 +127,49 @@ def with_compensation_history(qs: QuerySet[Employee], on: date) -> QuerySet[Empl
 
 # Org chart ---------------------------------------------------------------------------------
 
+ORG_CARD_RELATED = ("job_title", "department", "photo")
+ORG_SEARCH_LIMIT = 20
+
+
+def _org_cards(qs: QuerySet[Employee]) -> QuerySet[Employee]:
+    """Current people as org chart boxes: title, department, photo (or none) and how many
+    current reports each has, in the one query."""
+    live = ~Q(direct_reports__status=Employee.Status.TERMINATED)
+    return (qs.exclude(status=Employee.Status.TERMINATED).select_related(*ORG_CARD_RELATED)
+            .annotate(report_count=Count("direct_reports", filter=live)))
+
+
 def org_reports(manager: Employee) -> list[Employee]:
     """Current direct reports of `manager`, with how many reports each has in turn."""
-    live = ~Q(direct_reports__status=Employee.Status.TERMINATED)
-    return list(
-        Employee.objects.filter(manager=manager)
-        .exclude(status=Employee.Status.TERMINATED)
-        .select_related("job_title", "department")
-        .annotate(report_count=Count("direct_reports", filter=live))
-        .order_by("legal_last_name", "legal_first_name", "id")
-    )
+    return list(_org_cards(Employee.objects.filter(manager=manager))
+                .order_by("legal_last_name", "legal_first_name", "id"))
 
 
 def org_roots() -> list[Employee]:
     """People at the top: nobody above them."""
-    live = ~Q(direct_reports__status=Employee.Status.TERMINATED)
-    return list(
-        Employee.objects.filter(manager__isnull=True)
-        .exclude(status=Employee.Status.TERMINATED)
-        .select_related("job_title", "department")
-        .annotate(report_count=Count("direct_reports", filter=live))
-        .order_by("-report_count", "legal_last_name")[:50]
-    )
+    return list(_org_cards(Employee.objects.filter(manager__isnull=True))
+                .order_by("-report_count", "legal_last_name")[:50])
+
+
+def work_search_condition(q: str) -> Q:
+    """Every word in the name, preferred name or work email: the fields every colleague may
+    see (personal email and number are not searched, so a search cannot reveal them)."""
+    condition = Q()
+    for term in q.split()[:5]:
+        condition &= (Q(legal_first_name__icontains=term) | Q(legal_last_name__icontains=term)
+                      | Q(preferred_name__icontains=term) | Q(work_email__icontains=term))
+    return condition
+
+
+def org_search(q: str, scope: set[int] | None) -> list[Employee]:
+    """Up to ORG_SEARCH_LIMIT current people matching `q`, within `scope` (None: anyone)."""
+    if not q.strip():
+        return []
+    qs = Employee.objects.filter(work_search_condition(q))
+    if scope is not None:
+        qs = qs.filter(pk__in=scope)
+    return list(_org_cards(qs).order_by("legal_last_name", "legal_first_name", "id")
+                [:ORG_SEARCH_LIMIT])
 
 
 def org_chain(employee: Employee) -> list[Employee]:
@@ -149,7 +178,7 @@ def org_chain(employee: Employee) -> list[Employee]:
     seen = {employee.pk}
     manager_id = employee.manager_id
     while manager_id is not None and manager_id not in seen:
-        manager = (Employee.objects.select_related("job_title", "department")
+        manager = (Employee.objects.select_related(*ORG_CARD_RELATED)
                    .filter(pk=manager_id).first())
         if manager is None:
             break
@@ -189,10 +218,27 @@ def job_timeline(employee: Employee) -> list[JobRecord]:
 
 
 def compensation_timeline(employee: Employee) -> list[CompensationRecord]:
-    return list(
+    """Pay records newest first, each with `change_pct`: the % change from the step before it
+    (None for the first, or when basis or currency changed, so the two do not compare)."""
+    records = list(
         CompensationRecord.objects.filter(employee=employee)
         .select_related("pay_schedule", "created_by").order_by("-effective_date")
     )
+    for record, previous in zip(records, [*records[1:], None], strict=True):
+        record.change_pct = pay_step_pct(previous, record)
+    return records
+
+
+def pay_step_pct(before: CompensationRecord | None, after: CompensationRecord) -> Decimal | None:
+    """% change of pay from `before` to `after`, for display: ROUND_HALF_UP to one decimal
+    (a figure shown to people, not money paid)."""
+    if before is None or before.basis != after.basis or before.currency != after.currency:
+        return None
+    old = before.annual_salary if before.basis == "salary" else before.hourly_rate
+    new = after.annual_salary if after.basis == "salary" else after.hourly_rate
+    if not old or new is None:
+        return None
+    return ((new - old) * 100 / old).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 # Staff home --------------------------------------------------------------------------------
@@ -235,11 +281,31 @@ def can_use_directory(viewer) -> bool:
 
 def org_chart_scope(viewer) -> set[int] | None:
     """Whose chart the viewer may open: None means anyone (the directory's users: HR, payroll,
-    managers). Everyone else gets the same rule as the directory, which is closed to them: their
-    own place on the chart - themself and their management chain - not anyone's (issue 12)."""
-    if can_use_directory(viewer):
+    managers; and every employee while the colleague directory is on, issue 13). Otherwise
+    their own place on the chart - themself and their management chain - not anyone's."""
+    if can_use_directory(viewer) or sees_colleagues(viewer):
         return None
     me = employee_for_user(viewer)
     if me is None:
         return set()
     return {me.pk, *(m.pk for m in manager_chain(me))}
+
+
+# Colleague directory -----------------------------------------------------------------------
+
+COLLEAGUE_RELATED = ("job_title", "department", "location", "manager", "photo")
+
+
+def colleague_queryset(q: str = "", department: Department | None = None,
+                       location: Location | None = None) -> QuerySet[Employee]:
+    """Current employees for the colleague directory (work fields only; the template shows no
+    other). One query for the page's rows whatever the headcount."""
+    qs = (Employee.objects.exclude(status=Employee.Status.TERMINATED)
+          .select_related(*COLLEAGUE_RELATED))
+    if q.strip():
+        qs = qs.filter(work_search_condition(q))
+    if department is not None:
+        qs = qs.filter(department=department)
+    if location is not None:
+        qs = qs.filter(location=location)
+    return qs.order_by("legal_last_name", "legal_first_name", "id")

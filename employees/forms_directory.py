@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from employees.countries import country_code
 from employees.directory import SORTS, DirectoryFilters
+from employees.hooks import record_extensions
 from employees.models import (
     ChangeReason,
     CompensationRecord,
@@ -52,6 +53,19 @@ class DirectoryForm(forms.Form):
     manager = forms.CharField(label=_("Manager no."), required=False, max_length=20,
                               widget=forms.TextInput(attrs={"size": 8}))
     sort = forms.ChoiceField(required=False, choices=list(SORT_LABELS.items()))
+    custom_field = forms.ChoiceField(label=_("Field"), required=False)
+    custom_value = forms.CharField(label=_("is"), required=False, max_length=100,
+                                   widget=forms.TextInput(attrs={"size": 10}))
+
+    def __init__(self, *args, viewer=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Fields kept by apps above (custom fields), those the viewer may see on everyone listed.
+        choices = [] if viewer is None else [
+            c for ext in record_extensions() for c in ext.directory_filter_choices(viewer)]
+        if choices:
+            self.fields["custom_field"].choices = [("", _("Any field")), *choices]
+        else:
+            del self.fields["custom_field"], self.fields["custom_value"]
 
     def filters(self) -> DirectoryFilters:
         self.is_valid()  # a bad value drops only that filter; the valid ones still apply
@@ -66,6 +80,8 @@ class DirectoryForm(forms.Form):
             employment_type=data.get("employment_type") or "",
             manager_number=data.get("manager") or "",
             sort=data.get("sort") if data.get("sort") in SORTS else "name",
+            custom_field=data.get("custom_field") or "",
+            custom_value=data.get("custom_value") or "",
         )
 
 

@@ -91,3 +91,43 @@ def job_fields_changed(employee_ids: list[int]) -> None:
     transaction."""
     for listener in _job_fields_listeners:
         listener(list(employee_ids))
+
+
+class RecordExtension:
+    """Fields kept on the employee record by an app above (custom fields): their export
+    columns, a directory filter and import columns. Subclass, override what you answer, and
+    register an instance in your AppConfig.ready. With none registered every answer is empty."""
+
+    def export_columns(self, viewer) -> list[tuple[str, str]]:
+        """(key, label) columns the viewer may see for every employee they can list."""
+        return []
+
+    def export_values(self, viewer, employees) -> dict[int, list]:
+        """employee id -> values in the order of export_columns (`employees`: a QuerySet)."""
+        return {}
+
+    def directory_filter_choices(self, viewer) -> list[tuple[str, str]]:
+        return []
+
+    def directory_filter(self, viewer, qs, key: str, value: str):
+        return qs
+
+    def import_columns(self) -> tuple[str, ...]:
+        return ()
+
+    def import_row(self, values: dict) -> tuple[list[tuple[str, str]], Callable | None]:
+        """Check one import row's extra columns: ([(column, message)], apply) where
+        apply(acting_user, employee) writes them once the row's employee exists."""
+        return [], None
+
+
+_record_extensions: list[RecordExtension] = []
+
+
+def register_record_extension(extension: RecordExtension) -> None:
+    if all(type(e) is not type(extension) for e in _record_extensions):
+        _record_extensions.append(extension)
+
+
+def record_extensions() -> list[RecordExtension]:
+    return list(_record_extensions)

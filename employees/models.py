@@ -164,6 +164,11 @@ class Employee(models.Model):
         return f"{self.preferred_name or self.legal_first_name} {self.legal_last_name}"
 
     @property
+    def initials(self) -> str:
+        first = (self.preferred_name or self.legal_first_name)[:1]
+        return f"{first}{self.legal_last_name[:1]}".upper()
+
+    @property
     def legal_name(self) -> str:
         return f"{self.legal_first_name} {self.legal_last_name}"
 
@@ -481,6 +486,33 @@ def document_upload_to(instance: "Document", filename: str) -> str:
     return f"private/employees/{instance.employee_id}/{uuid.uuid4().hex}{suffix}"
 
 
+def photo_upload_to(instance: "ProfilePhoto", filename: str) -> str:
+    import uuid
+
+    # Always a JPEG we wrote ourselves (employees.services.photos); a new name on every upload so
+    # no cache keeps showing the old face.
+    return f"private/photos/{instance.employee_id}/{uuid.uuid4().hex}.jpg"
+
+
+class ProfilePhoto(models.Model):
+    """A person's photo on the org chart, colleague directory and profile: re-encoded as a
+    square JPEG by employees.services.photos (metadata such as GPS stripped), kept outside any
+    public URL and served by employees.views.photos, which checks who may see it."""
+
+    employee = models.OneToOneField(Employee, on_delete=models.CASCADE, related_name="photo")
+    image = models.FileField(_("photo"), upload_to=photo_upload_to, max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("profile photo")
+
+    def __str__(self) -> str:
+        return f"{self.employee}: {self.image.name}"
+
+
 class Document(models.Model):
     """A file on a profile. Stored outside any public URL; downloads go through
     employees.views.documents.download, which checks access and audits."""
@@ -532,6 +564,11 @@ class AccessPolicy(models.Model):
     pay_change_threshold_amount = models.DecimalField(
         _("or from a change of (amount a year or an hour)"), max_digits=12, decimal_places=2,
         null=True, blank=True, validators=[MinValueValidator(Decimal("0"))])
+    colleague_directory = models.BooleanField(
+        _("employees see the colleague directory"), default=True,
+        help_text=_("On: every employee can look up colleagues' work details (name, title, "
+                    "department, location, work email, manager) and browse the whole org "
+                    "chart. Off: an employee sees only their own place on the org chart."))
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")

@@ -31,6 +31,8 @@ PROFILE_TABS = [
     # Balances, ledger and sickness history: HR only, the section only HR sees.
     ("timeoff", _("Time off"), "timeoff:employee_leave", Section.HISTORY),
     ("history", _("History"), "employees:history", Section.HISTORY),
+    # Custom fields (customfields app); each field says who besides HR may see it.
+    ("custom", _("More details"), "customfields:employee", Section.SUMMARY),
 ]
 
 

@@ -129,6 +129,18 @@ class BankAccountForm(forms.Form):
     account_number = forms.CharField(label=_("Account number"), required=False, max_length=20,
                                      widget=forms.TextInput(attrs={"autocomplete": "off"}))
 
+    # Which account fields each format uses: static/js/app.js shows only the chosen format's
+    # (all of them stay visible without JavaScript; the service ignores the others).
+    SCHEME_FIELDS = {"iban": BankScheme.IBAN, "bic": BankScheme.IBAN,
+                     "sort_code": BankScheme.UK, "routing_number": BankScheme.US_ACH,
+                     "account_number": f"{BankScheme.UK} {BankScheme.US_ACH}"}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scheme"].widget.attrs["data-scheme-select"] = ""
+        for name, schemes in self.SCHEME_FIELDS.items():
+            self.fields[name].widget.attrs["data-schemes"] = str(schemes)
+
     def clean_country(self) -> str:
         value = clean_country(self.cleaned_data.get("country", ""))
         if not value:

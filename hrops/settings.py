@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "timeoff",
     "analytics",
     "portal",
+    "notifications",
+    "customfields",
 ]
 
 MIDDLEWARE = [

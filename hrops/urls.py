@@ -28,6 +28,8 @@ urlpatterns = [
     path("analytics/", include("analytics.urls")),
     path("portal/", include("portal.urls")),
     path("downloads/", include("delivery.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("custom-fields/", include("customfields.urls")),
 ]
 
 handler403 = "hrops.views.forbidden"

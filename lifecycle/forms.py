@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.forms import modelform_factory
 from django.utils.translation import gettext_lazy as _
 
+from compliance.models import RequirementType
 from employees.countries import country_code
 from employees.models import (
     CompensationRecord,
@@ -109,9 +110,15 @@ class TemplateTaskForm(ConditionsMixin):
         choices=list(EMPLOYEE_FORM_FIELDS.items()), required=False,
         label=_("Employee fields to fill in"))
 
+    compliance_requirement = forms.ModelChoiceField(
+        RequirementType.objects.filter(active=True), required=False,
+        label=_("Compliance requirement"),
+        help_text=_("Completing the task with its evidence records this requirement (and "
+                    "recording the requirement completes the task)."))
+
     field_order = ["title", "instructions", "assignee_rule", "assignee_user", "anchor",
                    "offset_days", "business_days", "roll_weekend", "requirement",
-                   "acknowledge_text", "form_fields"]
+                   "acknowledge_text", "form_fields", "compliance_requirement"]
 
     def clean(self) -> dict:
         data = super().clean()
@@ -141,6 +148,7 @@ class TemplateTaskForm(ConditionsMixin):
             "requirement": data.get("requirement") or "",
             "acknowledge_text": data.get("acknowledge_text", ""),
             "form_fields": list(data.get("form_fields") or []),
+            "compliance_requirement": data.get("compliance_requirement"),
             **self.conditions(),
         }
 

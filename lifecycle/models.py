@@ -124,6 +124,11 @@ class TemplateTask(Conditions):
     )
     requirement = models.CharField(_("requirement"), max_length=12, choices=Requirement.choices,
                                    default=Requirement.NONE, blank=True)
+    # Issue 13: completing the task with its evidence creates or renews this compliance record,
+    # and a record added on the compliance page completes the open task (lifecycle.compliance).
+    compliance_requirement = models.ForeignKey(
+        "compliance.RequirementType", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", verbose_name=_("compliance requirement"))
     acknowledge_text = models.TextField(_("text to acknowledge"), blank=True)
     form_fields = models.JSONField(_("employee fields to fill in"), default=list, blank=True)
 
@@ -194,6 +199,9 @@ class Task(models.Model):
     due_date = models.DateField(_("due date"), db_index=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     requirement = models.CharField(max_length=12, choices=Requirement.choices, blank=True)
+    compliance_requirement = models.ForeignKey(
+        "compliance.RequirementType", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+")
     acknowledge_text = models.TextField(blank=True)
     form_fields = models.JSONField(default=list, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)

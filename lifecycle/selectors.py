@@ -215,9 +215,10 @@ def open_employment(employee: Employee) -> Employment | None:
     return Employment.objects.filter(employee=employee, end_date__isnull=True).first()
 
 
-def digest_recipient_ids(today: date) -> set[int]:
-    """Users with an open task due today or overdue who want the digest (one query per
-    assignee kind; role tasks reach every active member of the role's groups)."""
+def digest_recipient_ids(today: date, *, wants_email: bool = True) -> set[int]:
+    """Users with an open task due today or overdue who want the digest (all of them with
+    wants_email=False: the in-app notification); one query per assignee kind; role tasks reach
+    every active member of the role's groups."""
     due = Task.objects.filter(status=Task.Status.OPEN, due_date__lte=today)
     ids = set(due.filter(assignee_user__isnull=False).values_list("assignee_user", flat=True))
     ids |= set(
@@ -231,9 +232,10 @@ def digest_recipient_ids(today: date) -> set[int]:
     if groups:
         ids |= set(get_user_model().objects.filter(groups__name__in=groups)
                    .values_list("id", flat=True))
-    return set(get_user_model().objects.filter(pk__in=ids, is_active=True,
-                                               receives_task_digest=True)
-               .values_list("id", flat=True))
+    users = get_user_model().objects.filter(pk__in=ids, is_active=True)
+    if wants_email:
+        users = users.filter(receives_task_digest=True)
+    return set(users.values_list("id", flat=True))
 
 
 def digest_tasks_for(user, today: date) -> list[Task]:

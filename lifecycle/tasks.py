@@ -35,7 +35,9 @@ def send_digests_task(day: str | None = None) -> int:
     """Beat, each morning: queue one digest (a delivery item) per person with something due or
     overdue; the count queued. Idempotent: DigestSent is unique per (user, day)."""
     from lifecycle.services.digest import digest_recipients, digest_send
+    from lifecycle.services.notify import tasks_due_notify
 
     the_day = _day(day)
+    tasks_due_notify(day=the_day)  # the bell, for everyone; keyed per (user, day)
     return sum(digest_send(user_id=user_id, day=the_day)
                for user_id in digest_recipients(the_day))

@@ -1,6 +1,7 @@
-"""Payslip PDFs with WeasyPrint: one small stylesheet, the system's DejaVu fonts, no external
-resources, and no timestamps or random ids in the file, so the same payslip always renders to the
-same bytes (and the same SHA-256)."""
+"""Payslip PDFs with WeasyPrint: one small stylesheet, the project's own Noto Sans (OFL, shipped
+under static/fonts/noto-sans, never the system's fonts), no other external resources, and no
+timestamps or random ids in the file, so the same payslip renders to the same bytes (and the same
+SHA-256) on every machine."""
 
 import functools
 import hashlib
@@ -11,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.template.loader import render_to_string
 
 # WeasyPrint logs every rendering step at INFO: a thousand payslips would flood the worker log.
@@ -95,6 +97,26 @@ def _refuse_fetch(url: str, *args, **kwargs):
     raise ValueError(f"Payslips load no external resources (refused {url[:80]!r})")
 
 
+def font_dir() -> Path:
+    """The payslip's fonts: shipped with the project (issue 13), so PDFs do not depend on what
+    fonts a machine has installed."""
+    return Path(settings.BASE_DIR) / "static" / "fonts" / "noto-sans"
+
+
+def _font_file(url: str) -> Path | None:
+    """The shipped font a file:// URL names, or None for anything else."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme != "file":
+        return None
+    path = Path(unquote(parts.path)).resolve()
+    folder = font_dir().resolve()
+    if path.parent != folder or path.suffix != ".woff" or not path.is_file():
+        return None
+    return path
+
+
 class _PerThread(threading.local):
     """Fetcher, fonts and stylesheet are reused between payslips but never shared between
     threads (Pango/fontconfig objects are not thread-safe; a threads-pool worker has several)."""
@@ -109,13 +131,17 @@ _local = _PerThread()
 def _fetcher():
     """One fetcher per process: building a URLFetcher sets up an SSL context (~20 ms)."""
     if "fetcher" not in _local.cache:
-        from weasyprint.urls import URLFetcher
+        from weasyprint.urls import URLFetcher, URLFetcherResponse
 
         class NoNetwork(URLFetcher):
-            """Refuses every URL: the payslip is self-contained (inline CSS, system fonts)."""
+            """Refuses every URL but the shipped font files: the payslip is self-contained."""
 
             def fetch(self, url, headers=None):
-                return _refuse_fetch(url)
+                path = _font_file(url)
+                if path is None:
+                    return _refuse_fetch(url)
+                return URLFetcherResponse(url, body=path.read_bytes(),
+                                          headers={"Content-Type": "font/woff"})
 
         _local.cache["fetcher"] = NoNetwork()
     return _local.cache["fetcher"]
@@ -136,8 +162,10 @@ def _stylesheet():
         from weasyprint import CSS
 
         path = Path(__file__).parent / "templates" / "payroll" / "pdf" / "payslip.css"
+        # Relative url()s in the stylesheet (the @font-face files) resolve in the font folder.
         _local.cache["css"] = CSS(string=path.read_text(), font_config=_font_config(),
-                             url_fetcher=_fetcher())
+                                  url_fetcher=_fetcher(),
+                                  base_url=font_dir().as_uri() + "/")
     return _local.cache["css"]
 
 

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import audit_record
@@ -89,7 +90,24 @@ def policy_version_publish(
         compliance_status_refresh_type(requirement_type=policy.requirement_type)
     audit_record(actor=acting_user, action=AuditEvent.Action.CREATE, obj=version,
                  changes={"version": [None, version.label], "hash": [None, version.content_hash]})
+    _tell_employees(version)
     return version
+
+
+def _tell_employees(version: PolicyVersion) -> None:
+    """Everyone in scope with a login has a new version to acknowledge: one bell notification
+    each, written in a few INSERTs whatever the headcount."""
+    from compliance.selectors import employees_in_scope
+    from notifications.models import Notification
+    from notifications.services import notify_user_ids
+
+    user_ids = (employees_in_scope().filter(user__isnull=False)
+                .values_list("user_id", flat=True))
+    notify_user_ids(user_ids=user_ids, kind=Notification.Kind.POLICY_TO_ACKNOWLEDGE,
+                    text=_("Please read and acknowledge: %(title)s (version %(label)s)") % {
+                        "title": version.policy.title, "label": version.label},
+                    url=reverse("compliance:my_policy", args=[version.pk]),
+                    key=f"compliance.policy:{version.pk}")
 
 
 def policy_open(*, employee: Employee, version: PolicyVersion) -> PolicyOpen:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_record, diff, snapshot
+from compliance.hooks import record_added
 from compliance.models import ComplianceRecord, RequirementRule, RequirementType
 from compliance.services.statuses import compliance_status_refresh, compliance_status_refresh_type
 from compliance.status import add_months
@@ -152,6 +153,7 @@ def record_add(
         actor=acting_user, action=AuditEvent.Action.CREATE, obj=record, employee_id=employee.pk,
         changes=diff({}, snapshot(record, RECORD_FIELDS)), source=source,
     )
+    record_added(acting_user=acting_user, record=record)  # e.g. the linked onboarding task
     return record
 
 

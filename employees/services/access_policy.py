@@ -10,7 +10,8 @@ from audit.services import audit_record, diff, snapshot
 from employees.models import AccessPolicy
 
 POLICY_FIELDS = ("managers_see_team_pay", "pay_changes_need_second_approval",
-                 "pay_change_threshold_percent", "pay_change_threshold_amount")
+                 "pay_change_threshold_percent", "pay_change_threshold_amount",
+                 "colleague_directory")
 
 
 @transaction.atomic

@@ -6,14 +6,19 @@ from uuid import uuid4
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import Role
 from audit.services import audit_record, diff, snapshot
 from delivery.services import delivery_enqueue
 from employees.access import require_not_self
 from employees.models import BankAccount, BankChangeRequest, Employee
 from employees.validation import clean_bank_details, validate_national_id
+from notifications.models import Notification
+from notifications.services import notify as notify_in_app
+from notifications.services import notify_user_ids
 
 BANK_SNAPSHOT = ("holder_name", "country", "scheme", "account_type", "iban", "bic",
                  "routing_number", "sort_code", "account_number", "is_primary", "is_active")
@@ -29,6 +34,35 @@ def _notify(employee: Employee, event: str, last4: str, reason: str = "") -> Non
                      group=f"employee:{employee.pk}",
                      payload={"employee_id": employee.pk, "event": event, "last4": last4,
                               "reason": reason})
+
+
+def _tell_approvers(change: BankChangeRequest, acting_user) -> None:
+    """The bell of everyone who may decide the request (HR Admin, Payroll Admin), the
+    requester aside: nobody decides their own."""
+    from django.contrib.auth import get_user_model
+
+    approvers = (get_user_model().objects
+                 .filter(groups__name__in=[Role.HR_ADMIN, Role.PAYROLL_ADMIN], is_active=True)
+                 .exclude(pk=getattr(acting_user, "pk", None)).distinct())
+    if change.employee.user_id is not None:
+        approvers = approvers.exclude(pk=change.employee.user_id)
+    notify_user_ids(user_ids=approvers.values_list("pk", flat=True),
+                    kind=Notification.Kind.APPROVAL_WAITING,
+                    text=_("Bank change for %(name)s waiting for approval (account ending "
+                           "%(last4)s)") % {"name": change.employee.display_name,
+                                            "last4": change.last4},
+                    url=reverse("employees:bank_requests"),
+                    key=f"employees.bank_request:{change.pk}")
+
+
+def _tell_requester(change: BankChangeRequest) -> None:
+    texts = {BankChangeRequest.Status.APPROVED: _("Your bank change (account ending %(last4)s) "
+                                                  "was approved."),
+             BankChangeRequest.Status.REJECTED: _("Your bank change (account ending %(last4)s) "
+                                                  "was rejected: %(reason)s")}
+    notify_in_app(recipient_user=change.employee.user, kind=Notification.Kind.REQUEST_DECIDED,
+                  text=texts[change.status] % {"last4": change.last4, "reason": change.reason},
+                  url=reverse("employees:my_bank"), key=f"employees.bank_decided:{change.pk}")
 
 
 def _clean(details: dict) -> dict:
@@ -201,6 +235,7 @@ def bank_change_request_create(
                  source="portal")
     if notify:
         _notify(employee, "requested", request.last4)
+    _tell_approvers(request, acting_user)
     return request
 
 
@@ -232,6 +267,7 @@ def bank_change_request_approve(*, acting_user, change: BankChangeRequest) -> Ba
     audit_record(actor=acting_user, action="status", obj=change, employee_id=change.employee_id,
                  changes={"status": ["pending", "approved"]})
     _notify(change.employee, "approved", change.last4)
+    _tell_requester(change)
     return change
 
 
@@ -252,6 +288,7 @@ def bank_change_request_reject(
     audit_record(actor=acting_user, action="status", obj=change, employee_id=change.employee_id,
                  changes={"status": ["pending", "rejected"]}, note=change.reason)
     _notify(change.employee, "rejected", change.last4, change.reason)
+    _tell_requester(change)
     return change
 
 

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from audit.context import audit_context
 from employees.countries import country_code
+from employees.hooks import record_extensions
 from employees.models import (
     ChangeReason,
     CompensationRecord,
@@ -108,6 +109,8 @@ class PlannedRow:
     depends_on: str = ""  # employee number created by another row of this file
     key: str = ""
     hire: Hire | None = None  # a new employee, written in bulk
+    # What apps above write once that employee exists (custom fields): fn(acting_user, employee)
+    extras: tuple[Callable, ...] = ()
 
 
 @dataclass
@@ -392,6 +395,7 @@ def _plan_employees(rows: list[tuple[int, dict]], errors: list[RowError],
             _add_validation_errors(errors, row_no, exc)
             r.failed = True
         pay = _check_pay(r, basis=basis, currency=currency, schedule=schedule, amount=amount)
+        extras = _extension_rows(r, values)
         if r.failed:
             continue
         planned.append(_hire_row(
@@ -401,9 +405,22 @@ def _plan_employees(rows: list[tuple[int, dict]], errors: list[RowError],
                      manager=manager, employment_type=etype or EmploymentType.FULL_TIME,
                      fte=fte if fte is not None else Decimal("1.000"),
                      weekly_hours=weekly_hours),
-            pay=pay, depends_on=depends_on, today=today,
+            pay=pay, depends_on=depends_on, today=today, extras=extras,
         ))
     return _order_by_dependency(planned, errors)
+
+
+def _extension_rows(r: "_RowReader", values: dict) -> list[Callable]:
+    """The hook each import row calls (employees.hooks.RecordExtension.import_row): errors of
+    the extra columns join the row's, and what to write once the employee exists."""
+    applies = []
+    for extension in record_extensions():
+        problems, apply = extension.import_row(values)
+        for column, message in problems:
+            r.error(column, message)
+        if apply is not None:
+            applies.append(apply)
+    return applies
 
 
 def _country(value: object) -> str:
@@ -438,7 +455,7 @@ def _hire_texts(language: str) -> tuple[str, dict[str, str]]:
 
 
 def _hire_row(row_no: int, *, number, first, last, email, preferred, hire_date, country, job,
-              pay, depends_on, today) -> PlannedRow:
+              pay, depends_on, today, extras=()) -> PlannedRow:
     status = Employee.Status.ACTIVE if hire_date <= today else Employee.Status.PRE_HIRE
     amount = pay.annual_salary or pay.hourly_rate
     template, bases = _hire_texts(get_language())
@@ -453,7 +470,8 @@ def _hire_row(row_no: int, *, number, first, last, email, preferred, hire_date, 
         preferred_name=preferred, work_email=email, hire_date=hire_date, work_country=country,
         job=JobData(**job), pay=pay, status=status, manager_key=depends_on,
     )
-    return PlannedRow(row_no, summary, depends_on=depends_on, key=number.lower(), hire=hire)
+    return PlannedRow(row_no, summary, depends_on=depends_on, key=number.lower(), hire=hire,
+                      extras=tuple(extras))
 
 
 def _order_by_dependency(planned: list[PlannedRow], errors: list[RowError]) -> list[PlannedRow]:
@@ -638,6 +656,8 @@ def import_run(*, acting_user, kind: str, name: str, content: bytes, commit: boo
         return result
     header = [_normalise_header(h) for h in table[0]]
     required, optional, planner = KINDS[kind]
+    if kind == "employees":  # columns kept by apps above (custom fields: cf_<key>)
+        optional = (*optional, *(c for ext in record_extensions() for c in ext.import_columns()))
     result.errors.extend(_check_columns(header, required, optional))
     if result.errors:
         return result
@@ -671,9 +691,12 @@ def _execute_hires(result: ImportResult, acting_user, commit: bool,
         return
     total = len(result.planned)
     with audit_context(source="import"), transaction.atomic():
-        employees_bulk_create(
+        created = employees_bulk_create(
             acting_user=acting_user, hires=[p.hire for p in result.planned],
             progress=(lambda done: progress("apply", done, total)) if progress else None)
+        for planned in result.planned:
+            for extra in planned.extras:
+                extra(acting_user, created[planned.key])
         result.committed = True
 
 

@@ -28,6 +28,11 @@ class AccessPolicyForm(forms.Form):
     pay_change_threshold_amount = forms.DecimalField(
         label=_l("Threshold: change of at least (amount a year, or an hour for hourly pay)"),
         required=False, min_value=0, max_digits=12, decimal_places=2)
+    colleague_directory = forms.BooleanField(
+        label=_l("Employees see the colleague directory"), required=False,
+        help_text=_l("On: every employee can look up colleagues' work details (name, title, "
+                     "department, location, work email, manager, photo) and browse the whole "
+                     "org chart. Off: an employee sees only their own place on the org chart."))
 
 
 def access_levels(request: HttpRequest) -> HttpResponse:

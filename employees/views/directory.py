@@ -22,6 +22,7 @@ from employees.directory import (
     with_compensation_history,
 )
 from employees.forms_directory import DirectoryForm
+from employees.hooks import record_extensions
 from employees.models import CompensationRecord, Employee, EmploymentType
 from hrops import exports
 
@@ -53,7 +54,7 @@ def _gate(request: HttpRequest) -> None:
 @require_GET
 def directory(request: HttpRequest) -> HttpResponse:
     _gate(request)
-    form = DirectoryForm(request.GET or None)
+    form = DirectoryForm(request.GET or None, viewer=request.user)
     filters = form.filters() if request.GET else DirectoryForm({}).filters()
     page = DeferredJoinPaginator(directory_queryset(request.user, filters), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -80,13 +81,20 @@ def export_check(user, params: dict) -> None:
 
 def export_rows(user, query: QueryDict) -> tuple[list[tuple[str, str]], QuerySet, Iterator[list]]:
     """Columns, the filtered queryset and its rows, exactly as the directory page filters."""
-    form = DirectoryForm(query or {})
+    form = DirectoryForm(query or {}, viewer=user)
     qs = directory_queryset(user, form.filters())
     columns = list(BASE_COLUMNS)
     with_pay = sees_compensation_of_all(user)
     if with_pay:
         columns += PAY_COLUMNS
         qs = with_compensation_history(qs, timezone.localdate())
+    # Columns kept by apps above (custom fields), each with its values for the listed people.
+    extras = []
+    for ext in record_extensions():
+        ext_columns = ext.export_columns(user)
+        if ext_columns:
+            columns += ext_columns
+            extras.append((ext.export_values(user, qs), [""] * len(ext_columns)))
 
     # Labels translated once, not per row (get_FOO_display costs ~0.2 ms a call).
     statuses = {k: str(v) for k, v in Employee.Status.choices}
@@ -105,6 +113,8 @@ def export_rows(user, query: QueryDict) -> tuple[list[tuple[str, str]], QuerySet
                 row += ["", "", "", "", ""] if pay is None else [
                     bases[pay.basis], pay.annual_salary or "", pay.hourly_rate or "",
                     pay.currency, str(pay.pay_schedule or "")]
+            for values, blank in extras:
+                row += values.get(e.pk, blank)
             yield row
 
     return columns, qs, rows()

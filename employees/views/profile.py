@@ -41,6 +41,7 @@ from employees.services.core import IllegalTransition, employee_change_status, e
 from employees.services.proposals import change_propose, pay_change_needs_second_approval
 
 _PROFILE_QS = Employee.objects.select_related("department", "location", "job_title", "manager")
+_OVERVIEW_QS = _PROFILE_QS.select_related("photo")
 
 
 def _context(request: HttpRequest, employee: Employee, current: str, **extra) -> dict:
@@ -55,7 +56,7 @@ def _as_of(request: HttpRequest) -> tuple[AsOfForm, date]:
 
 
 def profile(request: HttpRequest, pk: int) -> HttpResponse:
-    employee = employee_get_for_viewer(request.user, pk, queryset=_PROFILE_QS)
+    employee = employee_get_for_viewer(request.user, pk, queryset=_OVERVIEW_QS)
     viewer = request.user
     sees_job = can_view(viewer, employee, Section.EMPLOYMENT)
     sees_pay = can_view(viewer, employee, Section.COMPENSATION)
@@ -66,6 +67,7 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
         upcoming_jobs=upcoming_job_changes(employee) if sees_job else [],
         upcoming_pay=upcoming_compensation_changes(employee) if sees_pay else [],
         may_change_status=can_change(viewer, employee, Section.EMPLOYMENT),
+        may_change_photo=can_change(viewer, employee, Section.PHOTO),
         manager_linkable=employee.manager is not None
         and relation(viewer, employee.manager) is not Relation.NONE,
         status_form=StatusForm(),

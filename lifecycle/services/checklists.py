@@ -18,6 +18,7 @@ from employees.selectors import job_as_of
 from hrops.calendars import public_holidays
 from hrops.uploads import validate_upload
 from lifecycle import access
+from lifecycle.compliance import evidence_missing, task_record_compliance
 from lifecycle.dates import due_date
 from lifecycle.models import (
     Anchor,
@@ -30,6 +31,7 @@ from lifecycle.models import (
     TaskEvent,
     TemplateTask,
 )
+from lifecycle.services.notify import checklist_tasks_assigned_notify, task_reassigned_notify
 
 # Employee fields a task may ask the employee (or HR) to fill in. Nothing that decides pay,
 # status or access: those change only through HR's own pages.
@@ -150,11 +152,13 @@ def checklist_start(
                               business_days=tt.business_days, roll_weekend=tt.roll_weekend,
                               public=public),
             requirement=tt.requirement, acknowledge_text=tt.acknowledge_text,
+            compliance_requirement=tt.compliance_requirement,
             form_fields=list(tt.form_fields),
         ))
     Task.objects.bulk_create(tasks)
     audit_record(actor=acting_user, action="create", obj=checklist, employee_id=employee.pk,
                  changes={"template": [None, str(template)], "tasks": [0, len(tasks)]})
+    checklist_tasks_assigned_notify(checklist=checklist, tasks=tasks)
     return checklist
 
 
@@ -198,6 +202,9 @@ def _lock_open(task: Task, acting_user) -> Task:
 
 def requirement_missing(task: Task) -> str:
     """Why the task cannot be completed yet, or ''."""
+    missing = evidence_missing(task)
+    if missing:
+        return missing
     if task.requirement == Requirement.UPLOAD and not task.documents.exists():
         return _("Upload the document first.")
     if task.requirement == Requirement.ACKNOWLEDGE and task.acknowledged_at is None:
@@ -239,6 +246,7 @@ def task_complete(*, acting_user, task: Task, note: str = "") -> Task:
     audit_record(actor=acting_user, action="status", obj=task,
                  employee_id=task.checklist.employee_id,
                  changes={"status": [Task.Status.OPEN, Task.Status.DONE]}, note=note)
+    task_record_compliance(acting_user=acting_user, task=task)
     _refresh_checklist(task.checklist_id)
     return task
 
@@ -281,6 +289,7 @@ def task_reassign(*, acting_user, task: Task, to_user, note: str = "") -> Task:
     audit_record(actor=acting_user, action="update", obj=task,
                  employee_id=task.checklist.employee_id,
                  changes={"assignee": [before, str(to_user)]}, note=note)
+    task_reassigned_notify(task=task, to_user=to_user)
     return task
 
 

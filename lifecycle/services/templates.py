@@ -16,7 +16,8 @@ TEMPLATE_FIELDS = ("name", "kind", "description", "is_active", "departments", "l
                    "employment_types", "countries")
 TASK_FIELDS = ("title", "instructions", "assignee_rule", "assignee_user", "anchor", "offset_days",
                "business_days", "roll_weekend", "requirement", "acknowledge_text", "form_fields",
-               "departments", "locations", "employment_types", "countries")
+               "departments", "locations", "employment_types", "countries",
+               "compliance_requirement")
 
 
 @dataclass

@@ -169,6 +169,25 @@ def _finish(run_id: int, generation: int) -> None:
             except DatabaseError:
                 log.exception("run %s: summary not written; pages compute it live", run.pk)
             audit_record(actor=run.calculated_by, action="status", note="calculated", obj=run)
+            _tell_approvers(run, generation)
+
+
+def _tell_approvers(run: PayRun, generation: int) -> None:
+    """Four-eyes: every Payroll Admin but the one who calculated has a run to review."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from notifications.models import Notification
+    from notifications.services import notify_user_ids
+
+    approvers = (get_user_model().objects.filter(groups__name=Role.PAYROLL_ADMIN, is_active=True)
+                 .exclude(pk=run.calculated_by_id))
+    notify_user_ids(user_ids=approvers.values_list("pk", flat=True),
+                    kind=Notification.Kind.APPROVAL_WAITING,
+                    text=_("Pay run %(run)s is calculated and waiting for approval") % {
+                        "run": run},
+                    url=reverse("payroll:run_review", args=[run.pk]),
+                    key=f"payroll.run_approval:{run.pk}:{generation}")
 
 
 def run_calculation_failed(*, chunk_id: int, error: str) -> None:

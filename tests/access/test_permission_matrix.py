@@ -58,8 +58,9 @@ PERMISSIONS: dict[str, str] = {
     "employees:status_change": "a m m m m m",
     "employees:rehire": "a n f a a f",
     "employees:org_chart": "a o o o o o",
-    "employees:org_chart_for": "a n o o o o",
-    "employees:org_children": "a n o o o o",
+    # The colleague directory is on by default (issue 13): every employee browses the chart.
+    "employees:org_chart_for": "a o o o o o",
+    "employees:org_children": "a o o o o o",
     "employees:reference_list": "a f f o o f",
     "employees:reference_create": "a f f o o f",
     "employees:reference_edit": "a f f o o f",
@@ -202,6 +203,19 @@ PERMISSIONS: dict[str, str] = {
     "employees:proposal_decide": "a m m m m m",
 
     # --- hr13: everyday HR (issue 13) ---
+    "employees:colleagues": "a o o o o o",
+    "employees:colleague": "a o o o o o",
+    "employees:photo": "a n n n n n",  # the subject has no photo
+    "employees:photo_change": "a m m m m m",
+    "employees:photo_delete": "a m m m m m",
+    "notifications:list": "a o o o o o",
+    "notifications:bell": "a o o o o o",
+    "notifications:read_all": "a m m m m m",
+    "notifications:open": "a m m m m m",
+    "notifications:read": "a m m m m m",
+    "customfields:fields": "a f f f o f",
+    "customfields:field_edit": "a f f f n f",  # no such field
+    "customfields:employee": "a n o o o o",
 
     # --- timeoff: time off (issue 14) ---
     # Own pages need an employee record (HR/payroll logins here have none: 404).

@@ -149,7 +149,8 @@ def test_managers_see_team_pay_only_when_hr_admin_turns_it_on(client_for, hr_adm
     assert not can_view(manager, org.report, Section.COMPENSATION)
     # when: the HR Admin turns it on, on the access levels page
     response = client_for(hr_admin).post(reverse("employees:access_levels"),
-                                         {"managers_see_team_pay": "on"})
+                                         {"managers_see_team_pay": "on",
+                                          "colleague_directory": "on"})
     # then
     assert response.status_code == 302
     fresh = User.objects.get(pk=manager.pk)

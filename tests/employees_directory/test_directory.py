@@ -95,8 +95,8 @@ def _page_queries(client, django_assert_max_num_queries, n):
     # 1 session, 2 user, 3 user's role groups, 4 count, 5 the page's ids (deferred join), 6 the
     # page of employees with department/location/job title/manager joined, 7-8 department and
     # location options of the filter form, 9-11 savepoint + session update + release (allauth's
-    # user-session tracking).
-    with django_assert_max_num_queries(11) as ctx:
+    # user-session tracking), 12 the custom fields the viewer may filter on (customfields).
+    with django_assert_max_num_queries(12) as ctx:
         response = client.get(URL)
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == n
