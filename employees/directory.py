@@ -224,7 +224,8 @@ def compensation_timeline(employee: Employee) -> list[CompensationRecord]:
         CompensationRecord.objects.filter(employee=employee)
         .select_related("pay_schedule", "created_by").order_by("-effective_date")
     )
-    for record, previous in zip(records, [*records[1:], None], strict=True):
+    for index, record in enumerate(records):
+        previous = records[index + 1] if index + 1 < len(records) else None
         record.change_pct = pay_step_pct(previous, record)
     return records
 

@@ -309,6 +309,7 @@ def run_register_xlsx_request(*, run: PayRun, acting_user) -> Download:
     """Queue the XLSX register for a worker: the request answers at once with its progress."""
     _require(acting_user)
     _require_finalised(run)
+    _audit(acting_user, run, "register.xlsx")  # on the run, as every file taken from it
     return download_request(
         acting_user=acting_user, kind=REGISTER_XLSX_KIND, params={"run_id": run.pk},
         title=_("Register of %(run)s") % {"run": run},

@@ -97,7 +97,9 @@ def test_seed_demo_builds_a_company_and_is_idempotent():
 
 def test_check_deploy_passes_with_production_environment():
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DEBUG"))},
+        # Not the test-only OIDC provider (tests.env adds django-oauth-toolkit for SSO tests).
+        **{k: v for k, v in os.environ.items()
+           if not k.startswith(("DJANGO_", "DEBUG", "HROPS_TEST_OIDC"))},
         "DEBUG": "False",
         "SECRET_KEY": "x9" * 30 + "-production-grade-secret-key-for-the-check",
         "ALLOWED_HOSTS": "hrops.example.com",
