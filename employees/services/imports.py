@@ -49,6 +49,7 @@ from employees.services.changes import (
 )
 from employees.services.core import JobData, PayData, check_weekly_hours
 from employees.services.import_checks import employee_field_errors
+from employees.services.proposals import pay_change_needs_second_approval
 from hrops import exports
 from payroll.models import PaySchedule
 
@@ -601,13 +602,18 @@ def _apply_pay(acting_user, employee, effective, reason, note, pay: dict) -> Non
     currency = pay["currency"] or (previous.currency if previous else "")
     schedule = pay["pay_schedule"] or (previous.pay_schedule if previous else None)
     amount = quantize_pay(pay["amount"], basis) if pay["amount"] > 0 else pay["amount"]
-    compensation_change(
-        acting_user=acting_user, employee=employee, effective_date=effective, reason=reason,
-        note=note,
-        pay=PayData(basis=basis, currency=currency, pay_schedule=schedule,
-                    annual_salary=amount if basis == "salary" else None,
-                    hourly_rate=amount if basis == "hourly" else None),
-    )
+    data = PayData(basis=basis, currency=currency, pay_schedule=schedule,
+                   annual_salary=amount if basis == "salary" else None,
+                   hourly_rate=amount if basis == "hourly" else None)
+    # The company's "pay changes need a second approver" (issue 12) holds for imports too: such a
+    # change is entered on the profile, where it waits for another HR Admin or Payroll Admin.
+    if pay["amount"] > 0 and pay_change_needs_second_approval(
+            employee=employee, effective_date=effective, pay=data):
+        raise ValidationError({"amount": _(
+            "This pay change needs a second approver (Access levels): enter it on the "
+            "person's Compensation tab, where it waits for another HR Admin or Payroll Admin.")})
+    compensation_change(acting_user=acting_user, employee=employee, effective_date=effective,
+                        reason=reason, note=note, pay=data)
 
 
 def _add_validation_errors(errors: list[RowError], row_no: int, exc: ValidationError) -> None:

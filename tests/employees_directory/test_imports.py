@@ -177,6 +177,29 @@ def test_change_file_adds_job_and_pay_changes(hr_admin, refs):
     assert compensation_as_of(person, date(2026, 3, 31)).annual_salary == Decimal("40000.00")
 
 
+
+def test_a_pay_change_that_needs_a_second_approver_is_refused_by_the_import(hr_admin, refs):
+    # given the company setting on: 10% or 5,000 needs another HR Admin or Payroll Admin
+    from employees.services.access_policy import access_policy_update
+
+    access_policy_update(acting_user=hr_admin, pay_changes_need_second_approval=True,
+                         pay_change_threshold_percent=Decimal("10"),
+                         pay_change_threshold_amount=Decimal("5000"))
+    person = EmployeeFactory(employee_number="C1", hire_date=date(2024, 1, 8))
+    salary(person, "40000.00")
+    # when a file raises it by 12.5% (and another row by 2.5%)
+    other = EmployeeFactory(employee_number="C2", hire_date=date(2024, 1, 8))
+    salary(other, "40000.00")
+    content = csv_bytes("C1,2026-04-01,merit_increase,,,45000,,Review",
+                        "C2,2026-04-01,merit_increase,,,41000,,Review", header=CHANGES)
+    result = run(hr_admin, content, kind="changes", commit=True)
+    # then the big rise is a row error naming the way to make it, and nothing is written
+    assert [(e.row, e.column) for e in result.errors] == [(2, "amount")]
+    assert "second approver" in result.errors[0].message
+    assert not result.committed
+    assert compensation_as_of(person, date(2026, 4, 1)).annual_salary == Decimal("40000.00")
+    assert compensation_as_of(other, date(2026, 4, 1)).annual_salary == Decimal("40000.00")
+
 def test_change_file_errors(hr_admin, refs):
     EmployeeFactory(employee_number="C1", manager=refs["boss"])
     content = csv_bytes(
