@@ -173,6 +173,9 @@ def test_org_chart_search_finds_people_and_answers_htmx_with_a_fragment(org, log
 
 def test_org_chart_search_stays_within_the_viewers_scope(org, hr_admin, login):
     _directory_off(hr_admin)
+    # A surname nobody in the viewer's own chain can share (factory names are random).
+    Employee.objects.filter(pk=org.intern.pk).update(legal_last_name="Quillfeather")
+    org.intern.refresh_from_db()
     client = login(org.users["other"])
     results = client.get(url("org_chart"), {"q": org.intern.legal_last_name}).context["results"]
     assert results == []
