@@ -263,6 +263,24 @@ PERMISSIONS: dict[str, str] = {
     "analytics:self_identification": "a o o n n n",
     "analytics:eeo1": "a f f f o f",
     "analytics:eeo1_category": "a m m m m m",
+
+    # --- perf11: scale and throughput (issue 11) ---
+
+    # --- hr13b: everyday HR, consistency and forms (issue 13) ---
+
+    # --- timeoff14b: time off leftovers (issue 14) ---
+
+    # --- gpg15: gender pay gap and absence analytics (issue 15) ---
+
+    # --- liab16: liabilities, GL split, BACS (issue 16) ---
+
+    # --- yearend16: year-end documents (issue 16) ---
+
+    # --- ae16: auto-enrolment and RTI (issue 16) ---
+
+    # --- api17: REST API (issue 17) ---
+
+    # --- hooks17: webhooks (issue 17) ---
 }
 
 
@@ -343,6 +361,24 @@ PK_OF = {"payroll:schedule_detail": "schedule", "payroll:schedule_generate": "sc
 # statpay: PK_OF.update({...}) here
 
 # analytics: PK_OF.update({...}) here
+
+# perf11: PK_OF.update({...}) here
+
+# hr13b: PK_OF.update({...}) here
+
+# timeoff14b: PK_OF.update({...}) here
+
+# gpg15: PK_OF.update({...}) here
+
+# liab16: PK_OF.update({...}) here
+
+# yearend16: PK_OF.update({...}) here
+
+# ae16: PK_OF.update({...}) here
+
+# api17: PK_OF.update({...}) here
+
+# hooks17: PK_OF.update({...}) here
 
 KIND_OF = {"employees:change_cancel": "pay", "employees:import_template": "employees"}
 KIND_OF["employees:propose"] = "pay"  # access12
