@@ -281,6 +281,8 @@ PERMISSIONS: dict[str, str] = {
     # --- api17: REST API (issue 17) ---
 
     # --- hooks17: webhooks (issue 17) ---
+
+    # --- rti16: RTI FPS and EPS (issue 16) ---
 }
 
 
@@ -379,6 +381,8 @@ PK_OF = {"payroll:schedule_detail": "schedule", "payroll:schedule_generate": "sc
 # api17: PK_OF.update({...}) here
 
 # hooks17: PK_OF.update({...}) here
+
+# rti16: PK_OF.update({...}) here
 
 KIND_OF = {"employees:change_cancel": "pay", "employees:import_template": "employees"}
 KIND_OF["employees:propose"] = "pay"  # access12
