@@ -34,9 +34,12 @@ run: install .env
 lint: install
 	$(BIN)/ruff check .
 
+# The suite runs on every core (pytest-xdist, at most 4 workers: each builds its own test
+# database). PYTEST_WORKERS=0 runs it in one process; `python -m pytest tests/x` is one process.
+PYTEST_WORKERS ?= auto
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --maxprocesses=4 --dist worksteal
 
 bench: install
 	@echo "Benchmarks: see bench/README.md"

@@ -4,7 +4,7 @@ from accounts.roles import Role
 from tests.factories import EmployeeFactory, UserFactory
 from tests.factories.accounts import PASSWORD
 
-pytest_plugins = ["tests.services", "tests.browser", "tests.sso"]
+pytest_plugins = ["tests.services", "tests.browser", "tests.sso", "tests.fast_flush"]
 
 
 @pytest.fixture(autouse=True)

@@ -16,6 +16,11 @@ os.environ.setdefault(
     "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
 # Uploaded files and rendered PDFs go to a throw-away directory, never the checkout's media/.
-os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="hrops-test-media-"))
+# One per pytest-xdist worker: workers inherit the controller's environment, and two workers
+# writing payslip_1.pdf into the same directory would overwrite each other's files.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if os.environ.get("MEDIA_ROOT", "") in {"", os.environ.get("HROPS_TEST_MEDIA_ROOT_MADE")}:
+    os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix=f"hrops-test-media-{_WORKER}-")
+    os.environ["HROPS_TEST_MEDIA_ROOT_MADE"] = os.environ["MEDIA_ROOT"]
 # A real OpenID provider (django-oauth-toolkit) inside the test process, for the SSO tests.
 os.environ.setdefault("HROPS_TEST_OIDC_PROVIDER", "1")

@@ -13,7 +13,26 @@ import pytest
 from django.db import connection
 
 REQUIRE = os.environ.get("HROPS_REQUIRE_SERVICES", "") in {"1", "true", "yes"}
-REDIS_URL = os.environ.get("HROPS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def worker_index() -> int:
+    """0 without pytest-xdist, else this worker's number (gw0 -> 0, gw1 -> 1, ...)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return int(worker.removeprefix("gw") or 0)
+
+
+def per_worker_redis_url(url: str) -> str:
+    """The base URL's Redis db plus this worker's index (mod 16, Redis' default db count): each
+    pytest-xdist worker gets a db of its own, so one worker's Celery processes never take another
+    worker's tasks and a test that empties "its" queue empties only its own."""
+    parsed = urlparse(url)
+    base = int(parsed.path.strip("/") or 0)
+    return parsed._replace(path=f"/{(base + worker_index()) % 16}").geturl()
+
+
+# Every test that talks to Redis gets it from the `redis_url` fixture, never a hard-coded db.
+REDIS_URL = per_worker_redis_url(os.environ.get("HROPS_TEST_REDIS_URL",
+                                                "redis://127.0.0.1:6379/15"))
 
 
 def _unavailable(what: str) -> None:

@@ -1,10 +1,11 @@
 """Single sign-on test helpers: a real OpenID provider in the test process (django-oauth-toolkit
-with OIDC on, an RSA key generated per run), and signed SAML responses made with python3-saml /
-xmlsec. Tests needing either skip when the library is missing (or fail with
+with OIDC on, an RSA key generated once per test process), and signed SAML responses made with
+python3-saml / xmlsec. Tests needing either skip when the library is missing (or fail with
 HROPS_REQUIRE_SERVICES=1, as in CI, which installs them)."""
 
 import base64
 import datetime as dt
+import functools
 import importlib.util
 from urllib.parse import parse_qs, urlsplit
 
@@ -30,6 +31,12 @@ def rsa_private_key_pem() -> str:
                              serialization.NoEncryption()).decode()
 
 
+@functools.cache
+def oidc_signing_key_pem() -> str:
+    """The test IdP's ID-token signing key: one per test process (RSA generation is slow)."""
+    return rsa_private_key_pem()
+
+
 def self_signed_certificate() -> tuple[str, str]:
     """(private key PEM, certificate PEM) for an IdP signing SAML responses."""
     from cryptography import x509
@@ -46,6 +53,12 @@ def self_signed_certificate() -> tuple[str, str]:
             .not_valid_after(now + dt.timedelta(days=30))
             .sign(key, hashes.SHA256()))
     return key_pem, cert.public_bytes(serialization.Encoding.PEM).decode()
+
+
+@functools.cache
+def saml_idp_certificate() -> tuple[str, str]:
+    """The test SAML IdP's (key, certificate): one per test process (RSA generation is slow)."""
+    return self_signed_certificate()
 
 
 def _validator_class():
@@ -83,7 +96,7 @@ def oidc_idp(settings, live_server, db):
     settings.ROOT_URLCONF = "tests.access.sso_idp_urls"
     settings.OAUTH2_PROVIDER = {
         "OIDC_ENABLED": True,
-        "OIDC_RSA_PRIVATE_KEY": rsa_private_key_pem(),
+        "OIDC_RSA_PRIVATE_KEY": oidc_signing_key_pem(),
         "SCOPES": {"openid": "OpenID", "profile": "Profile", "email": "Email"},
         "OAUTH2_VALIDATOR_CLASS": "tests.sso.ClaimsValidator",
         "PKCE_REQUIRED": True,

@@ -406,20 +406,30 @@ def _observe(client, name: str, route: str, values: dict, objects: dict) -> int:
     return client.get(_fill(route, filled)).status_code
 
 
-def test_every_url_answers_every_role_as_the_table_says(world, client_factory):
+PRINT_MATRIX = bool(os.environ.get("HROPS_PRINT_MATRIX"))
+
+
+# One test per role (each on a fresh world), so pytest-xdist spreads the matrix over its
+# workers instead of one test holding a worker for the whole table. HROPS_PRINT_MATRIX=1 runs
+# every role in one test and prints the observed rows, ready to paste into PERMISSIONS.
+@pytest.mark.parametrize("roles", [ROLES] if PRINT_MATRIX else [(role,) for role in ROLES],
+                         ids="-".join)
+def test_every_url_answers_every_role_as_the_table_says(world, client_factory, roles):
     # given
     users, values, objects = world
     values = {**values, "user_pk": users["employee"].pk}
-    clients = {"anonymous": client_factory()}
-    for role, user in users.items():
-        if requires_second_factor(user):
-            enrol_totp(user)
+    clients = {}
+    for role in roles:
         clients[role] = client_factory()
-        clients[role].force_login(user)
+        if role == "anonymous":
+            continue
+        if requires_second_factor(users[role]):
+            enrol_totp(users[role])
+        clients[role].force_login(users[role])
     # when
-    observed = {name: tuple(_observe(clients[r], name, route, values, objects) for r in ROLES)
+    observed = {name: tuple(_observe(clients[r], name, route, values, objects) for r in roles)
                 for name, route in _patterns()}
-    if os.environ.get("HROPS_PRINT_MATRIX"):
+    if PRINT_MATRIX:
         inverse = {v: k for k, v in S.items()}
         for name, row in observed.items():
             print(f'    "{name}": "{" ".join(inverse.get(c, str(c)) for c in row)}",')
@@ -428,7 +438,9 @@ def test_every_url_answers_every_role_as_the_table_says(world, client_factory):
     assert missing == [], f"URLs without an entry in PERMISSIONS: {missing}"
     stale = sorted(set(PERMISSIONS) - set(observed))
     assert stale == [], f"PERMISSIONS lists URLs that no longer exist: {stale}"
-    wrong = {name: (dict(zip(ROLES, row, strict=True)),
-                    dict(zip(ROLES, _row(PERMISSIONS[name]), strict=True)))
-             for name, row in observed.items() if row != _row(PERMISSIONS[name])}
+    columns = [ROLES.index(r) for r in roles]
+    expected = {name: tuple(_row(PERMISSIONS[name])[i] for i in columns) for name in observed}
+    wrong = {name: (dict(zip(roles, row, strict=True)),
+                    dict(zip(roles, expected[name], strict=True)))
+             for name, row in observed.items() if row != expected[name]}
     assert wrong == {}

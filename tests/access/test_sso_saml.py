@@ -11,7 +11,13 @@ from django.contrib.auth import get_user_model
 from accounts.roles import Role
 from accounts.services import user_deactivate
 from tests.factories import UserFactory
-from tests.sso import require, saml_response, saml_settings, self_signed_certificate
+from tests.sso import (
+    require,
+    saml_idp_certificate,
+    saml_response,
+    saml_settings,
+    self_signed_certificate,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +31,7 @@ def saml_idp(db):
     require("xmlsec", "xmlsec (pip install -e .[saml]; Debian's libxmlsec1-dev)")
     from allauth.socialaccount.models import SocialApp
 
-    key, cert = self_signed_certificate()
+    key, cert = saml_idp_certificate()
     SocialApp.objects.create(provider="saml", provider_id="test-saml", name="Test SAML IdP",
                              client_id="test-saml", settings=saml_settings(cert))
     return key, cert

@@ -95,7 +95,7 @@ def test_seed_demo_builds_a_company_and_is_idempotent():
         Employee.objects.get(employee_number="E9001").pk}
 
 
-def test_check_deploy_passes_with_production_environment():
+def test_check_deploy_passes_with_production_environment(tmp_path):
     env = {
         # Not the test-only OIDC provider (tests.env adds django-oauth-toolkit for SSO tests).
         **{k: v for k, v in os.environ.items()
@@ -103,7 +103,7 @@ def test_check_deploy_passes_with_production_environment():
         "DEBUG": "False",
         "SECRET_KEY": "x9" * 30 + "-production-grade-secret-key-for-the-check",
         "ALLOWED_HOSTS": "hrops.example.com",
-        "DATABASE_URL": "sqlite:////tmp/hrops-check-deploy.sqlite3",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'check-deploy.sqlite3'}",  # per xdist worker
         "FIELD_ENCRYPTION_KEYS": "IlGnY4HMrwMZc1FUPw4TOcjglro89s_rcEHVyzXh9OY=",
         "SECURE_SSL_REDIRECT": "True",
         "EMAIL_URL": "smtp+tls://hrops:secret@mail.example.com:587",
