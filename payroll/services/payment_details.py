@@ -13,13 +13,20 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record, diff, snapshot
-from employees.validation import validate_bic, validate_iban, validate_routing_number
+from employees.validation import (
+    validate_bic,
+    validate_iban,
+    validate_routing_number,
+    validate_sort_code,
+    validate_uk_account_number,
+)
 from payroll.models import PaySchedule
 from payroll.outputs.types import Originator
 from payroll.services.runs import require_payroll_admin
 
 FIELDS = ("payer_name", "ach_company_id", "ach_odfi_routing", "ach_destination_routing",
-          "ach_destination_name", "debtor_iban", "debtor_bic")
+          "ach_destination_name", "debtor_iban", "debtor_bic", "bacs_sun", "bacs_sort_code",
+          "bacs_account_number")
 SECRET_FIELDS = ("debtor_iban",)
 # schedule field -> the setting (or environment variable) it falls back to
 FALLBACKS = {
@@ -30,6 +37,9 @@ FALLBACKS = {
     "payer_name": "PAYROLL_ACH_ORIGIN_NAME",
     "debtor_iban": "PAYROLL_DEBTOR_IBAN",
     "debtor_bic": "PAYROLL_DEBTOR_BIC",
+    "bacs_sun": "PAYROLL_BACS_SUN",
+    "bacs_sort_code": "PAYROLL_BACS_SORT_CODE",
+    "bacs_account_number": "PAYROLL_BACS_ACCOUNT_NUMBER",
 }
 
 
@@ -42,6 +52,17 @@ class PaymentDetails:
     ach_destination_name: str = ""
     debtor_iban: str = ""
     debtor_bic: str = ""
+    bacs_sun: str = ""
+    bacs_sort_code: str = ""
+    bacs_account_number: str = ""
+
+
+def validate_bacs_sun(value: str) -> str:
+    """A BACS service user number: six digits, given by the sponsoring bank."""
+    compact = value.replace(" ", "")
+    if not (compact.isdigit() and len(compact) == 6):
+        raise ValidationError(_("A BACS service user number (SUN) has six digits."))
+    return compact
 
 
 def _setting(name: str) -> str:
@@ -54,7 +75,9 @@ def clean_payment_details(data: PaymentDetails) -> PaymentDetails:
     values = {name: (getattr(data, name) or "").strip() for name in FIELDS}
     checks = {"ach_odfi_routing": validate_routing_number,
               "ach_destination_routing": validate_routing_number,
-              "debtor_iban": validate_iban, "debtor_bic": validate_bic}
+              "debtor_iban": validate_iban, "debtor_bic": validate_bic,
+              "bacs_sun": validate_bacs_sun, "bacs_sort_code": validate_sort_code,
+              "bacs_account_number": validate_uk_account_number}
     for name, check in checks.items():
         if values[name]:
             try:
@@ -129,5 +152,7 @@ def originator(schedule: PaySchedule | None = None) -> Originator:
         destination_routing=value("ach_destination_routing"),
         destination_name=value("ach_destination_name"),
         origin_name=value("payer_name") or payer_name(schedule),
-        iban=value("debtor_iban"), bic=value("debtor_bic"),
+        iban=value("debtor_iban"), bic=value("debtor_bic"), bacs_sun=value("bacs_sun"),
+        bacs_sort_code=value("bacs_sort_code"),
+        bacs_account_number=value("bacs_account_number"),
     )
