@@ -44,8 +44,8 @@ ACCOUNTS = (
     ("5120 FUTA expense", "debit", "futa"),
     ("2100 Net pay payable", "credit", "net"),
     *((account, "credit", f"tax:{code}") for code, account in TAX_ACCOUNTS.items()),
-    ("2290 Other employee tax liabilities", "credit", "employee_tax"),
-    ("2295 Other employer tax liabilities", "credit", "employer_tax"),
+    ("2290 Other employee tax liabilities", "credit", "other:employee_tax"),
+    ("2295 Other employer tax liabilities", "credit", "other:employer_tax"),
     ("2240 FUTA payable (IRS)", "credit", "futa"),
     ("2300 Pre-tax deductions payable", "credit", "pre_tax_deduction"),
     ("2310 Post-tax deductions payable", "credit", "post_tax_deduction"),
@@ -68,9 +68,12 @@ def journal(slips: list[SlipSummary]) -> list[JournalLine]:
         sums["net"] = sums.get("net", ZERO) + slip.net
         sums["futa_wages"] = sums.get("futa_wages", ZERO) + slip.futa_wages
         for line in slip.lines:
-            source = (f"tax:{line.code}" if line.category in TAX_CATEGORIES
-                      and line.code in TAX_ACCOUNTS else line.category)
-            sums[source] = sums.get(source, ZERO) + line.amount
+            sums[line.category] = sums.get(line.category, ZERO) + line.amount
+            if line.category in TAX_CATEGORIES:
+                # Each tax line is credited once: to its tax's account, else to "other".
+                source = (f"tax:{line.code}" if line.code in TAX_ACCOUNTS
+                          else f"other:{line.category}")
+                sums[source] = sums.get(source, ZERO) + line.amount
     lines: list[JournalLine] = []
     for department in sorted(by_department):
         sums = by_department[department]
