@@ -79,7 +79,7 @@ def liability_payment_record(*, employer: LegalEmployer, data: PaymentData,
     if data.amount > liability.remaining:
         raise ValidationError({"amount": _("That is more than the %(left)s left to pay.")
                                % {"left": liability.remaining}})
-    if data.paid_on > date.today():
+    if data.paid_on > timezone.localdate():
         raise ValidationError({"paid_on": _("A payment date cannot be in the future.")})
     payment = LiabilityPayment.objects.create(
         employer=row, tax=liability.tax, period_key=liability.key, amount=data.amount,

@@ -70,7 +70,7 @@ def employer_page(request: HttpRequest, country: str, slug: str, *, payment_form
 def p32_download(request: HttpRequest, country: str, slug: str, fmt: str) -> HttpResponse:
     require_sees_liabilities(request.user)
     employer = legal_employer_get(country, slug)
-    if employer.country != "GB":
+    if employer.country != "GB" or fmt not in ("csv", "xlsx", "print"):
         return render(request, "liabilities/refused.html", {"employer": employer}, status=404)
     items, _schedules = liabilities_for(employer)
     if fmt == "print":
