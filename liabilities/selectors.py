@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import holidays as holiday_calendars
@@ -166,11 +166,12 @@ def _us_liabilities(employer: LegalEmployer) -> tuple[list[Liability], dict]:
             if amount:
                 key = f"{year}-Q{quarter}"
                 start = date(year, (quarter - 1) * 3 + 1, 1)
+                end = date(year, 12, 31) if quarter == 4 else (
+                    date(year, quarter * 3 + 1, 1) - timedelta(days=1))
+                due = irs_deposits.next_business_day(deadline, _us_holidays([deadline.year]))
                 items.append(Liability(
-                    LiabilityPayment.Tax.FUTA, key, f"FUTA {year} Q{quarter}", start,
-                    deadline, irs_deposits.next_business_day(deadline, _us_holidays(
-                        [deadline.year])), amount,
-                    paid.get((LiabilityPayment.Tax.FUTA, key), ZERO), form))
+                    LiabilityPayment.Tax.FUTA, key, f"FUTA {year} Q{quarter}", start, end, due,
+                    amount, paid.get((LiabilityPayment.Tax.FUTA, key), ZERO), form))
     return sorted(items, key=lambda x: (x.due, x.tax)), schedules
 
 

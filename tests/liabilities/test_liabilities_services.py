@@ -162,3 +162,28 @@ def test_us_liabilities_queries_do_not_grow_with_headcount():
 
     # aggregates per pay date and per employer, never a query per payslip
     assert count(2, "12-3456789") == count(10, "98-7654321")
+
+
+def test_lookback_taxes_over_50000_make_a_semiweekly_depositor(payroll_admin):
+    # given 2025 look-back taxes paid before HROps (1 Jul 2024 - 30 Jun 2025)
+    employer = _us_employer(1)
+    employer_settings_update(employer=employer, acting_user=payroll_admin,
+                             values={"lookback_prior_total": D("50000.01")})
+    items, schedules = liabilities_for(legal_employer_get("us", "12-3456789"))
+    assert schedules[2026][0] == "semiweekly"
+    # Friday 30 Oct 2026 -> Wednesday 4 Nov; Friday 27 Nov -> Wednesday 2 Dec
+    assert [i.due for i in items if i.tax == "941"] == [date(2026, 11, 4), date(2026, 12, 2)]
+
+
+def test_uk_p32_queries_do_not_grow_with_headcount():
+    def count(people: int, reference: str) -> int:
+        schedule = employer_schedule(name=reference, reference=reference)
+        finalised_payslips(schedule, date(2026, 11, 27), [
+            {"employee": EmployeeFactory(), "lines": uk_lines(),
+             "increments": {"uk_smp_recovered": "10.00"}} for _ in range(people)])
+        employer = legal_employer_get("gb", reference.replace("/", "_"))
+        with CaptureQueriesContext(connection) as ctx:
+            liabilities_for(employer)
+        return len(ctx)
+
+    assert count(2, "123/A1") == count(10, "123/A2")
