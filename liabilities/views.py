@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.roles import is_payroll_admin
-from liabilities import exports
+from liabilities import exports, hmrc
 from liabilities.access import require_records_liabilities, require_sees_liabilities
 from liabilities.employers import legal_employer_get, legal_employers
 from liabilities.forms import PaymentForm, UkSettingsForm, UsSettingsForm
@@ -60,6 +60,8 @@ def employer_page(request: HttpRequest, country: str, slug: str, *, payment_form
                "schedules": schedules, "can_record": is_payroll_admin(request.user),
                "payment_form": payment_form or PaymentForm(initial={"paid_on": today}),
                "settings_form": settings_form or _settings_form(employer)}
+    if employer.country == "GB" and items and not employer.settings.quarterly_payer:
+        context["quarterly_allowed"] = hmrc.quarterly_allowed([i.detail for i in items])
     if employer.country == "US":
         year, quarter = _quarter(request, today)
         context.update(year=year, quarter=quarter, f941=form_941(employer, year, quarter),

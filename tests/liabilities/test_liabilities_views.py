@@ -41,6 +41,7 @@ def test_payroll_admin_sees_the_p32_and_can_mark_paid(month, as_user, payroll_ad
     assert "900.00" in body and 'id="record-payment"' in body
     # tax month 7 (6 Oct - 5 Nov 2026): 22 Nov is a Sunday, so Friday 20 Nov
     assert "20 Nov 2026" in body
+    assert "you may pay HMRC quarterly" in body  # 900 a month is under 1,500
 
 
 def test_hr_admin_reads_but_cannot_record(month, as_user, hr_admin):
