@@ -144,8 +144,12 @@ def deposits(paydays: Iterable[PaydayTaxes], schedule_by_year: dict[int, str],
              holidays: Container[date] = frozenset()) -> list[Deposit]:
     """Deposit periods, oldest first, with their due dates and amounts."""
     found: dict[tuple[str, date], Deposit] = {}
+    semiweekly_from: date | None = None  # a monthly depositor that hit the 100,000 rule
     for day in sorted(paydays, key=lambda p: p.pay_date):
         schedule = schedule_by_year.get(day.pay_date.year, MONTHLY)
+        if semiweekly_from is not None and day.pay_date > semiweekly_from and (
+                day.pay_date.year <= semiweekly_from.year + 1):
+            schedule = SEMIWEEKLY
         start, end = _bounds(day.pay_date, schedule)
         deposit = found.get((schedule, start))
         if deposit is None:
@@ -159,4 +163,7 @@ def deposits(paydays: Iterable[PaydayTaxes], schedule_by_year: dict[int, str],
             # The day's accumulated taxes are due the next business day (Pub 15 section 11).
             deposit.next_day_rule = True
             deposit.due = min(deposit.due, business_days_after(day.pay_date, 1, holidays))
+            # ... and a monthly depositor is semiweekly for the rest of this year and the next.
+            if schedule == MONTHLY and semiweekly_from is None:
+                semiweekly_from = day.pay_date
     return [found[k] for k in sorted(found, key=lambda k: k[1])]

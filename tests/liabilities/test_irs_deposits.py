@@ -62,3 +62,13 @@ def test_100000_on_a_day_is_due_the_next_business_day_and_flagged():
     [deposit] = deposits([PaydayTaxes(date(2026, 11, 25), D("100000.00"))], {2026: MONTHLY}, DC)
     # Wednesday 25 Nov; Thursday 26 Nov is Thanksgiving: Friday 27 Nov
     assert deposit.next_day_rule and deposit.due == date(2026, 11, 27)
+
+
+def test_after_the_100000_rule_a_monthly_depositor_is_semiweekly():
+    found = deposits([PaydayTaxes(date(2026, 11, 6), D("100000.00")),
+                      PaydayTaxes(date(2026, 11, 20), D("10.00")),
+                      PaydayTaxes(date(2027, 2, 5), D("10.00"))], {2026: MONTHLY, 2027: MONTHLY},
+                     DC)
+    assert [d.schedule for d in found] == [MONTHLY, SEMIWEEKLY, SEMIWEEKLY]
+    # Friday 20 Nov 2026 -> Wednesday 25 Nov; Friday 5 Feb 2027 -> Wednesday 10 Feb
+    assert [d.due for d in found[1:]] == [date(2026, 11, 25), date(2027, 2, 10)]
