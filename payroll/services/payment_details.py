@@ -103,12 +103,22 @@ def required_fields(schedule: PaySchedule) -> tuple[str, ...]:
     return REQUIRED_BY_CURRENCY.get(schedule.currency, REQUIRED_OTHERWISE)
 
 
+BACS_FIELDS = ("bacs_sun", "bacs_sort_code", "bacs_account_number")
+
+
+def _given(clean: PaymentDetails, name: str) -> bool:
+    return bool(getattr(clean, name) or _setting(FALLBACKS[name]))
+
+
 def _check_required(schedule: PaySchedule, clean: PaymentDetails) -> None:
     """An empty form must not wipe what the bank file needs (issue 12): each required value is
-    given, or an installation-wide setting supplies it."""
+    given, or an installation-wide setting supplies it. A sterling schedule paying by BACS
+    Standard 18 needs all three BACS details instead of the IBAN."""
+    required = required_fields(schedule)
+    if schedule.currency == "GBP" and any(_given(clean, name) for name in BACS_FIELDS):
+        required = BACS_FIELDS
     missing = {name: _("This is needed for the payment file.")
-               for name in required_fields(schedule)
-               if not getattr(clean, name) and not _setting(FALLBACKS[name])}
+               for name in required if not _given(clean, name)}
     if missing:
         raise ValidationError(missing)
 

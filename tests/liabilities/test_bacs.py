@@ -114,3 +114,24 @@ def test_a_uk_runs_bacs_file_leaves_out_the_unbanked_and_lists_them(payroll_admi
     [outside] = paid_outside_file(run)
     assert outside.name.startswith("Éamonn") and outside.reason == "No bank account"
     assert output.filename.endswith(".bacs.txt")
+
+
+@pytest.mark.django_db
+def test_a_uk_schedule_paying_by_bacs_needs_its_three_details_not_an_iban(payroll_admin,
+                                                                         settings):
+    from payroll.services.payment_details import schedule_payment_details_update
+    from tests.factories.payroll_runs import UKMonthlyScheduleFactory
+
+    settings.PAYROLL_DEBTOR_IBAN = ""
+    schedule = UKMonthlyScheduleFactory()
+    with pytest.raises(ValidationError) as missing:
+        schedule_payment_details_update(schedule=schedule, acting_user=payroll_admin,
+                                        data=PaymentDetails(bacs_sun="123456"))
+    assert set(missing.value.message_dict) == {"bacs_sort_code", "bacs_account_number"}
+    schedule_payment_details_update(schedule=schedule, acting_user=payroll_admin,
+                                    data=PaymentDetails(bacs_sun="123456",
+                                                        bacs_sort_code="40-12-34",
+                                                        bacs_account_number="87654321"))
+    stored = PaySchedule.objects.get(pk=schedule.pk)
+    assert (stored.bacs_sun, stored.bacs_sort_code, stored.debtor_iban) == ("123456", "401234",
+                                                                           "")
