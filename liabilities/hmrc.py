@@ -2,7 +2,7 @@
 
 Rules (checked 1 December 2026):
 - Tax month m runs from the 6th to the 5th: month 1 is 6 April - 5 May (HMRC "P32 employer
-  payment record"; Income Tax (PAYE) Regulations 2003 reg 69 "tax month").
+  payment record"; Income Tax (PAYE) Regulations 2003 reg 2(1) "tax month").
 - Due by the 22nd of the next tax month when paid electronically, the 19th by cheque; quarterly
   payers (average monthly payments under 1,500) pay by the 22nd after the quarter (6 April - 5
   July due 22 July). A due date on a weekend or bank holiday moves to the last working day
