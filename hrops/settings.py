@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "compliance",
     "timeoff",
     "analytics",
+    "liabilities",
     "portal",
     "notifications",
     "customfields",
@@ -442,6 +443,11 @@ CELERY_BEAT_SCHEDULE = {
     "analytics-saved-reports": {
         "task": "analytics.tasks.saved_reports_send_task",
         "schedule": crontab(hour=7, minute=30),
+    },
+    # liabilities: Payroll Admins hear of tax payments past their due date (keyed: once each).
+    "liabilities-overdue-notify": {
+        "task": "liabilities.tasks.liabilities_overdue_notify_task",
+        "schedule": crontab(hour=7, minute=5),
     },
     # Delivery: publish what is due and take back what dead workers held (see DELIVERY_*).
     "delivery-relay": {

@@ -23,6 +23,7 @@ urlpatterns = [
     path("employees/", include("employees.urls")),
     path("lifecycle/", include("lifecycle.urls")),
     path("payroll/", include("payroll.urls")),
+    path("payroll/taxes/", include("liabilities.urls")),
     path("compliance/", include("compliance.urls")),
     path("timeoff/", include("timeoff.urls")),
     path("analytics/", include("analytics.urls")),

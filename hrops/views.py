@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 # Each app may add cards to the staff home in `<app>/home.py` as
 # `def home_cards(user) -> list[dict]`, each {"template": ..., **context}.
-HOME_PROVIDERS = ["employees", "lifecycle", "payroll", "compliance"]
+HOME_PROVIDERS = ["employees", "lifecycle", "payroll", "liabilities", "compliance"]
 
 
 def home(request: HttpRequest) -> HttpResponse:

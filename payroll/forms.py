@@ -254,6 +254,12 @@ class PaymentDetailsForm(forms.Form):
     debtor_iban = forms.CharField(label=_("Company IBAN (SEPA)"), max_length=42, required=False)
     clear_debtor_iban = forms.BooleanField(label=_("Remove the IBAN on file"), required=False)
     debtor_bic = forms.CharField(label=_("Company BIC (SEPA)"), max_length=11, required=False)
+    bacs_sun = forms.CharField(label=_("BACS service user number (UK)"), max_length=8,
+                               required=False)
+    bacs_sort_code = forms.CharField(label=_("Company sort code (BACS)"), max_length=8,
+                                     required=False)
+    bacs_account_number = forms.CharField(label=_("Company account number (BACS)"),
+                                          max_length=10, required=False)
 
 
 class SupplementalMethodForm(forms.Form):

@@ -142,6 +142,11 @@ class PaySchedule(models.Model):
                                             blank=True)
     debtor_iban = EncryptedTextField(_("company IBAN (SEPA)"), blank=True, default="")
     debtor_bic = models.CharField(_("company BIC (SEPA)"), max_length=11, blank=True)
+    # BACS Standard 18 (UK): the service user number and the account the contra debits.
+    bacs_sun = models.CharField(_("BACS service user number"), max_length=6, blank=True)
+    bacs_sort_code = models.CharField(_("company sort code (BACS)"), max_length=6, blank=True)
+    bacs_account_number = models.CharField(_("company account number (BACS)"), max_length=8,
+                                           blank=True)
     # The legal employer printed on payslips (payroll.services.employer): UK PAYE reference,
     # US EIN. Copied onto each payslip when its run is finalised.
     employer_legal_name = models.CharField(_("employer legal name"), max_length=140, blank=True)

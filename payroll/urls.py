@@ -68,7 +68,7 @@ urlpatterns += [
          name="delivery_item_retry"),
     re_path(r"^delivery/runs/(?P<pk>\d+)/register\.(?P<fmt>csv|xlsx)$",
             views_outputs.register_download, name="run_register"),
-    re_path(r"^delivery/runs/(?P<pk>\d+)/payments\.(?P<fmt>nacha|pain001)$",
+    re_path(r"^delivery/runs/(?P<pk>\d+)/payments\.(?P<fmt>nacha|pain001|bacs18)$",
             views_outputs.payment_file_download, name="run_payment_file"),
     path("delivery/runs/<int:pk>/gl.csv", views_outputs.gl_download, name="run_gl"),
     path("delivery/runs/<int:pk>/paid-outside-file.csv", views_outputs.paid_outside_download,

@@ -23,6 +23,7 @@ class Payee:
     account_type: str = "checking"  # NACHA: checking -> 22, savings -> 32
     iban: str = ""
     bic: str = ""
+    sort_code: str = ""  # UK (BACS)
     reference: str = ""  # end-to-end id / individual id, e.g. the payslip number
 
 
@@ -41,6 +42,10 @@ class Originator:
     # ISO 20022
     iban: str = ""
     bic: str = ""
+    # BACS Standard 18 (UK): service user number and the account the contra debits
+    bacs_sun: str = ""
+    bacs_sort_code: str = ""
+    bacs_account_number: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,3 +81,4 @@ class SlipSummary:
     employer_cost: Decimal
     lines: tuple[SlipLine, ...] = field(default_factory=tuple)
     number: str = ""
+    futa_wages: Decimal = Decimal("0")  # US: the part of the first 7,000 a year paid here

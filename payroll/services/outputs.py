@@ -26,7 +26,7 @@ from employees.models import JobRecord
 from employees.selectors import bank_details_for_payment
 from hrops import exports
 from payroll.models import PaymentMethod, PayRun, Payslip, PayslipLine
-from payroll.outputs import gl, nacha, register, sepa
+from payroll.outputs import bacs, gl, nacha, register, sepa
 from payroll.outputs.types import (
     OutputError,
     Payee,
@@ -83,6 +83,20 @@ def _departments(run: PayRun, employee_ids: list[int] | QuerySet) -> dict[int, s
     return {pk: value[2] for pk, value in latest.items()}
 
 
+FUTA_WAGE_BASE = Decimal("7000")  # FUTA tax applies to the first 7,000 a year (Form 940 line 5)
+
+
+def _futa_wages(p: Payslip) -> Decimal:
+    """The part of this payslip's FICA wages (FUTA excludes the same pre-tax deductions here)
+    within the employee's first 7,000 of the year, from its year-to-date snapshot."""
+    if p.currency != "USD" or "us_fica_wages" not in p.ytd_increments:
+        return Decimal("0")
+    after = Decimal(str(p.ytd.get("us_fica_wages", "0")))
+    before = after - Decimal(str(p.ytd_increments["us_fica_wages"]))
+    return max(Decimal("0"), min(after, FUTA_WAGE_BASE) - min(max(before, Decimal("0")),
+                                                              FUTA_WAGE_BASE))
+
+
 def _summary(p: Payslip, departments: dict[int, str]) -> SlipSummary:
     return SlipSummary(
         employee_number=p.employee.employee_number,
@@ -92,7 +106,7 @@ def _summary(p: Payslip, departments: dict[int, str]) -> SlipSummary:
         total_employee_tax=p.total_employee_tax, total_post_tax=p.total_post_tax,
         net=p.net, employer_cost=p.employer_cost, number=p.display_number,
         lines=tuple(SlipLine(x.code, x.description, x.category, x.amount)
-                    for x in p.lines.all()),
+                    for x in p.lines.all()), futa_wages=_futa_wages(p),
     )
 
 
@@ -247,7 +261,7 @@ def _payee(run: PayRun, p: Payslip, bank: dict) -> Payee:
         routing_number=bank.get("routing_number", ""),
         account_number=bank.get("account_number", ""),
         account_type=bank.get("account_type") or "checking",
-        iban=bank.get("iban", ""), bic=bank.get("bic", ""),
+        iban=bank.get("iban", ""), bic=bank.get("bic", ""), sort_code=bank.get("sort_code", ""),
         reference=p.display_number or f"{run.pk}-{p.employee.employee_number}",
     )
 
@@ -341,6 +355,9 @@ def run_payment_file(*, run: PayRun, fmt: str, acting_user) -> OutputFile:
     if fmt == "nacha":
         data = nacha.build(batch, originator(run.schedule)).encode("ascii")
         result = OutputFile(f"{stem}.ach", "text/plain; charset=us-ascii", data)
+    elif fmt == "bacs18":
+        data = bacs.build(batch, originator(run.schedule)).encode("ascii")
+        result = OutputFile(f"{stem}.bacs.txt", "text/plain; charset=us-ascii", data)
     else:
         data = sepa.build(batch, originator(run.schedule))
         result = OutputFile(f"{stem}.xml", "application/xml", data)

@@ -13,13 +13,20 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record, diff, snapshot
-from employees.validation import validate_bic, validate_iban, validate_routing_number
+from employees.validation import (
+    validate_bic,
+    validate_iban,
+    validate_routing_number,
+    validate_sort_code,
+    validate_uk_account_number,
+)
 from payroll.models import PaySchedule
 from payroll.outputs.types import Originator
 from payroll.services.runs import require_payroll_admin
 
 FIELDS = ("payer_name", "ach_company_id", "ach_odfi_routing", "ach_destination_routing",
-          "ach_destination_name", "debtor_iban", "debtor_bic")
+          "ach_destination_name", "debtor_iban", "debtor_bic", "bacs_sun", "bacs_sort_code",
+          "bacs_account_number")
 SECRET_FIELDS = ("debtor_iban",)
 # schedule field -> the setting (or environment variable) it falls back to
 FALLBACKS = {
@@ -30,6 +37,9 @@ FALLBACKS = {
     "payer_name": "PAYROLL_ACH_ORIGIN_NAME",
     "debtor_iban": "PAYROLL_DEBTOR_IBAN",
     "debtor_bic": "PAYROLL_DEBTOR_BIC",
+    "bacs_sun": "PAYROLL_BACS_SUN",
+    "bacs_sort_code": "PAYROLL_BACS_SORT_CODE",
+    "bacs_account_number": "PAYROLL_BACS_ACCOUNT_NUMBER",
 }
 
 
@@ -42,6 +52,17 @@ class PaymentDetails:
     ach_destination_name: str = ""
     debtor_iban: str = ""
     debtor_bic: str = ""
+    bacs_sun: str = ""
+    bacs_sort_code: str = ""
+    bacs_account_number: str = ""
+
+
+def validate_bacs_sun(value: str) -> str:
+    """A BACS service user number: six digits, given by the sponsoring bank."""
+    compact = value.replace(" ", "")
+    if not (compact.isdigit() and len(compact) == 6):
+        raise ValidationError(_("A BACS service user number (SUN) has six digits."))
+    return compact
 
 
 def _setting(name: str) -> str:
@@ -54,7 +75,9 @@ def clean_payment_details(data: PaymentDetails) -> PaymentDetails:
     values = {name: (getattr(data, name) or "").strip() for name in FIELDS}
     checks = {"ach_odfi_routing": validate_routing_number,
               "ach_destination_routing": validate_routing_number,
-              "debtor_iban": validate_iban, "debtor_bic": validate_bic}
+              "debtor_iban": validate_iban, "debtor_bic": validate_bic,
+              "bacs_sun": validate_bacs_sun, "bacs_sort_code": validate_sort_code,
+              "bacs_account_number": validate_uk_account_number}
     for name, check in checks.items():
         if values[name]:
             try:
@@ -80,12 +103,22 @@ def required_fields(schedule: PaySchedule) -> tuple[str, ...]:
     return REQUIRED_BY_CURRENCY.get(schedule.currency, REQUIRED_OTHERWISE)
 
 
+BACS_FIELDS = ("bacs_sun", "bacs_sort_code", "bacs_account_number")
+
+
+def _given(clean: PaymentDetails, name: str) -> bool:
+    return bool(getattr(clean, name) or _setting(FALLBACKS[name]))
+
+
 def _check_required(schedule: PaySchedule, clean: PaymentDetails) -> None:
     """An empty form must not wipe what the bank file needs (issue 12): each required value is
-    given, or an installation-wide setting supplies it."""
+    given, or an installation-wide setting supplies it. A sterling schedule paying by BACS
+    Standard 18 needs all three BACS details instead of the IBAN."""
+    required = required_fields(schedule)
+    if schedule.currency == "GBP" and any(_given(clean, name) for name in BACS_FIELDS):
+        required = BACS_FIELDS
     missing = {name: _("This is needed for the payment file.")
-               for name in required_fields(schedule)
-               if not getattr(clean, name) and not _setting(FALLBACKS[name])}
+               for name in required if not _given(clean, name)}
     if missing:
         raise ValidationError(missing)
 
@@ -129,5 +162,7 @@ def originator(schedule: PaySchedule | None = None) -> Originator:
         destination_routing=value("ach_destination_routing"),
         destination_name=value("ach_destination_name"),
         origin_name=value("payer_name") or payer_name(schedule),
-        iban=value("debtor_iban"), bic=value("debtor_bic"),
+        iban=value("debtor_iban"), bic=value("debtor_bic"), bacs_sun=value("bacs_sun"),
+        bacs_sort_code=value("bacs_sort_code"),
+        bacs_account_number=value("bacs_account_number"),
     )

@@ -273,6 +273,13 @@ PERMISSIONS: dict[str, str] = {
     # --- gpg15: gender pay gap and absence analytics (issue 15) ---
 
     # --- liab16: liabilities, GL split, BACS (issue 16) ---
+    # Employer taxes: Payroll Admin and HR Admin (read); nobody else. The employer named in
+    # the URL does not exist here, so those who may look get 404.
+    "liabilities:index": "a f f f o o",
+    "liabilities:employer": "a f f f n n",
+    "liabilities:p32": "a f f f n n",
+    "liabilities:pay": "a m m m m m",
+    "liabilities:settings": "a m m m m m",
 
     # --- yearend16: year-end documents (issue 16) ---
 
