@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "portal",
     "notifications",
     "customfields",
+    "yearend",
 ]
 
 MIDDLEWARE = [
