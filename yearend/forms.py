@@ -13,14 +13,12 @@ class CloseForm(forms.Form):
                                   initial=0, required=False)
     uplift_n = forms.IntegerField(label=_("Add to codes ending N"), min_value=0, max_value=9999,
                                   initial=0, required=False)
-    uplift_t = forms.IntegerField(label=_("Add to codes ending T"), min_value=0, max_value=9999,
-                                  initial=0, required=False)
     confirm = forms.BooleanField(label=_("Lock this tax year: no run or correction can be paid "
                                          "in it afterwards"))
 
     def uplifts(self) -> dict[str, int]:
         return {suffix: self.cleaned_data.get(f"uplift_{suffix.lower()}") or 0
-                for suffix in ("L", "M", "N", "T")}
+                for suffix in ("L", "M", "N")}
 
 
 class FilingSettingsForm(forms.ModelForm):

@@ -66,7 +66,7 @@ class YearEndClose(models.Model):
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
                                   on_delete=models.SET_NULL, related_name="+")
     closed_at = models.DateTimeField(auto_now_add=True)
-    # The HMRC notice (P9X) as entered: {"L": 7, "M": 8, "N": 6, "T": 7}.
+    # The HMRC notice (P9X) as entered: {"L": 7, "M": 8, "N": 6}.
     code_uplifts = models.JSONField(default=dict, blank=True)
     codes_rolled = models.PositiveIntegerField(default=0)
     documents = models.PositiveIntegerField(default=0)

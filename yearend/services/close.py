@@ -19,14 +19,14 @@ from yearend.rollover import roll_code
 from yearend.selectors import unfinalised_runs
 from yearend.services.documents import require_payroll_admin, year_documents_issue
 
-SUFFIXES = ("L", "M", "N", "T")
+SUFFIXES = ("L", "M", "N")
 
 
 def _clean_uplifts(uplifts: Mapping[str, int] | None) -> dict[str, int]:
     clean = {}
     for suffix, value in (uplifts or {}).items():
         if suffix not in SUFFIXES:
-            raise ValidationError(_("Tax code suffix %(s)s cannot be uplifted (only L, M, N, T).")
+            raise ValidationError(_("Tax code suffix %(s)s cannot be uplifted (only L, M and N).")
                                   % {"s": suffix})
         if not 0 <= int(value) <= 9999:
             raise ValidationError(_("An uplift is a whole number from 0 to 9999."))
