@@ -103,7 +103,7 @@ def test_close_produces_p60s_rolls_codes_forward_locks_and_is_idempotent(
 
 
 def test_the_pdf_is_rendered_once_with_the_shipped_fonts(uk_year):
-    from yearend.pdf import document_html, document_render, render_pdf
+    from yearend.pdf import document_html, document_render
 
     # given
     p45 = YearEndDocument.objects.get(kind=DocumentKind.P45)
@@ -116,4 +116,12 @@ def test_the_pdf_is_rendered_once_with_the_shipped_fonts(uk_year):
     # then: a PDF, stored with its hash; a second delivery keeps it
     assert data[:4] == b"%PDF" and len(p45.pdf_sha256) == 64
     assert document_render(p45.pk) == YearEndDocument.PdfStatus.READY
-    assert render_pdf(html) == data  # same bytes every time (no dates, no random ids)
+
+
+def test_reading_a_year_does_not_grow_with_headcount(uk_year, django_assert_num_queries):
+    from yearend.selectors import slip_facts
+
+    # two queries whatever the headcount: the payslips, then their lines
+    with django_assert_num_queries(2):
+        facts = slip_facts(uk_year["schedule"], "2025-26")
+    assert sorted(len(v) for v in facts.values()) == [2, 3]

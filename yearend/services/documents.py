@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role
-from audit.services import audit_record
+from audit.services import audit_event, audit_record, audit_record_many
 from delivery.services import delivery_enqueue_many
 from employees.models import Employee
 from payroll.engine.jurisdictions.uk_ni import ni_tables
@@ -85,7 +85,7 @@ def _figures(kind: str, schedule: PaySchedule, tax_year: str, slips: list[F.Slip
 def us_wage_base(tax_year: str) -> Decimal:
     """The social security wage base of the year (SSA: 184,500 for 2026), from the engine's
     tax-year data."""
-    return Decimal(load("US", tax_year)["social_security_wage_base"])
+    return Decimal(load("US", tax_year)["fica"]["social_security_wage_base"])
 
 
 def _issue(kind: str, schedule: PaySchedule, tax_year: str, facts: dict, acting_user,
@@ -109,10 +109,11 @@ def _issue(kind: str, schedule: PaySchedule, tax_year: str, facts: dict, acting_
             employee_id__in=[d.employee_id for d in documents]))
     delivery_enqueue_many(kind=PDF_KIND, group=f"yearend:{schedule.pk}:{tax_year}", items=(
         (f"{PDF_KIND}:{d.pk}", {"document_id": d.pk}) for d in created))
-    for document in created:
-        audit_record(actor=acting_user, action="create", obj=document,
-                     employee_id=document.employee_id,
-                     note=f"{document.get_kind_display()} {tax_year} issued")
+    # One INSERT for the audit events of a whole year's documents.
+    audit_record_many(audit_event(actor=acting_user, action="create", obj=document,
+                                  employee_id=document.employee_id,
+                                  note=f"{document.get_kind_display()} {tax_year} issued")
+                      for document in created)
     return created
 
 
