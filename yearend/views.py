@@ -46,7 +46,7 @@ def employee_documents(request: HttpRequest, pk: int) -> HttpResponse:
     employee = access.employee_for_documents(request.user, pk)
     return render(request, "yearend/employee_documents.html", {
         "employee": employee, "documents": selectors.documents_of(employee.pk),
-        "current": "pay", "tabs": profile_tabs(request.user, employee)})
+        "current": "yearend", "tabs": profile_tabs(request.user, employee)})
 
 
 def document_download(request: HttpRequest, pk: int) -> HttpResponse:

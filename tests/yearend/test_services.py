@@ -14,6 +14,7 @@ from payroll.models import TaxProfile
 from payroll.selectors import ytd_for
 from payroll.services.runs import run_correction_create, run_create
 from yearend.models import DocumentKind, YearEndClose, YearEndDocument
+from yearend.pdf import document_html
 from yearend.services.close import year_close
 from yearend.services.documents import year_documents_produce
 
@@ -80,6 +81,8 @@ def test_close_produces_p60s_rolls_codes_forward_locks_and_is_idempotent(
     assert (row["at_lel"], row["lel_to_pt"], row["pt_to_uel"]) == ("1626", "1518", "5856")
     assert p60.figures["final_tax_code"] == "1257L" and p60.figures["week1_month1"] is True
     assert DeliveryItem.objects.filter(kind="yearend.pdf", payload={"document_id": p60.pk})
+    html = document_html(p60)
+    assert "P60 End of Year Certificate" in html and "Tax year to 5 April 2026" in html
     # codes rolled forward for the new year, the month 1 marker removed, audited
     profile = TaxProfile.objects.get(employee=stayer, jurisdiction="UK")
     assert (profile.tax_code, profile.week1_month1) == ("1264L", False)
@@ -103,7 +106,7 @@ def test_close_produces_p60s_rolls_codes_forward_locks_and_is_idempotent(
 
 
 def test_the_pdf_is_rendered_once_with_the_shipped_fonts(uk_year):
-    from yearend.pdf import document_html, document_render
+    from yearend.pdf import document_render
 
     # given
     p45 = YearEndDocument.objects.get(kind=DocumentKind.P45)

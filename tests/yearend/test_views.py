@@ -15,6 +15,7 @@ from tests.factories.payroll_runs import USBiweeklyScheduleFactory
 from tests.mfa import enrol_totp
 from tests.yearend.builders import finalised, us_pay
 from yearend.models import DocumentKind, FilingSettings, YearEndClose, YearEndDocument
+from yearend.pdf import document_html
 from yearend.services.documents import year_documents_produce
 
 pytestmark = pytest.mark.django_db
@@ -109,6 +110,8 @@ def test_w2s_w3_and_the_efw2_file(us_year, client, payroll_admin):
     w2 = YearEndDocument.objects.get(kind=DocumentKind.W2, employee=people[0])
     assert (w2.figures["box1"], w2.figures["box3"], w2.figures["box12"]) == (
         "7600.00", "8000.00", [["D", "400.00"]])
+    html = document_html(w2)
+    assert "Copy B" in html and "Copy 2" in html and "XXX-XX-6789" in html
     _client(client, payroll_admin)
     url = f"/year-end/schedules/{schedule.pk}/2026/"
     page = client.get(url).content.decode()
