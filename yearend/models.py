@@ -60,9 +60,18 @@ class YearEndClose(models.Model):
     """A tax year of one employer (pay schedule) closed: locked, documents produced, UK tax
     codes rolled forward. One row per schedule and year, so closing twice does nothing new."""
 
+    class Status(models.TextChoices):
+        # Four-eyes (settings.YEAREND_CLOSE_FOUR_EYES): asked by one Payroll Admin, done by
+        # another; nothing is locked or produced until then.
+        REQUESTED = "requested", _("Requested, waiting for a second Payroll Admin")
+        CLOSED = "closed", _("Closed")
+
     schedule = models.ForeignKey("payroll.PaySchedule", on_delete=models.PROTECT,
                                  related_name="+")
     tax_year = models.CharField(_("tax year"), max_length=7)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CLOSED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
                                   on_delete=models.SET_NULL, related_name="+")
     closed_at = models.DateTimeField(auto_now_add=True)

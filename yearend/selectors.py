@@ -27,7 +27,8 @@ def tax_year_end(jurisdiction: str, tax_year: str) -> date:
 
 
 def year_is_closed(schedule_id: int, tax_year: str) -> bool:
-    return YearEndClose.objects.filter(schedule_id=schedule_id, tax_year=tax_year).exists()
+    return YearEndClose.objects.filter(schedule_id=schedule_id, tax_year=tax_year,
+                                       status=YearEndClose.Status.CLOSED).exists()
 
 
 def year_close_for(schedule: PaySchedule, tax_year: str) -> YearEndClose | None:
@@ -113,7 +114,8 @@ def years_overview() -> list[dict]:
     """Every schedule's tax years with payslips, and whether each is closed (three queries)."""
     pairs = set(Payslip.objects.filter(run__status__in=PayRun.FROZEN).order_by().values_list(
         "run__schedule_id", "tax_year").distinct())
-    closed = set(YearEndClose.objects.values_list("schedule_id", "tax_year"))
+    closed = set(YearEndClose.objects.filter(status=YearEndClose.Status.CLOSED).values_list(
+        "schedule_id", "tax_year"))
     schedules = PaySchedule.objects.in_bulk({s for s, _ in pairs})
     return [{"schedule": schedules[s], "tax_year": y, "closed": (s, y) in closed}
             for s, y in sorted(pairs, key=lambda p: (schedules[p[0]].name, p[1]), reverse=False)]

@@ -100,9 +100,12 @@ def close(request: HttpRequest, pk: int, tax_year: str) -> HttpResponse:
     try:
         done = year_close(schedule=schedule, tax_year=tax_year, acting_user=request.user,
                           uplifts=form.uplifts())
-        messages.success(request, _("%(year)s is closed: %(d)d document(s), %(c)d tax code(s) "
-                                    "rolled forward.") % {"year": tax_year, "d": done.documents,
-                                                          "c": done.codes_rolled})
+        if done.status == done.Status.REQUESTED:
+            messages.success(request, _("Close requested: another Payroll Admin confirms it."))
+        else:
+            messages.success(request, _("%(year)s is closed: %(d)d document(s), %(c)d tax "
+                                        "code(s) rolled forward.")
+                             % {"year": tax_year, "d": done.documents, "c": done.codes_rolled})
     except ValidationError as exc:
         _errors(request, exc)
     return redirect("yearend:year", pk=pk, tax_year=tax_year)

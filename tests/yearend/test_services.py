@@ -128,3 +128,26 @@ def test_reading_a_year_does_not_grow_with_headcount(uk_year, django_assert_num_
     with django_assert_num_queries(2):
         facts = slip_facts(uk_year["schedule"], "2025-26")
     assert sorted(len(v) for v in facts.values()) == [2, 3]
+
+
+def test_with_four_eyes_a_second_payroll_admin_closes(uk_year, payroll_admin,
+                                                      second_payroll_admin, settings):
+    # given
+    settings.YEAREND_CLOSE_FOUR_EYES = True
+    schedule = uk_year["schedule"]
+    # when the first asks: nothing is locked or produced yet, and they cannot confirm it
+    asked = year_close(schedule=schedule, tax_year="2025-26", acting_user=payroll_admin,
+                       uplifts={"L": 7}, today=AFTER)
+    assert asked.status == YearEndClose.Status.REQUESTED
+    assert not YearEndDocument.objects.filter(kind=DocumentKind.P60).exists()
+    run_create(schedule=schedule, period=schedule.periods.get(number=5),
+               acting_user=payroll_admin).delete()  # not locked yet
+    with pytest.raises(ValidationError, match="Four-eyes"):
+        year_close(schedule=schedule, tax_year="2025-26", acting_user=payroll_admin,
+                   today=AFTER)
+    # then the second closes it, with the uplifts the first entered
+    done = year_close(schedule=schedule, tax_year="2025-26",
+                      acting_user=second_payroll_admin, today=AFTER)
+    assert (done.pk, done.status, done.closed_by) == (
+        asked.pk, YearEndClose.Status.CLOSED, second_payroll_admin)
+    assert TaxProfile.objects.get(employee=uk_year["stayer"]).tax_code == "1264L"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -72,22 +73,36 @@ def year_close(*, schedule: PaySchedule, tax_year: str, acting_user,
     # One close at a time per schedule: the schedule row is the lock.
     schedule = PaySchedule.objects.select_for_update().get(pk=schedule.pk)
     existing = YearEndClose.objects.filter(schedule=schedule, tax_year=tax_year).first()
-    if existing is not None:
+    if existing is not None and existing.status == YearEndClose.Status.CLOSED:
         return existing
     clean = _clean_uplifts(uplifts) if schedule.jurisdiction == "UK" else {}
     if open_runs := unfinalised_runs(schedule, tax_year).count():
         raise ValidationError(_("%(n)d run(s) of %(year)s are not finalised: finalise (or "
                                 "delete) them before closing the year.")
                               % {"n": open_runs, "year": tax_year})
+    if getattr(settings, "YEAREND_CLOSE_FOUR_EYES", False):
+        if existing is None:  # the first Payroll Admin asks; a second one closes
+            close = YearEndClose.objects.create(
+                schedule=schedule, tax_year=tax_year, status=YearEndClose.Status.REQUESTED,
+                requested_by=acting_user, code_uplifts=clean)
+            audit_record(actor=acting_user, action="create", obj=close,
+                         note=f"{tax_year} close requested", changes={"uplifts": [None, clean]})
+            return close
+        if existing.requested_by_id == acting_user.pk:
+            raise ValidationError(_("Four-eyes rule: another Payroll Admin must confirm the "
+                                    "close you asked for."))
+        clean = existing.code_uplifts  # what the first admin entered is what is applied
     documents = year_documents_issue(schedule=schedule, tax_year=tax_year,
                                      acting_user=acting_user, today=today)
     rolled = 0
     if schedule.jurisdiction == "UK":
         rolled = tax_codes_roll_forward(schedule=schedule, tax_year=tax_year, uplifts=clean,
                                         acting_user=acting_user)
-    close = YearEndClose.objects.create(schedule=schedule, tax_year=tax_year,
-                                        closed_by=acting_user, code_uplifts=clean,
-                                        codes_rolled=rolled, documents=len(documents))
+    close, _created = YearEndClose.objects.update_or_create(
+        schedule=schedule, tax_year=tax_year, defaults={
+            "status": YearEndClose.Status.CLOSED, "closed_by": acting_user,
+            "closed_at": timezone.now(), "code_uplifts": clean, "codes_rolled": rolled,
+            "documents": len(documents)})
     audit_record(actor=acting_user, action="status", obj=close, note=f"{tax_year} closed",
                  changes={"documents": [None, len(documents)], "codes_rolled": [None, rolled],
                           "closed_at": [None, timezone.now().isoformat()]})
