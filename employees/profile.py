@@ -28,6 +28,7 @@ PROFILE_TABS = [
     ("tasks", _("Tasks"), "lifecycle:employee_checklists", Section.TASKS),
     ("compliance", _("Compliance"), "compliance:employee", Section.COMPLIANCE),
     ("pay", _("Payslips"), "payroll:employee_payslips", Section.PAYSLIPS),
+    ("yearend", _("Tax documents"), "yearend:employee_documents", Section.PAYSLIPS),
     # Balances, ledger and sickness history: HR only, the section only HR sees.
     ("timeoff", _("Time off"), "timeoff:employee_leave", Section.HISTORY),
     ("history", _("History"), "employees:history", Section.HISTORY),

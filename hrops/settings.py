@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "portal",
     "notifications",
     "customfields",
+    "yearend",
 ]
 
 MIDDLEWARE = [
@@ -486,3 +487,6 @@ LOGGING = {
         "django.request": {"filters": ["forbidden_without_traceback"]},
     },
 }
+
+# Year-end close (yearend.services.close): asked by one Payroll Admin, done by a second.
+YEAREND_CLOSE_FOUR_EYES = env.bool("YEAREND_CLOSE_FOUR_EYES", default=False)

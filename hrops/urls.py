@@ -31,6 +31,7 @@ urlpatterns = [
     path("downloads/", include("delivery.urls")),
     path("notifications/", include("notifications.urls")),
     path("custom-fields/", include("customfields.urls")),
+    path("year-end/", include("yearend.urls")),
 ]
 
 handler403 = "hrops.views.forbidden"

@@ -229,6 +229,23 @@ class DocumentSequence(models.Model):
         return f"{self.name}: {self.last_value}"
 
 
+# Form W-2 box 12 codes a pay component can map to (2026 General Instructions for Forms W-2
+# and W-3, "Codes for box 12"): the pre-tax deferrals and employer-paid amounts payroll produces.
+W2_BOX12_CODES = [
+    ("C", _("C — taxable cost of group-term life insurance over $50,000")),
+    ("D", _("D — elective deferrals to a section 401(k) plan")),
+    ("E", _("E — elective deferrals under a section 403(b) plan")),
+    ("F", _("F — elective deferrals under a section 408(k)(6) SEP")),
+    ("G", _("G — deferrals to a section 457(b) plan")),
+    ("H", _("H — deferrals to a section 501(c)(18)(D) plan")),
+    ("W", _("W — employer contributions to a health savings account")),
+    ("AA", _("AA — designated Roth contributions to a 401(k) plan")),
+    ("BB", _("BB — designated Roth contributions to a 403(b) plan")),
+    ("DD", _("DD — cost of employer-sponsored health coverage")),
+    ("FF", _("FF — permitted benefits under a QSEHRA")),
+]
+
+
 class PayComponent(models.Model):
     """A kind of pay line as data; maps field for field onto ``payroll.engine.PayComponent``."""
 
@@ -282,6 +299,11 @@ class PayComponent(models.Model):
         help_text=_("Allow negative amounts on inputs of this component (refunds or clawbacks). "
                     "Hours and rates are never negative."))
     is_active = models.BooleanField(_("active"), default=True)
+    # US Form W-2 (yearend.figures): the box 12 code this component's amounts are reported
+    # under (D 401(k), E 403(b), W HSA, DD employer health coverage...), or a box 14 label.
+    w2_box12_code = models.CharField(_("W-2 box 12 code"), max_length=2, blank=True,
+                                     choices=W2_BOX12_CODES)
+    w2_box14_label = models.CharField(_("W-2 box 14 label"), max_length=20, blank=True)
 
     class Meta:
         ordering = ["kind", "code"]

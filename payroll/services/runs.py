@@ -63,6 +63,18 @@ def _check(run: PayRun, new: str) -> None:
                               % {"status": run.get_status_display().lower(), "new": new})
 
 
+def year_lock_check(schedule: PaySchedule, pay_date: date) -> None:
+    """No run or correction is paid in a tax year its year-end close has locked."""
+    from yearend.selectors import tax_year_of, year_is_closed
+
+    tax_year = tax_year_of(schedule, pay_date)
+    if year_is_closed(schedule.pk, tax_year):
+        raise ValidationError(_(
+            "The tax year %(year)s of %(schedule)s is closed (year end): no run or correction "
+            "can be paid on %(date)s. Pay it in the current tax year instead.")
+            % {"year": tax_year, "schedule": schedule, "date": pay_date.isoformat()})
+
+
 def run_create(*, schedule: PaySchedule, period: PayPeriod, acting_user,
                kind: str = PayRun.Kind.REGULAR, employees=(), pay_date: date | None = None,
                note: str = "", corrects: PayRun | None = None) -> PayRun:
@@ -73,6 +85,7 @@ def run_create(*, schedule: PaySchedule, period: PayPeriod, acting_user,
         raise ValidationError(_("That period belongs to another schedule."))
     if kind != PayRun.Kind.REGULAR and not employees:
         raise ValidationError(_("Choose who this off-cycle run pays."))
+    year_lock_check(schedule, pay_date or period.pay_date)
     try:
         with transaction.atomic():
             run = PayRun.objects.create(
@@ -285,6 +298,10 @@ def finalise_in_transaction(*, run: PayRun, acting_user, deliver: bool = True) -
         from payroll.services.payslips import payslips_render_for_run
 
         payslips_render_for_run(run.pk)
+        # A leaver's final pay: their P45, in this transaction (rendered after commit).
+        from yearend.services.documents import p45s_for_run
+
+        p45s_for_run(run, acting_user)
     return run
 
 
@@ -307,6 +324,7 @@ def run_correction_create(*, original: PayRun, employee_ids: list[int], acting_u
     """A correction run for some employees of a finalised run: reverses and replaces."""
     if not original.is_frozen:
         raise ValidationError(_("Only a finalised run can be corrected."))
+    year_lock_check(original.schedule, original.pay_date)  # the year it corrects is closed
     paid = set(original.payslips.values_list("employee_id", flat=True))
     chosen = [pk for pk in employee_ids if pk in paid]
     if not chosen:

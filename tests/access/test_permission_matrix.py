@@ -282,6 +282,18 @@ PERMISSIONS: dict[str, str] = {
     "liabilities:settings": "a m m m m m",
 
     # --- yearend16: year-end documents (issue 16) ---
+    # Own documents in the portal; others' for HR Admin and Payroll Admin only (404 elsewhere).
+    "yearend:index": "a n n n o o",
+    "yearend:my_documents": "a o o o o o",
+    "yearend:document_download": "a n n n n n",  # no such document
+    "yearend:employee_documents": "a n f f o o",
+    "yearend:year": "a n n n n n",  # no payslips in that tax year
+    "yearend:produce": "a m m m m m",
+    "yearend:close": "a m m m m m",
+    "yearend:bundle_request": "a m m m m m",
+    "yearend:efw2": "a n n n n n",  # no payslips in that tax year
+    "yearend:filing_settings": "a m m m m m",
+    "yearend:bundle_download": "a n n n f n",  # HR Admin: Payroll Admin's file; none exists
 
     # --- ae16: auto-enrolment and RTI (issue 16) ---
 
@@ -382,6 +394,9 @@ PK_OF = {"payroll:schedule_detail": "schedule", "payroll:schedule_generate": "sc
 # liab16: PK_OF.update({...}) here
 
 # yearend16: PK_OF.update({...}) here
+PK_OF.update({"yearend:year": "schedule", "yearend:produce": "schedule",
+              "yearend:close": "schedule", "yearend:bundle_request": "schedule",
+              "yearend:efw2": "schedule", "yearend:filing_settings": "schedule"})
 
 # ae16: PK_OF.update({...}) here
 
