@@ -30,6 +30,8 @@ urlpatterns = [
     path("downloads/", include("delivery.urls")),
     path("notifications/", include("notifications.urls")),
     path("custom-fields/", include("customfields.urls")),
+    path("api/v1/", include("api.urls_v1")),
+    path("api/", include("api.urls")),
 ]
 
 handler403 = "hrops.views.forbidden"
