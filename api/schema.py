@@ -8,6 +8,13 @@ from drf_spectacular.openapi import AutoSchema
 
 
 class ScopedAutoSchema(AutoSchema):
+    def get_operation_id(self) -> str:
+        """From method and path ("get_employees_by_id_jobs"): APIViews have no list/retrieve
+        action to tell two GETs apart."""
+        parts = [("by_" + p.strip("{}")) if p.startswith("{") else p.replace("-", "_")
+                 for p in self.path.removeprefix("/api/v1").split("/") if p]
+        return "_".join([self.method.lower(), *parts])
+
     def get_operation(self, *args, **kwargs):
         operation = super().get_operation(*args, **kwargs)
         if operation is None:

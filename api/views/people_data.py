@@ -21,10 +21,10 @@ from timeoff.selectors import my_balances
 TaskShape = inline_serializer("Task", {
     "id": s.IntegerField(), "title": s.CharField(), "due_date": s.DateField(),
     "status": s.CharField(), "assignee_rule": s.CharField(),
-    "assignee_user_id": s.IntegerField(allow_null=True)})
+    "assignee_user_id": s.IntegerField(allow_null=True)}, many=True)
 ChecklistShape = inline_serializer("Checklist", {
     "id": s.IntegerField(), "name": s.CharField(), "kind": s.CharField(),
-    "status": s.CharField(), "anchor_date": s.DateField(), "tasks": TaskShape})
+    "status": s.CharField(), "anchor_date": s.DateField(), "tasks": TaskShape}, many=True)
 
 
 class EmployeeChecklists(ApiView):
