@@ -5,7 +5,6 @@ web UI."""
 
 from api.permissions import has_scope
 from api.scopes import Scope
-from audit.services import mask_secret
 from employees.access import Section, can_view
 from employees.models import BankAccount, Employee
 from employees.selectors import compensation_as_of
@@ -75,7 +74,7 @@ def detail_shape(request, employee: Employee, today) -> dict:
         body["personal"] = _personal(employee)
     if can_view(viewer, employee, Section.NATIONAL_ID) and employee.national_id_last4:
         body["national_id"] = {"country": employee.national_id_country,
-                               "masked": mask_secret(employee.national_id_last4)}
+                               "masked": f"•••• {employee.national_id_last4}"}
     if sees_pay(request, employee):
         record = compensation_as_of(employee, today)
         body["compensation"] = compensation_shape(record) if record else None

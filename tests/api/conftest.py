@@ -4,6 +4,7 @@ from django.test import Client
 from api.scopes import ALL
 from api.services.accounts import service_account_create
 from api.services.tokens import personal_token_create, service_token_create
+from tests.access.conftest import client_for  # noqa: F401  (the signed-in client fixture)
 
 
 class ApiClient:
@@ -13,8 +14,8 @@ class ApiClient:
         self.client = Client()
         self.headers = {"Authorization": f"Bearer {token}"} if token else {}
 
-    def get(self, path: str, data=None, **headers):
-        return self.client.get(path, data, headers={**self.headers, **headers})
+    def get(self, path: str, data=None, headers: dict | None = None):
+        return self.client.get(path, data, headers={**self.headers, **(headers or {})})
 
     def post(self, path: str, body=None, **headers):
         return self.client.post(path, body or {}, content_type="application/json",
@@ -56,3 +57,4 @@ def personal_api():
                                                scopes=list(scopes)).plaintext)
 
     return make
+
