@@ -46,27 +46,34 @@ def _decode(cursor: str, n: int) -> list:
             from exc
 
 
-def keyset_page(qs: QuerySet, request, *, by_updated: bool = True) -> tuple[list, str | None]:
-    """(rows of this page, the cursor of the next page or None)."""
+def keyset_page(qs: QuerySet, request, *, by_updated: bool = True,
+                values: tuple[str, ...] | None = None) -> tuple[list, str | None]:
+    """(rows of this page, the cursor of the next page or None). With `values`, rows are
+    dicts of those fields (which must include id, and updated_at when by_updated)."""
     limit = page_limit(request)
     cursor = request.query_params.get("cursor")
     if by_updated:
         qs = qs.order_by("updated_at", "id")
         if cursor:
             stamp, pk = _decode(cursor, 2)
-            qs = qs.filter(Q(updated_at__gt=stamp) | Q(updated_at=stamp, id__gt=pk))
+            # The plain range first, so the (updated_at, id) index bounds the scan; the OR only
+            # drops the rows of the cursor's own instant already seen.
+            qs = qs.filter(Q(updated_at__gt=stamp) | Q(id__gt=pk), updated_at__gte=stamp)
     else:
         qs = qs.order_by("id")
         if cursor:
             (pk,) = _decode(cursor, 1)
             qs = qs.filter(id__gt=pk)
+    if values:
+        qs = qs.values(*values)
     rows = list(qs[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
     if not more or not rows:
         return rows, None
-    last = rows[-1]
-    key = [last.updated_at, last.pk] if by_updated else [last.pk]
+    last = rows[-1] if values else {"id": rows[-1].pk,
+                                     "updated_at": getattr(rows[-1], "updated_at", None)}
+    key = [last["updated_at"], last["id"]] if by_updated else [last["id"]]
     return rows, _encode(key)
 
 

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from accounts.roles import is_hr
 from api import docs, params
 from api.base import ApiView
-from api.employee_shapes import detail_shape, summary_shape
+from api.employee_shapes import ROW_FIELDS, detail_shape, summary_shape
 from api.pagination import keyset_page, page_body
 from api.problems import form_invalid
 from api.scopes import Scope
@@ -30,8 +30,7 @@ from lifecycle.services import flows
 
 
 def _list_queryset(request):
-    qs = employees_visible_to(request.user).select_related("job_title", "department",
-                                                           "location")
+    qs = employees_visible_to(request.user)
     since = params.moment(request, "updated_since")
     if since is not None:
         qs = qs.filter(updated_at__gte=since)
@@ -52,7 +51,7 @@ class EmployeeList(ApiView):
         OpenApiParameter("status", str, enum=["pre_hire", "active", "on_leave", "terminated"]),
     ], responses={200: docs.page_of(docs.EmployeeSummary), **docs.ERRORS})
     def get(self, request):
-        rows, cursor = keyset_page(_list_queryset(request), request)
+        rows, cursor = keyset_page(_list_queryset(request), request, values=ROW_FIELDS)
         return Response(page_body(request, [summary_shape(request.user, e) for e in rows],
                                   cursor))
 
