@@ -393,6 +393,7 @@ ANALYTICS_MIN_GROUP_SIZE = env.int("ANALYTICS_MIN_GROUP_SIZE", default=5)
 # REST API (issue 17): bearer tokens only, scopes per view, a per-token rate limit, every error
 # an RFC 9457 problem document. Pages are keyset-paginated by the views themselves.
 API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=600)
+API_CALL_LOG_KEEP_DAYS = env.int("API_CALL_LOG_KEEP_DAYS", default=90)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasScope"],
@@ -484,6 +485,11 @@ CELERY_BEAT_SCHEDULE = {
     "delivery-purge-done": {
         "task": "delivery.tasks.delivery_purge_done_task",
         "schedule": crontab(hour=3, minute=45),
+    },
+    # api17: the per-call API log is kept API_CALL_LOG_KEEP_DAYS.
+    "api-calls-purge": {
+        "task": "api.tasks.api_calls_purge_task",
+        "schedule": crontab(hour=3, minute=55),
     },
     # Big downloads (XLSX registers, directory exports) are kept DOWNLOADS_KEEP_HOURS.
     "delivery-clean-downloads": {

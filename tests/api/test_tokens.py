@@ -109,3 +109,18 @@ def test_only_hr_admin_manages_service_accounts(client_for, hr_admin, hr_staff):
     # a token cannot have a scope its account lacks
     refused = admin.post(created["Location"], {"name": "x", "scopes": [Scope.PAYROLL_READ]})
     assert refused.status_code == 400
+
+
+def test_the_call_log_is_purged_after_its_keep_days(hr_staff, settings):
+    from api.services.calls import api_calls_purge
+
+    settings.API_CALL_LOG_KEEP_DAYS = 30
+    api = ApiClient(personal_token_create(acting_user=hr_staff, name="x",
+                                          scopes=["employees:read"]).plaintext)
+    api.get(ME)
+    api.get(ME)
+    ApiCall.objects.filter(pk=ApiCall.objects.order_by("id").first().pk).update(
+        at=timezone.now() - timedelta(days=31))
+    assert api_calls_purge() == 1
+    assert api_calls_purge() == 0  # idempotent
+    assert ApiCall.objects.count() == 1
