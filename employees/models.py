@@ -144,6 +144,8 @@ class Employee(models.Model):
         indexes = [
             models.Index(fields=["status"], name="employee_status"),
             models.Index(fields=["legal_last_name", "legal_first_name"], name="employee_name"),
+            # API syncs (issue 17) walk people in (updated_at, id) order from a cursor.
+            models.Index(fields=["updated_at", "id"], name="employee_updated_id"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "notifications",
     "customfields",
     "yearend",
+    "rest_framework",
+    "drf_spectacular",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -389,6 +392,32 @@ DOWNLOADS_KEEP_HOURS = env.int("DOWNLOADS_KEEP_HOURS", default=24)
 # People analytics: pay and diversity groups smaller than this are suppressed (issue 15).
 ANALYTICS_MIN_GROUP_SIZE = env.int("ANALYTICS_MIN_GROUP_SIZE", default=5)
 
+# REST API (issue 17): bearer tokens only, scopes per view, a per-token rate limit, every error
+# an RFC 9457 problem document. Pages are keyset-paginated by the views themselves.
+API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=600)
+API_CALL_LOG_KEEP_DAYS = env.int("API_CALL_LOG_KEEP_DAYS", default=90)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ScopedAutoSchema",
+    "UNAUTHENTICATED_USER": None,
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "HROps API",
+    "DESCRIPTION": "REST API of HROps. Authenticate with `Authorization: Bearer <token>`; "
+                   "each operation names the scope it needs. Errors are "
+                   "application/problem+json (RFC 9457).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions_task",
@@ -463,6 +492,11 @@ CELERY_BEAT_SCHEDULE = {
     "delivery-purge-done": {
         "task": "delivery.tasks.delivery_purge_done_task",
         "schedule": crontab(hour=3, minute=45),
+    },
+    # api17: the per-call API log is kept API_CALL_LOG_KEEP_DAYS.
+    "api-calls-purge": {
+        "task": "api.tasks.api_calls_purge_task",
+        "schedule": crontab(hour=3, minute=55),
     },
     # Big downloads (XLSX registers, directory exports) are kept DOWNLOADS_KEEP_HOURS.
     "delivery-clean-downloads": {

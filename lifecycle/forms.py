@@ -16,6 +16,7 @@ from employees.models import (
     JobTitle,
     Location,
 )
+from employees.services.core import JobData, PayData
 from lifecycle.models import (
     Anchor,
     AssigneeRule,
@@ -223,6 +224,28 @@ class HireForm(forms.Form):
             self.add_error("amount", _("An annual salary has at most 2 decimal places."))
         return data
 
+    def hire_data(self):
+        """What the hire flow takes (the web form and the API build it the same way)."""
+        from lifecycle.services.flows import HireData
+
+        d = self.cleaned_data
+        salary = d["basis"] == "salary"
+        return HireData(
+            employee_number=d["employee_number"], legal_first_name=d["legal_first_name"],
+            legal_last_name=d["legal_last_name"], preferred_name=d["preferred_name"],
+            start_date=d["start_date"], work_country=d["work_country"],
+            work_email=d["work_email"] or None, personal_email=d["personal_email"],
+            create_login=d["create_login"],
+            job=JobData(job_title=d["job_title"], department=d["department"],
+                        location=d["location"], manager=d["manager"],
+                        employment_type=d["employment_type"], fte=d["fte"],
+                        weekly_hours=d.get("weekly_hours")),
+            pay=PayData(basis=d["basis"], currency=d["currency"],
+                        annual_salary=d["amount"] if salary else None,
+                        hourly_rate=None if salary else d["amount"],
+                        pay_schedule=d["pay_schedule"]),
+        )
+
 
 class OffboardForm(forms.Form):
     REHIRE = [("", _("Not decided")), ("yes", _("Yes")), ("no", _("No"))]
@@ -250,6 +273,16 @@ class OffboardForm(forms.Form):
 
     def clean_rehire_eligible(self) -> bool | None:
         return {"yes": True, "no": False}.get(self.cleaned_data.get("rehire_eligible") or "")
+
+    def offboard_data(self):
+        from lifecycle.services.flows import OffboardData
+
+        d = self.cleaned_data
+        return OffboardData(
+            last_day=d["last_day"], reason=d["reason"], notice_given_on=d["notice_given_on"],
+            notice_end_date=d["notice_end_date"], rehire_eligible=d["rehire_eligible"],
+            final_pay_flag=d["final_pay_flag"], note=d["note"],
+            cancel_open_tasks=d["open_tasks"] == "cancel", hand_tasks_to=d["hand_tasks_to"])
 
 
 class NoteForm(forms.Form):

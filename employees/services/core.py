@@ -197,6 +197,8 @@ def compensation_record_add(
     )
     record.full_clean(exclude=["employee", "created_by"])
     record.save()
+    # A pay change is a change to the person for syncing clients (the API's updated_since).
+    Employee.objects.filter(pk=employee.pk).update(updated_at=timezone.now())
     audit_record(
         actor=acting_user, action="create", obj=record, employee_id=employee.pk,
         changes=diff(snapshot(previous, COMPENSATION_FIELDS) if previous else {},

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 from accounts.roles import is_hr
 from employees.access import Section, employee_get_for_viewer
 from employees.models import Employee
-from employees.services.core import JobData, PayData
 from lifecycle import forms, selectors
 from lifecycle.services import flows
 
@@ -44,23 +43,7 @@ def hire(request: HttpRequest) -> HttpResponse:
     form = forms.HireForm(request.POST or None,
                           initial={"employee_number": _suggest_number()})
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        salary = d["basis"] == "salary"
-        data = flows.HireData(
-            employee_number=d["employee_number"], legal_first_name=d["legal_first_name"],
-            legal_last_name=d["legal_last_name"], preferred_name=d["preferred_name"],
-            start_date=d["start_date"], work_country=d["work_country"],
-            work_email=d["work_email"] or None, personal_email=d["personal_email"],
-            create_login=d["create_login"],
-            job=JobData(job_title=d["job_title"], department=d["department"],
-                        location=d["location"], manager=d["manager"],
-                        employment_type=d["employment_type"], fte=d["fte"],
-                        weekly_hours=d.get("weekly_hours")),
-            pay=PayData(basis=d["basis"], currency=d["currency"],
-                        annual_salary=d["amount"] if salary else None,
-                        hourly_rate=None if salary else d["amount"],
-                        pay_schedule=d["pay_schedule"]),
-        )
+        data = form.hire_data()
         try:
             result = flows.hire_create(acting_user=request.user, data=data)
         except ValidationError as exc:
@@ -93,14 +76,7 @@ def offboard(request: HttpRequest, pk: int) -> HttpResponse:
         d = form.cleaned_data
         try:
             flows.offboarding_start(acting_user=request.user, employee=employee,
-                                    data=flows.OffboardData(
-                                        last_day=d["last_day"], reason=d["reason"],
-                                        notice_given_on=d["notice_given_on"],
-                                        notice_end_date=d["notice_end_date"],
-                                        rehire_eligible=d["rehire_eligible"],
-                                        final_pay_flag=d["final_pay_flag"], note=d["note"],
-                                        cancel_open_tasks=d["open_tasks"] == "cancel",
-                                        hand_tasks_to=d["hand_tasks_to"]))
+                                    data=form.offboard_data())
         except ValidationError as exc:
             _form_errors(form, exc)
         else:

@@ -26,7 +26,8 @@ from tests.mfa import enrol_totp
 pytestmark = pytest.mark.django_db
 
 ROLES = ("anonymous", "employee", "manager", "hr_staff", "hr_admin", "payroll_admin")
-SKIPPED_PREFIXES = ("admin/", "accounts/")  # Django admin and allauth: their own tests
+# Django admin and allauth: their own tests; the JSON API (api/v1/): tests/api/test_scope_matrix.py
+SKIPPED_PREFIXES = ("admin/", "accounts/", "api/v1/")
 MISSING = 999_999
 S = {"a": 302, "o": 200, "f": 403, "n": 404, "m": 405, "c": 409, "r": 301}
 
@@ -298,6 +299,11 @@ PERMISSIONS: dict[str, str] = {
     # --- ae16: auto-enrolment and RTI (issue 16) ---
 
     # --- api17: REST API (issue 17) ---
+    "api:tokens": "a o o o o o",
+    "api:token_revoke": "a m m m m m",
+    "api:service_accounts": "a f f f o f",
+    "api:service_account": "a f f f n f",
+    "api:service_account_action": "a m m m m m",
 
     # --- hooks17: webhooks (issue 17) ---
 
