@@ -242,3 +242,15 @@ class PayGapGender(models.Model):
 
     def __str__(self) -> str:
         return f"Pay gap gender of employee {self.employee_id}"
+
+
+class ComplianceCoverageSnapshot(models.Model):
+    """Compliance coverage at the end of a month (pre-aggregated by the nightly snapshot_refresh
+    from analytics.coverage.coverage_live; a test checks both agree)."""
+
+    month = models.DateField(unique=True)
+    required = models.PositiveIntegerField()
+    compliant = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}: {self.compliant}/{self.required}"

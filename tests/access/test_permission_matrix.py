@@ -272,6 +272,7 @@ PERMISSIONS: dict[str, str] = {
 
     # --- gpg15: gender pay gap and absence analytics (issue 15) ---
     "analytics:absence": "a f o f o f",
+    "analytics:compliance_coverage": "a f f f o f",
     "analytics:gender_pay_gap": "a f f f o f",
     "analytics:gender_pay_gap_gender": "a m m m m m",
 
