@@ -83,7 +83,38 @@ def _plan(ctx: DemoContext) -> None:
     HeadcountPlan.objects.bulk_create(rows)
 
 
+def _snapshot_period(ctx: DemoContext) -> None:
+    """The UK demo payroll starts with tax year 2026-27 (6 April); the gender pay gap of the
+    5 April 2026 snapshot needs the tax month containing it (6 March - 5 April 2026): it is run
+    and finalised like the payroll demo's history, with annual bonuses for a third of people."""
+    from payroll.demo import APPROVER, CALCULATOR, _components, _finalised_history, _hours_inputs
+    from payroll.models import PayPeriod, PayRun, PaySchedule, RunInput
+    from payroll.services.runs import run_create
+
+    calculator, approver = ctx.users.get(CALCULATOR), ctx.users.get(APPROVER)
+    schedule = PaySchedule.objects.filter(name="UK monthly").first()
+    if schedule is None or calculator is None or approver is None:
+        return
+    period, _ = PayPeriod.objects.get_or_create(
+        schedule=schedule, start_date=date(2026, 3, 6), defaults={
+            "number": 12, "end_date": date(2026, 4, 5), "pay_date": date(2026, 3, 31)})
+    if PayRun.objects.filter(period=period, kind=PayRun.Kind.REGULAR).exists():
+        return
+    components = _components()
+    run = run_create(schedule=schedule, period=period, acting_user=calculator,
+                     note="Tax month 12 of 2025-26 (gender pay gap snapshot)")
+    _hours_inputs(run, components)
+    from payroll.selectors import run_employee_ids
+
+    RunInput.objects.bulk_create(
+        RunInput(run=run, employee_id=pk, component=components["BONUS"],
+                 amount=Decimal(ctx.rng.randrange(500, 4000)), note="Annual bonus")
+        for pk in run_employee_ids(run) if ctx.rng.random() < 0.35)
+    _finalised_history(run, calculator, approver)
+
+
 def seed(ctx: DemoContext) -> None:
+    _snapshot_period(ctx)
     _people(ctx)
     _titles(ctx)
     _plan(ctx)
