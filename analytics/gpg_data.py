@@ -13,7 +13,8 @@ record and time off: a fixed number of queries whatever the headcount.
 - Reduced pay because of leave (reg. 1(2) "full-pay relevant employee"): unpaid leave recorded
   in payroll (time off's unpaid and family leave book it there) overlapping the pay period.
 - Weekly working hours (reg. 7): contracted hours of the job record in force; else the time-off
-  working pattern in force; else (no normal hours) hours paid in the period x 7 / period days.
+  working pattern in force; else (no normal hours) hours paid in the period x 7 / period days;
+  else HROps' default week, 37.5 h x FTE (labelled so on the audit sheet).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from analytics.models import PayGapGender, SelfIdentification
 from employees.models import CompensationRecord, Employee, Employment, JobRecord
 from payroll.models import PayComponent, PayslipLine, UnpaidLeave
 from timeoff.models import WorkingPattern
+from timeoff.services.patterns import FULL_TIME_HOURS
 
 FINAL = ("finalised", "paid")
 ORDINARY, BONUS, EXCLUDED = "ordinary", "bonus", "excluded"
@@ -104,11 +106,14 @@ def _in_force(model, people, day: date, date_field: str, *fields: str) -> dict[i
     return {row[0]: row[1:] for row in rows}
 
 
-def weekly_hours(people, day: date) -> dict[int, tuple[Decimal, str]]:
-    """Reg. 7(1)(a): the contracted hours in force; else the working pattern's week."""
+def weekly_hours(people, day: date) -> tuple[dict[int, tuple[Decimal, str]], dict]:
+    """Reg. 7(1)(a): the contracted hours in force; else the working pattern's week. Also the
+    FTE in force (the time-off default pattern, 37.5 h x FTE, is the last resort)."""
     found: dict[int, tuple[Decimal, str]] = {}
-    for pk, (hours,) in _in_force(JobRecord, people, day, "effective_date",
-                                  "weekly_hours").items():
+    ftes = {}
+    for pk, (hours, fte) in _in_force(JobRecord, people, day, "effective_date",
+                                      "weekly_hours", "fte").items():
+        ftes[pk] = fte
         if hours:
             found[pk] = (hours, "contract")
     for pk, (pattern,) in _in_force(WorkingPattern, people, day, "effective_from",
@@ -117,7 +122,7 @@ def weekly_hours(people, day: date) -> dict[int, tuple[Decimal, str]]:
             total = sum((Decimal(str(h)) for h in (pattern or [])), ZERO)
             if total > 0:
                 found[pk] = (total, "working pattern")
-    return found
+    return found, ftes
 
 
 def period_lines(people, day: date):
@@ -180,7 +185,7 @@ def pay_gap_people(day: date, employer: str = "") -> list[PayGapPerson]:
             component = known.get(code)
             bonuses[pk].append(BonusPaid(amount, component.bonus_period_days
                                          if component else None))
-    hours = weekly_hours(people, day)
+    hours, ftes = weekly_hours(people, day)
     leave = on_unpaid_leave(people, periods)
     bonus_year = bonus_twelve_months(people, day, known)
     result = []
@@ -191,6 +196,10 @@ def pay_gap_people(day: date, employer: str = "") -> list[PayGapPerson]:
         if weekly is None and hours_paid.get(pk):
             # Reg. 7: no normal working hours -> hours worked in the pay period, per week.
             weekly, source = Fraction(hours_paid[pk]) * 7 / days, "hours paid in the period"
+        elif weekly is None and ftes.get(pk):
+            # Nothing recorded: HROps' default week (timeoff.services.patterns: Monday to
+            # Friday, 37.5 h x FTE), shown as such on the audit sheet for HR to correct.
+            weekly, source = FULL_TIME_HOURS * ftes[pk], "default week (37.5 h x FTE)"
         result.append(PayGapPerson(
             key=pk, label=labels[pk], gender=gender[pk][0], ordinary=ordinary.get(pk),
             period_days=days, weekly_hours=weekly, bonuses=tuple(bonuses.get(pk, ())),
