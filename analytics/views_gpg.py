@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from analytics.access import require_pay_analytics, sees_individual_pay
+from analytics.charts import bar_chart
 from analytics.forms_gpg import PayGapForm, PayGapGenderForm
 from analytics.gpg import figure_rows, pay_gap_gender_set, pay_gap_report, sheet_rows
 from analytics.tables import export_response
@@ -33,9 +34,13 @@ def gender_pay_gap(request: HttpRequest) -> HttpResponse:
         if row.reason:
             excluded[row.reason] = excluded.get(row.reason, 0) + 1
     query = urlencode({"year": year, "sector": sector, "employer": employer})
+    bands = report.figures.quartiles
+    chart = bar_chart([b[0] for b in bands], [
+        (_("Men %"), [b[1] for b in bands], []), (_("Women %"), [b[2] for b in bands], [])],
+        stacked=True)
     return render(request, "analytics/gender_pay_gap.html", {
         "form": form, "report": report, "f": report.figures, "excluded": excluded,
-        "query": query, "individual": individual,
+        "query": query, "individual": individual, "chart": chart,
         "gender_form": PayGapGenderForm() if individual else None, "show_eeo1": individual})
 
 
