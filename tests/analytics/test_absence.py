@@ -63,3 +63,16 @@ def test_page_roles_and_drill_down(ops, client, hr_admin):
     assert "Ops,5,110,5,4.55,3,2.80" in csv and "Tiny,2,,,,," in csv
     client.force_login(UserFactory(roles=[Role.EMPLOYEE]))
     assert client.get("/analytics/absence/").status_code == 403
+
+
+def test_a_manager_sees_only_their_subtree_suppressed_when_small(ops, client):
+    boss = EmployeeFactory(user=UserFactory(roles=[Role.MANAGER, Role.EMPLOYEE]))
+    ops["a"].manager = boss
+    ops["a"].save(update_fields=["manager"])
+    client.force_login(boss.user)
+    page = client.get("/analytics/absence/", {"first": "2026-03-01", "last": "2026-03-31",
+                                              "department": ops["ops"].pk})
+    assert page.status_code == 200
+    (row,) = page.context["rows"]  # only A: one person, not shown, no drill-down
+    assert (row.people, row.suppressed, row.rate) == (1, True, None)
+    assert page.context["drill"] is None
