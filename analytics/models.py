@@ -219,3 +219,38 @@ class PayrollCostSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.department_id} {self.currency}"
+
+
+class PayGapGender(models.Model):
+    """The gender an employee identifies with, for the UK gender pay gap (gov.uk "Gender pay
+    gap reporting: the data you must gather", step 1: use the gender the employee identifies
+    with; someone who identifies as neither may be left out). Set by HR Admin only, audited
+    without the value, never shown in the directory or on the profile. Apart from the EEO-1
+    self-identification, which is the employee's own voluntary answer about US "sex"."""
+
+    class Gender(models.TextChoices):
+        MAN = "man", _("Man")
+        WOMAN = "woman", _("Woman")
+        NEITHER = "neither", _("Neither / not disclosed (left out of the figures)")
+
+    employee = models.OneToOneField("employees.Employee", on_delete=models.CASCADE,
+                                    related_name="+")
+    gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Pay gap gender of employee {self.employee_id}"
+
+
+class ComplianceCoverageSnapshot(models.Model):
+    """Compliance coverage at the end of a month (pre-aggregated by the nightly snapshot_refresh
+    from analytics.coverage.coverage_live; a test checks both agree)."""
+
+    month = models.DateField(unique=True)
+    required = models.PositiveIntegerField()
+    compliant = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}: {self.compliant}/{self.required}"

@@ -13,10 +13,16 @@ from django.utils import timezone
 
 from analytics.facts import Stint, stints_load
 from analytics.metrics import Filters, Month, month_start, months_back, point_day
-from analytics.models import PayrollCostSnapshot, SnapshotRun, WorkforceSnapshot
+from analytics.models import (
+    ComplianceCoverageSnapshot,
+    PayrollCostSnapshot,
+    SnapshotRun,
+    WorkforceSnapshot,
+)
 
 # 5 years of trend, 12 more months for the first trailing-12-month rate, 1 for its opening.
 SNAPSHOT_MONTHS = 60 + 12 + 1
+COVERAGE_MONTHS = 60  # compliance coverage: five years
 NO_DIMS = (None, None, "", "")
 
 
@@ -62,6 +68,11 @@ def snapshot_refresh(*, as_of: date | None = None) -> SnapshotRun:
         department_id=r["department_id_at"], currency=r["currency"], people=r["people"],
         gross=r["gross"], employer_tax=r["employer_tax"], employer_cost=r["employer_cost"])
         for r in payroll_cost_by_department_month(months[0], as_of)]
+    from analytics.coverage import coverage_live
+
+    coverage = [ComplianceCoverageSnapshot(month=c.month, required=c.required,
+                                           compliant=c.compliant)
+                for c in coverage_live(months[-COVERAGE_MONTHS:])]
     rows = [WorkforceSnapshot(
         month=months[i], department_id=dims[0], location_id=dims[1], country=dims[2] or "",
         employment_type=dims[3] or "", headcount=c[0], fte=c[1], hires=c[2],
@@ -76,6 +87,8 @@ def snapshot_refresh(*, as_of: date | None = None) -> SnapshotRun:
         WorkforceSnapshot.objects.bulk_create(rows, batch_size=2000)
         PayrollCostSnapshot.objects.all().delete()
         PayrollCostSnapshot.objects.bulk_create(costs, batch_size=2000)
+        ComplianceCoverageSnapshot.objects.all().delete()
+        ComplianceCoverageSnapshot.objects.bulk_create(coverage, batch_size=2000)
         run.refreshed_at, run.first_month, run.last_month = (
             timezone.now(), months[0], months[-1])
         run.rows = len(rows)

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from analytics import views, views_eeo1, views_pay, views_saved
+from analytics import (
+    views,
+    views_absence,
+    views_coverage,
+    views_eeo1,
+    views_gpg,
+    views_pay,
+    views_saved,
+)
 
 app_name = "analytics"
 
@@ -17,4 +25,8 @@ urlpatterns = [
     path("self-identification/", views_eeo1.self_identification, name="self_identification"),
     path("eeo1/", views_eeo1.eeo1, name="eeo1"),
     path("eeo1/categories/", views_eeo1.eeo1_category, name="eeo1_category"),
+    path("absence/", views_absence.absence, name="absence"),
+    path("compliance/", views_coverage.compliance_coverage, name="compliance_coverage"),
+    path("gender-pay-gap/", views_gpg.gender_pay_gap, name="gender_pay_gap"),
+    path("gender-pay-gap/gender/", views_gpg.gender_set, name="gender_pay_gap_gender"),
 ]

@@ -50,7 +50,8 @@ class PayPeriodAdmin(AuditedModelAdmin):
 
 @admin.register(PayComponent)
 class PayComponentAdmin(AuditedModelAdmin):
-    list_display = ["code", "name", "kind", "calculation", "allows_negative", "is_active"]
+    list_display = ["code", "name", "kind", "calculation", "gender_pay_class", "allows_negative",
+                    "is_active"]
 
 
 @admin.register(EmployeePayItem)

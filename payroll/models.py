@@ -305,6 +305,29 @@ class PayComponent(models.Model):
                                      choices=W2_BOX12_CODES)
     w2_box14_label = models.CharField(_("W-2 box 14 label"), max_length=20, blank=True)
 
+    class GenderPayClass(models.TextChoices):
+        """How the UK gender pay gap counts the component's lines (Equality Act 2010 (Gender Pay
+        Gap Information) Regulations 2017, SI 2017/172: reg. 3 ordinary pay, reg. 4 bonus pay;
+        overtime, redundancy/termination pay, pay in lieu of leave, expenses and benefits in
+        kind are neither)."""
+
+        BY_KIND = "", _("By kind (earnings are ordinary pay, everything else is excluded)")
+        ORDINARY = "ordinary", _("Ordinary pay (basic, allowances, shift premium, pay for leave)")
+        BONUS = "bonus", _("Bonus pay (profit sharing, productivity, performance, incentive, "
+                           "commission)")
+        EXCLUDED = "excluded", _("Excluded (overtime, redundancy, pay in lieu of leave, "
+                                 "expenses, benefits in kind)")
+
+    gender_pay_class = models.CharField(
+        _("gender pay gap class"), max_length=8, choices=GenderPayClass.choices, blank=True,
+        default="")
+    # SI 2017/172 reg. 6(1): a bonus paid for a period longer than the pay period counts in
+    # the hourly rate only pro rata (amount / bonus period days x pay period days).
+    bonus_period_days = models.PositiveSmallIntegerField(
+        _("bonus period (days)"), null=True, blank=True,
+        help_text=_("For bonus components: the period the bonus is paid for, e.g. 365 for an "
+                    "annual bonus. Blank: the pay period it is paid in."))
+
     class Meta:
         ordering = ["kind", "code"]
 

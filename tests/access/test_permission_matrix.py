@@ -272,6 +272,10 @@ PERMISSIONS: dict[str, str] = {
     # --- timeoff14b: time off leftovers (issue 14) ---
 
     # --- gpg15: gender pay gap and absence analytics (issue 15) ---
+    "analytics:absence": "a f o f o f",
+    "analytics:compliance_coverage": "a f f f o f",
+    "analytics:gender_pay_gap": "a f f f o f",
+    "analytics:gender_pay_gap_gender": "a m m m m m",
 
     # --- liab16: liabilities, GL split, BACS (issue 16) ---
     # Employer taxes: Payroll Admin and HR Admin (read); nobody else. The employer named in
