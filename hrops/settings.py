@@ -214,6 +214,8 @@ if env.bool("HROPS_TEST_OIDC_PROVIDER", default=False) and find_spec("oauth2_pro
     INSTALLED_APPS.append("oauth2_provider")
 
 LANGUAGE_CODE = "en-gb"
+# One date format per locale ("1 Dec 2026" in en-GB): hrops/formats/<locale>/formats.py.
+FORMAT_MODULE_PATH = ["hrops.formats"]
 USE_I18N = True
 USE_TZ = True
 

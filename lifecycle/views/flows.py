@@ -74,7 +74,7 @@ def hire(request: HttpRequest) -> HttpResponse:
 
 def hired_message(result: flows.HireResult, start: date) -> str:
     """Someone whose start date has come is active already: never "pre-hire until" a past day."""
-    values = {"name": result.employee.display_name, "date": date_format(start, "j M Y"),
+    values = {"name": result.employee.display_name, "date": date_format(start),
               "n": len(result.checklists)}
     if result.employee.status == Employee.Status.PRE_HIRE:
         return _("%(name)s is hired (pre-hire until %(date)s); %(n)d onboarding checklist(s) "
@@ -106,7 +106,7 @@ def offboard(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Offboarding of %(name)s started; last day %(date)s.")
                              % {"name": employee.display_name,
-                                "date": date_format(d["last_day"], "j M Y")})
+                                "date": date_format(d["last_day"])})
             return redirect("lifecycle:employee_checklists", pk=employee.pk)
     return render(request, "lifecycle/offboard.html", {
         "form": form, "employee": employee, "leaver": selectors.leaver_notice_for(employee),
