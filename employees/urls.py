@@ -49,6 +49,8 @@ urlpatterns = [
          name="reference_delete"),
     path("import/", imports.import_page, name="import"),
     path("import/template/<slug:kind>.csv", imports.import_template, name="import_template"),
+    path("import/template/<slug:kind>.xlsx", imports.import_template, {"fmt": "xlsx"},
+         name="import_template_xlsx"),
     path("import/<int:pk>/", imports.import_job, name="import_job"),
     path("import/<int:pk>/apply/", imports.import_job_apply, name="import_job_apply"),
     path("import/<int:pk>/errors.csv", imports.import_job_errors, name="import_job_errors"),
