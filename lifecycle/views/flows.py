@@ -15,6 +15,7 @@ from employees.access import Section, employee_get_for_viewer
 from employees.models import Employee
 from employees.services.core import JobData, PayData
 from lifecycle import forms, selectors
+from lifecycle.hire_extras import HireExtraForms
 from lifecycle.services import flows
 
 
@@ -43,7 +44,10 @@ def hire(request: HttpRequest) -> HttpResponse:
     _require_hr(request.user)
     form = forms.HireForm(request.POST or None,
                           initial={"employee_number": _suggest_number()})
-    if request.method == "POST" and form.is_valid():
+    extra = HireExtraForms(request.POST or None,
+                           work_country=(request.POST.get("work_country") or "GB")[:2].upper())
+    # Both checked before either is used: every error shows in one submit.
+    if request.method == "POST" and all([form.is_valid(), extra.is_valid()]):
         d = form.cleaned_data
         salary = d["basis"] == "salary"
         data = flows.HireData(
@@ -60,6 +64,7 @@ def hire(request: HttpRequest) -> HttpResponse:
                         annual_salary=d["amount"] if salary else None,
                         hourly_rate=None if salary else d["amount"],
                         pay_schedule=d["pay_schedule"]),
+            extras=extra.extras(),
         )
         try:
             result = flows.hire_create(acting_user=request.user, data=data)
@@ -68,7 +73,9 @@ def hire(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, hired_message(result, data.start_date))
             return redirect("lifecycle:employee_checklists", pk=result.employee.pk)
-    return render(request, "lifecycle/hire.html", {"form": form}, status=400 if form.errors
+    errors = form.errors or any(f.errors for _t, f in extra.sections)
+    return render(request, "lifecycle/hire.html", {"form": form, "extra": extra},
+                  status=400 if errors
                   else 200)
 
 

@@ -268,6 +268,7 @@ PERMISSIONS: dict[str, str] = {
 
     # --- hr13b: everyday HR, consistency and forms (issue 13) ---
     "employees:import_template_xlsx": "a f f o o f",
+    "employees:picker": "a o o o o o",
 
     # --- timeoff14b: time off leftovers (issue 14) ---
 
