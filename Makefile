@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 # Links in emails point at the server `make run` starts, unless SITE_URL is set in the environment.
 SITE_URL ?= http://$(HOST)
+# The demo answers on the host it is started on (and on loopback).
+ALLOWED_HOSTS ?= $(firstword $(subst :, ,$(HOST))),127.0.0.1,localhost
 
 .PHONY: run test install lint bench clean
 
@@ -29,7 +31,10 @@ run: install .env
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo "HROps is starting on http://$(HOST)/ (scheduled jobs run in the same process)"
-	SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver $(HOST)
+	@# DEBUG off, so visitors see the product's own 404 and error pages; HROPS_DEMO keeps plain
+	@# HTTP and serves static files from the source folders (see hrops/settings.py).
+	SITE_URL=$(SITE_URL) DEBUG=False HROPS_DEMO=True ALLOWED_HOSTS=$(ALLOWED_HOSTS) \
+		$(BIN)/python manage.py runserver $(HOST)
 
 lint: install
 	$(BIN)/ruff check .

@@ -22,6 +22,7 @@ from employees.models import (
     Location,
 )
 from employees.pay_checks import PayWarning, pay_plausibility_warnings
+from employees.picker import EmployeePicker
 from employees.selectors import job_as_of
 from employees.services.core import JobData, PayData
 from payroll.models import PaySchedule
@@ -91,15 +92,32 @@ class AsOfForm(forms.Form):
 
 
 class ManagerNumberField(forms.CharField):
-    """A manager chosen by employee number (a 20,000-option select would be unusable)."""
+    """A manager (or any employee) chosen by employee number, with the searchable picker as its
+    widget: type a name or number (a 20,000-option select would be unusable). `current_only`
+    refuses leavers."""
+
+    def __init__(self, *args, current_only: bool = False, **kwargs) -> None:
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("widget", EmployeePicker())
+        kwargs.setdefault("help_text", _("Type a name or employee number and pick from the list."))
+        super().__init__(*args, **kwargs)
+        self.current_only = current_only
+
+    def prepare_value(self, value):
+        return value.employee_number if isinstance(value, Employee) else value
 
     def clean(self, value: str) -> Employee | None:
         value = super().clean(value).strip()
         if not value:
             return None
-        manager = Employee.objects.filter(employee_number__iexact=value).first()
+        candidates = Employee.objects.all()
+        if self.current_only:
+            candidates = candidates.exclude(status=Employee.Status.TERMINATED)
+        manager = candidates.filter(employee_number__iexact=value).first()
         if manager is None:
-            raise ValidationError(_("No employee has the number %(number)s."),
+            raise ValidationError(_("No current employee has the number %(number)s.")
+                                  if self.current_only else
+                                  _("No employee has the number %(number)s."),
                                   params={"number": value})
         return manager
 
@@ -110,8 +128,7 @@ class JobChangeForm(forms.Form):
     job_title = forms.ModelChoiceField(JobTitle.objects.all(), label=_("Job title"))
     department = forms.ModelChoiceField(Department.objects.all(), label=_("Department"))
     location = forms.ModelChoiceField(Location.objects.all(), label=_("Location"))
-    manager = ManagerNumberField(label=_("Manager (employee number)"), required=False,
-                                 max_length=20)
+    manager = ManagerNumberField(label=_("Manager"), required=False)
     employment_type = forms.ChoiceField(label=_("Employment type"),
                                         choices=EmploymentType.choices)
     fte = forms.DecimalField(label=_("FTE"), max_digits=4, decimal_places=3,

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.dateformat import format as date_format
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -188,13 +188,13 @@ class Employee(models.Model):
         """The status as people say it: "Leaving on 19 Dec 2026" for a scheduled leaver,
         "Starts on 2 Feb 2027" for a pre-hire, else the plain status."""
         if self.status in (self.Status.ACTIVE, self.Status.ON_LEAVE) and self.leaving_on:
-            day = date_format(self.leaving_on, "j M Y")
+            day = date_format(self.leaving_on)
             if self.status == self.Status.ON_LEAVE:
                 return gettext("On leave, leaving on %(day)s") % {"day": day}
             return gettext("Leaving on %(day)s") % {"day": day}
         if self.status == self.Status.PRE_HIRE and self.hire_date:
             return gettext("Pre-hire, starts on %(day)s") % {
-                "day": date_format(self.hire_date, "j M Y")}
+                "day": date_format(self.hire_date)}
         return str(self.get_status_display())
 
 

@@ -19,9 +19,17 @@ if (BASE_DIR / ".env").is_file():
     environ.Env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DEBUG", default=False)
+# `make run` serves the demo with DEBUG off and HROPS_DEMO on: production's error handling, so a
+# visitor sees the product's own 404 and 500 pages and never Django's technical ones (DEBUG shows
+# those whatever the handlers say), on plain HTTP on one machine: no HTTPS redirect or
+# secure-only cookies, static files straight from the source folders (WhiteNoise, no
+# collectstatic), the development field-encryption key derived from SECRET_KEY. SECRET_KEY is
+# still required (the demo .env has a random one).
+DEMO = env.bool("HROPS_DEMO", default=False)
 # Fails closed: production must provide its own key.
 SECRET_KEY = env("SECRET_KEY") if not DEBUG else env("SECRET_KEY", default="insecure-dev-only-key")
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS",
+                         default=["127.0.0.1", "localhost"] if DEBUG or DEMO else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 COMPANY_NAME = env("COMPANY_NAME", default="Acme Widgets Ltd")
@@ -219,6 +227,8 @@ if env.bool("HROPS_TEST_OIDC_PROVIDER", default=False) and find_spec("oauth2_pro
     INSTALLED_APPS.append("oauth2_provider")
 
 LANGUAGE_CODE = "en-gb"
+# One date format per locale ("1 Dec 2026" in en-GB): hrops/formats/<locale>/formats.py.
+FORMAT_MODULE_PATH = ["hrops.formats"]
 USE_I18N = True
 USE_TZ = True
 
@@ -236,11 +246,14 @@ STORAGES = {
         "BACKEND": env(
             "STATICFILES_BACKEND",
             default="django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if DEBUG or DEMO
             else "whitenoise.storage.CompressedManifestStaticFilesStorage",
         ),
     },
 }
+# Without DEBUG, runserver serves no static files: in the demo WhiteNoise serves them from the
+# source folders, picking up edits (production serves collectstatic's hashed copies).
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG or DEMO
 # --- store11: object storage ---
 # Files (documents, evidence, payslip PDFs, exports, subject-access ZIPs, evidence packs) live on
 # the local disk (MEDIA_ROOT) unless HROPS_S3_BUCKET is set: then on an S3-compatible bucket (AWS
@@ -303,10 +316,11 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
-    CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEMO)
+    SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEMO)
+    CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEMO)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS",
+                                  default=0 if DEMO else 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from compliance.models import RequirementType
 from employees.countries import country_code
+from employees.forms_directory import ManagerNumberField
 from employees.models import (
     CompensationRecord,
     Department,
@@ -169,9 +170,7 @@ class HireForm(forms.Form):
     job_title = forms.ModelChoiceField(JobTitle.objects.all(), label=_("Job title"))
     department = forms.ModelChoiceField(Department.objects.all(), label=_("Department"))
     location = forms.ModelChoiceField(Location.objects.all(), label=_("Location"))
-    manager = forms.ModelChoiceField(
-        Employee.objects.exclude(status=Employee.Status.TERMINATED), required=False,
-        label=_("Manager"))
+    manager = ManagerNumberField(required=False, current_only=True, label=_("Manager"))
     employment_type = forms.ChoiceField(choices=EmploymentType.choices,
                                         label=_("Employment type"))
     fte = forms.DecimalField(max_digits=4, decimal_places=3, initial=Decimal("1.000"),

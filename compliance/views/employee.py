@@ -77,7 +77,9 @@ def record_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, _("Record added."))
+            messages.success(request, _("%(requirement)s recorded for %(name)s.") % {
+                "requirement": form.cleaned_data["requirement_type"].name,
+                "name": employee.display_name})
             return redirect("compliance:employee", employee.pk)
     return render(request, "compliance/employee.html",
                   _tab_context(request, employee, record_form=form), status=400)

@@ -732,3 +732,10 @@ def _execute(result: ImportResult, acting_user, commit: bool,
 def template_csv(kind: str) -> str:
     header, example = TEMPLATES[kind]
     return exports.to_csv([header, example], bom=False).decode("utf-8")
+
+
+def template_xlsx(kind: str) -> bytes:
+    """The same header and example row as `template_csv`, as a workbook: every cell text, so
+    Excel keeps leading zeros and ISO dates as typed (the importer reads both formats)."""
+    header, example = TEMPLATES[kind]
+    return exports.to_xlsx([header, example], title=f"{kind} import", freeze="A2")

@@ -13,7 +13,7 @@ from audit.context import current
 from employees.forms_directory import ImportForm
 from employees.models import ImportJob
 from employees.services import import_jobs
-from employees.services.imports import MAX_BYTES, TEMPLATES, template_csv
+from employees.services.imports import MAX_BYTES, TEMPLATES, template_csv, template_xlsx
 from hrops import exports
 
 # The page lists this many errors; the CSV has all of them.
@@ -82,10 +82,16 @@ def import_job_errors(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def import_template(request: HttpRequest, kind: str, fmt: str = "csv") -> HttpResponse:
     _gate(request)
     if kind not in TEMPLATES:
         raise PermissionDenied(_("Unknown template."))
-    response = HttpResponse(template_csv(kind), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{kind}-import-template.csv"'
+    if fmt == "xlsx":
+        response = HttpResponse(template_xlsx(kind), content_type=XLSX)
+    else:
+        response = HttpResponse(template_csv(kind), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{kind}-import-template.{fmt}"'
     return response

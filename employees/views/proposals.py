@@ -78,7 +78,7 @@ def proposal_decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             services.change_proposal_decline(
                 acting_user=request.user, proposal=proposal,
                 reason=form.cleaned_data["reason"] if form.is_valid() else "")
-            messages.success(request, _("Declined."))
+            messages.success(request, _("Declined: nothing was changed on the record."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("employees:proposals")

@@ -14,6 +14,7 @@ from accounts.services import user_create
 from audit.services import audit_record
 from delivery.services import delivery_enqueue
 from employees.models import Employee, Employment
+from employees.services.bank import bank_account_add, national_id_set
 from employees.services.core import (
     JobData,
     PayData,
@@ -24,6 +25,7 @@ from employees.services.core import (
     employment_cancel_end,
     employment_schedule_end,
 )
+from employees.services.personal import employee_update_personal
 from lifecycle.models import Checklist, ChecklistKind, LeaverNotice
 from lifecycle.services import leavers
 from lifecycle.services.checklists import checklist_cancel, checklists_start_matching
@@ -44,6 +46,17 @@ class HireData:
     work_email: str | None = None
     personal_email: str = ""
     create_login: bool = False
+    extras: "HireExtras | None" = None
+
+
+@dataclass(frozen=True)
+class HireExtras:
+    """What the hire form optionally takes besides the job and pay: personal fields (date of
+    birth, home address), a national ID (country, value), bank account details."""
+
+    personal: dict
+    national_id: tuple[str, str] | None = None
+    bank: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +92,8 @@ def hire_create(*, acting_user, data: HireData, today: date | None = None) -> Hi
         status=Employee.Status.PRE_HIRE, preferred_name=data.preferred_name,
         work_email=data.work_email or None, personal_email=data.personal_email, user=user,
     )
+    if data.extras is not None:
+        employee = _hire_extras_save(acting_user, employee, data.extras)
     employment = Employment.objects.get(employee=employee, start_date=data.start_date)
     checklists = checklists_start_matching(
         acting_user=acting_user, employee=employee, employment=employment,
@@ -93,6 +108,23 @@ def hire_create(*, acting_user, data: HireData, today: date | None = None) -> Hi
                          key=f"lifecycle.onboarding_notice:{employment.pk}",
                          payload={"employee_id": employee.pk}, group=f"employee:{employee.pk}")
     return HireResult(employee=employee, checklists=checklists, user=user)
+
+
+def _hire_extras_save(acting_user, employee: Employee, extras: HireExtras) -> Employee:
+    """Through the profile's own services (validation, audit), inside the hire's transaction:
+    an error here undoes the whole hire."""
+    if extras.personal:
+        employee = employee_update_personal(acting_user=acting_user, employee=employee,
+                                            data=extras.personal, version=employee.version)
+    if extras.national_id:
+        country, value = extras.national_id
+        employee = national_id_set(acting_user=acting_user, employee=employee, country=country,
+                                   value=value)
+    if extras.bank:
+        # No "your bank details changed" email: the account is part of the hire.
+        bank_account_add(acting_user=acting_user, employee=employee, details=extras.bank,
+                         notify=False)
+    return employee
 
 
 @transaction.atomic

@@ -44,7 +44,7 @@ def checklist_tasks_assigned_notify(*, checklist: Checklist, tasks: list[Task]) 
             "%(n)d tasks assigned to you for %(name)s's %(checklist)s (first due %(due)s)",
             len(mine)) % {"n": len(mine), "title": first.title, "checklist": checklist.name,
                           "name": checklist.employee.display_name,
-                          "due": date_format(first.due_date, "j M Y")}
+                          "due": date_format(first.due_date)}
         notify(recipient_user=users[user_id], kind=Notification.Kind.TASK_ASSIGNED, text=text,
                url=url, key=f"lifecycle.assigned:{checklist.pk}:{user_id}")
 
@@ -53,7 +53,7 @@ def task_reassigned_notify(*, task: Task, to_user) -> None:
     notify(recipient_user=to_user, kind=Notification.Kind.TASK_ASSIGNED,
            text=_("Task assigned to you: %(title)s for %(name)s (due %(due)s)") % {
                "title": task.title, "name": task.checklist.employee.display_name,
-               "due": date_format(task.due_date, "j M Y")},
+               "due": date_format(task.due_date)},
            url=reverse("lifecycle:task", args=[task.pk]))
 
 

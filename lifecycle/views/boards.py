@@ -145,7 +145,8 @@ def task_upload(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         svc.task_upload_document(acting_user=request.user, task=task,
                                  upload=form.cleaned_data["file"])
-        messages.success(request, _("Uploaded."))
+        messages.success(request, _("“%(file)s” is attached to “%(task)s”.") % {
+            "file": form.cleaned_data["file"].name, "task": task.title})
     except ValidationError as exc:
         _error(request, exc)
     return redirect("lifecycle:task", pk=task.pk)

@@ -1,4 +1,5 @@
 import re
+from dataclasses import replace
 from datetime import date
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from accounts.roles import is_hr
 from employees.access import Section, employee_get_for_viewer
 from employees.models import Employee
 from lifecycle import forms, selectors
+from lifecycle.hire_extras import HireExtraForms
 from lifecycle.services import flows
 
 
@@ -42,8 +44,11 @@ def hire(request: HttpRequest) -> HttpResponse:
     _require_hr(request.user)
     form = forms.HireForm(request.POST or None,
                           initial={"employee_number": _suggest_number()})
-    if request.method == "POST" and form.is_valid():
-        data = form.hire_data()
+    extra = HireExtraForms(request.POST or None,
+                           work_country=(request.POST.get("work_country") or "GB")[:2].upper())
+    # Both checked before either is used: every error shows in one submit.
+    if request.method == "POST" and all([form.is_valid(), extra.is_valid()]):
+        data = replace(form.hire_data(), extras=extra.extras())
         try:
             result = flows.hire_create(acting_user=request.user, data=data)
         except ValidationError as exc:
@@ -51,13 +56,15 @@ def hire(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, hired_message(result, data.start_date))
             return redirect("lifecycle:employee_checklists", pk=result.employee.pk)
-    return render(request, "lifecycle/hire.html", {"form": form}, status=400 if form.errors
+    errors = form.errors or any(f.errors for _t, f in extra.sections)
+    return render(request, "lifecycle/hire.html", {"form": form, "extra": extra},
+                  status=400 if errors
                   else 200)
 
 
 def hired_message(result: flows.HireResult, start: date) -> str:
     """Someone whose start date has come is active already: never "pre-hire until" a past day."""
-    values = {"name": result.employee.display_name, "date": date_format(start, "j M Y"),
+    values = {"name": result.employee.display_name, "date": date_format(start),
               "n": len(result.checklists)}
     if result.employee.status == Employee.Status.PRE_HIRE:
         return _("%(name)s is hired (pre-hire until %(date)s); %(n)d onboarding checklist(s) "
@@ -82,7 +89,7 @@ def offboard(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Offboarding of %(name)s started; last day %(date)s.")
                              % {"name": employee.display_name,
-                                "date": date_format(d["last_day"], "j M Y")})
+                                "date": date_format(d["last_day"])})
             return redirect("lifecycle:employee_checklists", pk=employee.pk)
     return render(request, "lifecycle/offboard.html", {
         "form": form, "employee": employee, "leaver": selectors.leaver_notice_for(employee),

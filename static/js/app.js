@@ -45,3 +45,27 @@ document.addEventListener("change", (event) => {
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("select[data-scheme-select]").forEach(showBankScheme);
 });
+// Tables stack into one labelled card per row on narrow screens: each cell gets its column's
+// header as data-label, and the table the class table-stack that the stylesheet's narrow-screen
+// rules key on. Without JavaScript a table keeps its columns (and scrolls in its .table-wrap).
+// Rows and sections htmx swaps in are labelled too.
+function stackTable(table) {
+  const headers = Array.from(table.querySelectorAll("thead tr:last-child th"))
+    .flatMap((th) => Array(th.colSpan || 1).fill(th.textContent.trim()));
+  if (!headers.length) return;
+  table.querySelectorAll("tbody tr").forEach((row) => {
+    let column = 0;
+    Array.from(row.children).forEach((cell) => {
+      if (headers[column] && cell.colSpan === 1) cell.dataset.label = headers[column];
+      column += cell.colSpan || 1;
+    });
+  });
+  table.classList.add("table-stack");
+}
+function stackTables(root) {
+  const around = root.closest ? root.closest("table") : null;
+  const tables = around ? [around] : Array.from(root.querySelectorAll("table"));
+  tables.filter((table) => table.closest("#main")).forEach(stackTable);
+}
+document.addEventListener("DOMContentLoaded", () => stackTables(document));
+document.addEventListener("htmx:load", (event) => stackTables(event.target));

@@ -268,6 +268,8 @@ PERMISSIONS: dict[str, str] = {
     # --- perf11: scale and throughput (issue 11) ---
 
     # --- hr13b: everyday HR, consistency and forms (issue 13) ---
+    "employees:import_template_xlsx": "a f f o o f",
+    "employees:picker": "a o o o o o",
 
     # --- timeoff14b: time off leftovers (issue 14) ---
 
@@ -418,6 +420,7 @@ PK_OF.update({"yearend:year": "schedule", "yearend:produce": "schedule",
 
 KIND_OF = {"employees:change_cancel": "pay", "employees:import_template": "employees"}
 KIND_OF["employees:propose"] = "pay"  # access12
+KIND_OF["employees:import_template_xlsx"] = "employees"  # hr13b
 FMT_OF = {"payroll:run_payment_file": "pain001"}
 
 

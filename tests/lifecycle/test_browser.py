@@ -41,7 +41,11 @@ def test_hire_new_hire_completes_task_hr_sees_progress(page, live_server, transa
     page.select_option("select[name=job_title]", str(title.pk))
     page.select_option("select[name=department]", str(dept.pk))
     page.select_option("select[name=location]", str(location.pk))
-    page.select_option("select[name=manager]", str(manager.pk))
+    # the manager picker: typing part of the name offers them; the input takes their number
+    page.fill("input[name=manager]", manager.legal_last_name[:4])
+    page.wait_for_selector(f"#id_manager-options option[value='{manager.employee_number}']",
+                           state="attached")
+    page.fill("input[name=manager]", manager.employee_number)
     page.select_option("select[name=basis]", "salary")
     page.fill("input[name=amount]", "48000.00")
     page.check("input[name=create_login]")

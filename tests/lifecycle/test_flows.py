@@ -178,7 +178,7 @@ def test_hire_page_creates_hire(client, hr_staff, ref, org):
         "legal_first_name": "Ada", "legal_last_name": "Lovelace", "employee_number": "E0900",
         "work_email": "ada@work.example.test", "start_date": "2027-03-01", "work_country": "gb",
         "job_title": ref.title.pk, "department": ref.eng.pk, "location": ref.london.pk,
-        "manager": org.manager.pk, "employment_type": "full_time", "fte": "1.000",
+        "manager": org.manager.employee_number, "employment_type": "full_time", "fte": "1.000",
         "basis": "salary", "amount": "55000.00", "currency": "gbp",
         "pay_schedule": ref.schedule.pk, "create_login": "on",
     }

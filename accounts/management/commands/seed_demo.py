@@ -10,7 +10,8 @@ from accounts.demo import DEMO_PASSWORD, DemoContext, seed_users
 
 DEMO_SEEDERS = [
     "employees.demo", "employees.demo_records", "lifecycle.demo", "compliance.demo", "payroll.demo",
-    "timeoff.demo", "liabilities.demo", "analytics.demo",
+    "timeoff.demo", "employees.demo_photos", "customfields.demo", "liabilities.demo",
+    "analytics.demo",
 ]
 
 
