@@ -68,12 +68,10 @@ def _decidable(viewer) -> Q | None:
             employee__manager_id__in=delegating_managers(viewer))
     else:
         scope = None
-    if has_role(viewer, Role.HR_ADMIN, Role.PAYROLL_ADMIN):
-        # Unpaid leave is decided by the people who record it in payroll (timeoff.access).
+    if has_role(viewer, Role.PAYROLL_ADMIN) and not is_hr(viewer):
+        # Payroll Admin also decides unpaid leave (timeoff.access.can_decide).
         scope = Q(leave_type__category=Category.UNPAID) | (scope if scope is not None else Q(
             pk__in=[]))
-    elif scope is not None:
-        scope &= ~Q(leave_type__category=Category.UNPAID)
     if scope is None:
         return None
     if me is not None:
