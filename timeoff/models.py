@@ -66,6 +66,7 @@ class LeaveType(models.Model):
 class Method(models.TextChoices):
     FRONT_LOADED = "front_loaded", _("Annual, all at the start of the leave year")
     MONTHLY = "monthly", _("Annual, accrued each month")
+    PAY_PERIOD = "pay_period", _("Annual, accrued each pay period (the person's pay schedule)")
     PER_HOUR = "per_hour", _("Per hour worked (e.g. US PTO)")
     UK_STATUTORY = "uk_statutory", _("UK statutory: 5.6 weeks, capped at 28 days")
     IRREGULAR = "irregular", _("UK irregular-hours / part-year: 12.07% of hours worked")
