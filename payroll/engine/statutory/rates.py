@@ -29,7 +29,7 @@ FAMILY_PERCENT = Decimal("0.90")  # SSCBA 1992 s.166(2): 90% of normal weekly ea
 RECOVERY_RATE = Decimal("0.92")
 SER_COMPENSATION_RATE = Decimal("0.03")
 # Statutory Sick Pay under the Employment Rights Act 2025 (no waiting days, no LEL) applies
-# to days of incapacity from this date; the earlier rules are not implemented.
+# to days of incapacity from this date; earlier days follow the old rules (ssp.py).
 SSP_NEW_RULES_FROM = date(2026, 4, 6)
 
 
@@ -41,6 +41,8 @@ class YearRates:
 
 
 RATES: dict[str, YearRates] = {
+    # 2024-25 (for SSP series that began then, old rules): SSP 116.75, SMP etc. 184.03, LEL 123.
+    "2024-25": YearRates(Decimal("116.75"), Decimal("184.03"), Decimal("123.00")),
     "2025-26": YearRates(Decimal("118.75"), Decimal("187.18"), Decimal("125.00")),
     "2026-27": YearRates(Decimal("123.25"), Decimal("194.32"), Decimal("129.00")),
 }
