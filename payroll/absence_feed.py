@@ -1,12 +1,11 @@
 """What payroll needs to know about absence, and who tells it.
 
-Statutory sick and family pay (SSP, SMP, SPP, SAP, ShPP, SNCP, SPBP) are calculated by payroll from the
-absences the time-off app records. The two apps meet only here: the time-off app registers a
-provider (``settings.HROPS_ABSENCE_PROVIDER``, a dotted path to an object with the two methods of
-``AbsenceProvider``); payroll asks it, per pay period, for the absences of the people in a run.
-With no provider configured payroll sees no absences (and pays no statutory pay), which is what
-a deployment without the time-off app means.
-"""
+Statutory sick and family pay (SSP, SMP, SPP, SAP, ShPP, SNCP, SPBP) are calculated by payroll
+from the absences the time-off app records. The two apps meet only here: the time-off app
+registers a provider (``settings.HROPS_ABSENCE_PROVIDER``, a dotted path to an object with the
+two methods of ``AbsenceProvider``); payroll asks it, per pay period, for the absences of the
+people in a run. With no provider configured payroll sees no absences (and pays no statutory
+pay), which is what a deployment without the time-off app means."""
 
 from __future__ import annotations
 

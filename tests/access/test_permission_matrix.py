@@ -269,6 +269,7 @@ PERMISSIONS: dict[str, str] = {
     # --- hr13b: everyday HR, consistency and forms (issue 13) ---
 
     # --- timeoff14b: time off leftovers (issue 14) ---
+    "timeoff:kit_day_add": "a m m m m m",
 
     # --- gpg15: gender pay gap and absence analytics (issue 15) ---
 
