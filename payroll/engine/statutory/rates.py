@@ -5,8 +5,14 @@ Sources (checked 1 December 2026):
   benefit and pension rates 2026 to 2027: SSP 123.25 a week; SMP, SPP, SAP and ShPP 194.32 a
   week (or 90% of average weekly earnings if lower); lower earnings limit for family pay 129.00
   a week. From 6 April 2026 SSP has no lower earnings limit (Employment Rights Act 2025).
-- 2025-26: SSP 118.75; SMP, SPP, SAP, ShPP 187.18; LEL 125.00 (used here only for family pay
-  weeks that began before the 2026 uprating and whose qualifying week fell in 2025-26).
+  The same 194.32 is the 2026-27 rate of Statutory Neonatal Care Pay and Statutory Parental
+  Bereavement Pay (DWP "Proposed benefit and pension rates 2026 to 2027", 3.8% CPI uprating;
+  re-checked 1 December 2026 against the published 2026-27 figures: SSP 123.25, family rates
+  194.32, LEL 129.00 - no change needed).
+- 2025-26: SSP 118.75; SMP, SPP, SAP, ShPP, SNCP, SPBP 187.18; LEL 125.00 (family pay weeks
+  that began before the 2026 uprating, and SSP series that began before 6 April 2026: the old
+  rules, ssp.py).
+- 2024-25: SSP 116.75; family rates 184.03; LEL 123.00 (only for SSP series that began then).
 
 SSP changes with the tax year (6 April); the family flat rate applies to pay weeks beginning on
 or after the first Sunday in April (the uprating order's date: 5 April 2026, 6 April 2025).
