@@ -11,6 +11,7 @@ one person in ten this month, and prints p50/p95 latency and queries per page.
 """
 
 import argparse
+import os
 import random
 import sys
 import time
@@ -119,6 +120,9 @@ def main() -> None:
     calendar = reverse("timeoff:calendar")
     month = f"?month={today:%Y-%m}"
     pages = [
+        # The bare-Django baseline of the same run: signed in, the whole middleware stack, one
+        # query (the machine's load shows here first).
+        ("baseline: /healthz/ (1 query)", hr, reverse("healthz")),
         ("calendar, HR, everyone", hr, f"{calendar}{month}"),
         ("calendar, HR, one department", hr, f"{calendar}{month}&department="
                                              f"{manager.department_id}"),
@@ -129,8 +133,11 @@ def main() -> None:
         ("approvals, HR", hr, reverse("timeoff:approvals")),
         ("employee's time-off tab, HR", hr, reverse("timeoff:employee_leave",
                                                     args=[report.pk])),
+        ("reports (balances, absence), HR", hr, reverse("timeoff:reports")),
     ]
-    print(f"\n{Employee.objects.count()} employees; {args.repeat} requests per page\n")
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"\n{Employee.objects.count()} employees; {args.repeat} requests per page; "
+          f"load average {load} on {os.cpu_count()} cores\n")
     print(f"{'page':<34} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'status':>7}")
     for label, client, path in pages:
         p50, p95, queries, status = measure(client, path, args.repeat)

@@ -1,12 +1,11 @@
 """What payroll needs to know about absence, and who tells it.
 
-Statutory sick and family pay (SSP, SMP, SPP, SAP, ShPP) are calculated by payroll from the
-absences the time-off app records. The two apps meet only here: the time-off app registers a
-provider (``settings.HROPS_ABSENCE_PROVIDER``, a dotted path to an object with the two methods of
-``AbsenceProvider``); payroll asks it, per pay period, for the absences of the people in a run.
-With no provider configured payroll sees no absences (and pays no statutory pay), which is what
-a deployment without the time-off app means.
-"""
+Statutory sick and family pay (SSP, SMP, SPP, SAP, ShPP, SNCP, SPBP) are calculated by payroll
+from the absences the time-off app records. The two apps meet only here: the time-off app
+registers a provider (``settings.HROPS_ABSENCE_PROVIDER``, a dotted path to an object with the
+two methods of ``AbsenceProvider``); payroll asks it, per pay period, for the absences of the
+people in a run. With no provider configured payroll sees no absences (and pays no statutory
+pay), which is what a deployment without the time-off app means."""
 
 from __future__ import annotations
 
@@ -26,6 +25,8 @@ class AbsenceKind(StrEnum):
     PATERNITY = "paternity"
     ADOPTION = "adoption"
     SHARED_PARENTAL = "shared_parental"
+    NEONATAL_CARE = "neonatal_care"
+    PARENTAL_BEREAVEMENT = "parental_bereavement"
 
 
 @dataclass(frozen=True)
@@ -38,10 +39,14 @@ class StatutoryAbsence:
     first_day: date
     last_day: date | None
     # Family leave: the expected week of childbirth (its Sunday) or the adoption matching /
-    # placement date, from which qualifying service and the relevant period are counted.
+    # placement date, from which qualifying service and the relevant period are counted;
+    # neonatal care: the day care began; parental bereavement: the day of the death.
     expected_week: date | None = None
     # Where it came from, for the calculation trace ("timeoff.Absence:123").
     source: str = ""
+    # Keeping-in-touch / SPLIT days worked during family leave: paid as work (never deducted as
+    # unpaid leave), the statutory pay for them kept.
+    kit_days: tuple[date, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ REASON_LABELS = {
     "paternity_pay": _("Paternity pay"),
     "adoption_pay": _("Adoption pay"),
     "shared_parental_pay": _("Shared parental pay"),
+    "neonatal_care_pay": _("Neonatal care pay"),
+    "parental_bereavement_pay": _("Parental bereavement pay"),
 }
 
 

@@ -39,12 +39,13 @@ def is_approver_of(viewer, employee: Employee) -> bool:
 
 
 def can_decide(viewer, request: LeaveRequest) -> bool:
-    """Unpaid leave changes pay: it is decided by those who record unpaid leave in payroll
-    (HR Admin, Payroll Admin; payroll.services.leave), never by the requester."""
+    """The approvers decide leave of every type, unpaid leave too (payroll then deducts it:
+    payroll.services.leave refuses a finalised period); Payroll Admin also decides unpaid leave.
+    Never the requester."""
     if is_self(viewer, request.employee):
         return False
-    if request.leave_type.category == Category.UNPAID:
-        return has_role(viewer, Role.HR_ADMIN, Role.PAYROLL_ADMIN)
+    if request.leave_type.category == Category.UNPAID and has_role(viewer, Role.PAYROLL_ADMIN):
+        return True
     return is_approver_of(viewer, request.employee)
 
 

@@ -138,6 +138,19 @@ def monthly_share(annual: Decimal, month_first: date, month_last: date, hired: d
     return round_half_up(annual / 12 * employed_fraction(month_first, month_last, hired, left))
 
 
+# Pay periods in a year by schedule frequency (payroll.models.PayFrequency). A UK weekly
+# schedule with a 53rd pay day in a tax year accrues that week too (HROps: 1/52 each week).
+PERIODS_PER_YEAR = {"weekly": 52, "biweekly": 26, "fortnightly": 26, "four_weekly": 13,
+                    "semimonthly": 24, "monthly": 12}
+
+
+def pay_period_share(annual: Decimal, periods_per_year: int, first: date, last: date,
+                     hired: date, left: date | None) -> Decimal:
+    """One pay period of an annual entitlement accrued per pay period: 1/periods a year, less
+    for a joiner's or leaver's part period (by calendar days), half up to 2 places."""
+    return round_half_up(annual / periods_per_year * employed_fraction(first, last, hired, left))
+
+
 def days_between(first: date, last: date) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 

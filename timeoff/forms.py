@@ -19,7 +19,8 @@ class RequestForm(forms.Form):
     hours = forms.DecimalField(required=False, min_value=Decimal("0.25"), max_value=24,
                                decimal_places=2, label=_("Hours (one day, hourly types)"))
     expected_week = forms.DateField(required=False, widget=DATE,
-                                    label=_("Expected week of childbirth / matching date"))
+                                    label=_("Expected week of childbirth / matching date / "
+                                            "neonatal care began / date of death"))
     note = forms.CharField(required=False, max_length=500, label=_("Note"))
 
     def __init__(self, *args, types=(), **kwargs):
@@ -66,6 +67,11 @@ class PatternForm(forms.Form):
 
     def hours(self) -> list[Decimal]:
         return [self.cleaned_data[d] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")]
+
+
+class KitDayForm(forms.Form):
+    day = forms.DateField(label=_("Keeping-in-touch day worked"), widget=DATE)
+    note = forms.CharField(required=False, max_length=255, label=_("Note"))
 
 
 class FitNoteForm(forms.Form):

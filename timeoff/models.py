@@ -28,6 +28,8 @@ class Category(models.TextChoices):
     PATERNITY = "paternity", _("Paternity leave")
     ADOPTION = "adoption", _("Adoption leave")
     SHARED_PARENTAL = "shared_parental", _("Shared parental leave")
+    NEONATAL_CARE = "neonatal_care", _("Neonatal care leave (UK)")
+    PARENTAL_BEREAVEMENT = "parental_bereavement", _("Parental bereavement leave (UK)")
     FMLA = "fmla", _("FMLA (US, job-protected, unpaid)")
     BEREAVEMENT = "bereavement", _("Bereavement")
     OTHER = "other", _("Other")
@@ -35,7 +37,8 @@ class Category(models.TextChoices):
 
 # The categories payroll hears about (statutory sick and family pay).
 STATUTORY_CATEGORIES = frozenset({Category.SICK, Category.MATERNITY, Category.PATERNITY,
-                                  Category.ADOPTION, Category.SHARED_PARENTAL})
+                                  Category.ADOPTION, Category.SHARED_PARENTAL,
+                                  Category.NEONATAL_CARE, Category.PARENTAL_BEREAVEMENT})
 
 
 class Unit(models.TextChoices):
@@ -45,7 +48,7 @@ class Unit(models.TextChoices):
 
 class LeaveType(models.Model):
     name = models.CharField(_("name"), max_length=80, unique=True)
-    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    category = models.CharField(_("category"), max_length=24, choices=Category.choices)
     unit = models.CharField(_("counted in"), max_length=5, choices=Unit.choices,
                             default=Unit.DAYS)
     tracks_balance = models.BooleanField(
@@ -66,6 +69,7 @@ class LeaveType(models.Model):
 class Method(models.TextChoices):
     FRONT_LOADED = "front_loaded", _("Annual, all at the start of the leave year")
     MONTHLY = "monthly", _("Annual, accrued each month")
+    PAY_PERIOD = "pay_period", _("Annual, accrued each pay period (the person's pay schedule)")
     PER_HOUR = "per_hour", _("Per hour worked (e.g. US PTO)")
     UK_STATUTORY = "uk_statutory", _("UK statutory: 5.6 weeks, capped at 28 days")
     IRREGULAR = "irregular", _("UK irregular-hours / part-year: 12.07% of hours worked")
@@ -224,7 +228,8 @@ class LeaveRequest(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.CharField(_("reason"), max_length=255, blank=True)
     self_certified = models.BooleanField(_("self-certified sickness"), default=False)
-    # Family leave: the expected week of childbirth (its Sunday) or the matching date.
+    # Family leave: the expected week of childbirth (its Sunday) or the matching date; neonatal
+    # care: the day care began; parental bereavement: the day of the death.
     expected_week = models.DateField(_("expected week / matching date"), null=True, blank=True)
     fit_note = models.FileField(_("fit note"), upload_to="timeoff/fit-notes/%Y/", blank=True,
                                 max_length=255)
@@ -280,3 +285,25 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"feed of {self.employee_id}"
+
+
+class KeepingInTouchDay(models.Model):
+    """A day worked during maternity, adoption or shared parental leave without ending it: paid
+    as normal work, the statutory pay for that week kept (at most 10 KIT days in maternity or
+    adoption leave, 20 SPLIT days in shared parental leave; timeoff.services.kit_days)."""
+
+    request = models.ForeignKey(LeaveRequest, on_delete=models.CASCADE,
+                                related_name="kit_days")
+    day = models.DateField(_("day worked"))
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["request", "day"]
+        constraints = [models.UniqueConstraint(fields=["request", "day"],
+                                               name="timeoff_kit_day_once")]
+
+    def __str__(self) -> str:
+        return f"KIT {self.day} ({self.request_id})"

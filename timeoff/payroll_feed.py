@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from employees.models import Employee
 from payroll.absence_feed import AbsenceKind, StatutoryAbsence, WorkingWeek
-from timeoff.models import Category, LeaveRequest, WorkingPattern
+from timeoff.models import Category, KeepingInTouchDay, LeaveRequest, WorkingPattern
 from timeoff.services.patterns import default_pattern
 
 KIND_OF = {
@@ -16,7 +16,11 @@ KIND_OF = {
     Category.PATERNITY: AbsenceKind.PATERNITY,
     Category.ADOPTION: AbsenceKind.ADOPTION,
     Category.SHARED_PARENTAL: AbsenceKind.SHARED_PARENTAL,
+    Category.NEONATAL_CARE: AbsenceKind.NEONATAL_CARE,
+    Category.PARENTAL_BEREAVEMENT: AbsenceKind.PARENTAL_BEREAVEMENT,
 }
+
+KIT_CATEGORIES = frozenset({Category.MATERNITY, Category.ADOPTION, Category.SHARED_PARENTAL})
 
 
 class TimeOffAbsenceProvider:
@@ -26,12 +30,19 @@ class TimeOffAbsenceProvider:
             employee_id__in=employee_ids, status=LeaveRequest.Status.APPROVED,
             leave_type__category__in=list(KIND_OF), first_day__lte=end, last_day__gte=start,
         ).select_related("leave_type").order_by("employee_id", "first_day", "id")
+        rows = list(rows)
+        kit: dict[int, list[date]] = defaultdict(list)
+        for request_id, day in KeepingInTouchDay.objects.filter(
+                request_id__in=[r.pk for r in rows if r.leave_type.category in KIT_CATEGORIES]
+        ).order_by("day").values_list("request_id", "day"):
+            kit[request_id].append(day)
         found: dict[int, list[StatutoryAbsence]] = defaultdict(list)
         for row in rows:
             found[row.employee_id].append(StatutoryAbsence(
                 employee_id=row.employee_id, kind=KIND_OF[row.leave_type.category],
                 first_day=row.first_day, last_day=row.last_day,
-                expected_week=row.expected_week, source=f"timeoff.LeaveRequest:{row.pk}"))
+                expected_week=row.expected_week, source=f"timeoff.LeaveRequest:{row.pk}",
+                kit_days=tuple(kit.get(row.pk, ()))))
         return dict(found)
 
     def working_weeks(self, employee_ids: list[int], on: date) -> dict[int, list[WorkingWeek]]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role, is_hr
@@ -15,8 +15,8 @@ from employees.models import Employee
 from employees.selectors import employee_for_user, report_ids
 from hrops.calendars import public_holidays
 from timeoff.access import delegating_managers
-from timeoff.models import Category, LeaveRequest, LeaveType
-from timeoff.services.ledger import balances, pending_cost
+from timeoff.models import Category, LeaveRequest, LeaveType, LedgerEntry
+from timeoff.services.ledger import balances
 
 OPEN = (LeaveRequest.Status.PENDING, LeaveRequest.Status.APPROVED)
 CALENDAR_ROWS = 50  # people a page: a month grid a manager can read, and a fast page
@@ -42,14 +42,25 @@ class BalanceLine:
 
 def my_balances(employee: Employee, today: date) -> list[BalanceLine]:
     """Per tracked type: today's balance, what waits for approval, and the balance at the end of
-    the calendar year with everything booked (approved and pending)."""
+    the calendar year with everything booked (approved and pending). Three queries whatever the
+    number of types (the types, the ledger sums, the pending sums)."""
     year_end = date(today.year, 12, 31)
+    types = tracked_types()
+    sums = {row["leave_type_id"]: row for row in LedgerEntry.objects.filter(
+        employee=employee, leave_type__in=types, effective_date__lte=year_end,
+    ).values("leave_type_id").annotate(now=Sum("amount", filter=Q(effective_date__lte=today)),
+                                       end=Sum("amount")).order_by()}
+    waiting = dict(LeaveRequest.objects.filter(
+        employee=employee, leave_type__in=types, status=LeaveRequest.Status.PENDING,
+        first_day__lte=year_end,
+    ).values("leave_type_id").annotate(total=Sum("amount")).order_by()
+        .values_list("leave_type_id", "total"))
     lines = []
-    for leave_type in tracked_types():
-        now = balances([employee.pk], leave_type, today).get(employee.pk, Decimal("0"))
-        at_end = balances([employee.pk], leave_type, year_end).get(employee.pk, Decimal("0"))
-        pending = pending_cost(employee, leave_type, year_end)
-        lines.append(BalanceLine(leave_type, now, pending, at_end - pending))
+    for leave_type in types:
+        row = sums.get(leave_type.pk, {})
+        pending = waiting.get(leave_type.pk) or Decimal("0")
+        lines.append(BalanceLine(leave_type, row.get("now") or Decimal("0"), pending,
+                                 (row.get("end") or Decimal("0")) - pending))
     return lines
 
 
@@ -68,12 +79,10 @@ def _decidable(viewer) -> Q | None:
             employee__manager_id__in=delegating_managers(viewer))
     else:
         scope = None
-    if has_role(viewer, Role.HR_ADMIN, Role.PAYROLL_ADMIN):
-        # Unpaid leave is decided by the people who record it in payroll (timeoff.access).
+    if has_role(viewer, Role.PAYROLL_ADMIN) and not is_hr(viewer):
+        # Payroll Admin also decides unpaid leave (timeoff.access.can_decide).
         scope = Q(leave_type__category=Category.UNPAID) | (scope if scope is not None else Q(
             pk__in=[]))
-    elif scope is not None:
-        scope &= ~Q(leave_type__category=Category.UNPAID)
     if scope is None:
         return None
     if me is not None:

@@ -11,6 +11,8 @@ STANDARD_TYPES = [
     ("Paternity leave", "paternity", "days", False, None),
     ("Adoption leave", "adoption", "days", False, None),
     ("Shared parental leave", "shared_parental", "days", False, None),
+    ("Neonatal care leave", "neonatal_care", "days", False, None),
+    ("Parental bereavement leave", "parental_bereavement", "days", False, None),
     ("FMLA leave", "fmla", "days", False, 12),
     ("Bereavement", "bereavement", "days", False, None),
     ("Other", "other", "days", False, None),
@@ -19,8 +21,12 @@ STANDARD_TYPES = [
 
 def standard_types_ensure(model) -> None:
     """Create the missing standard types (`model`: LeaveType, or the migration's historical
-    model). Idempotent by name."""
+    model). Idempotent by name. A historical model whose category column is too short for a
+    newer category (0002, before 0003 widened it) leaves that type to the later migration."""
+    room = model._meta.get_field("category").max_length
     for name, category, unit, balance, weeks in STANDARD_TYPES:
+        if len(category) > room:
+            continue
         model.objects.get_or_create(name=name, defaults={
             "category": category, "unit": unit, "tracks_balance": balance,
             "max_weeks_per_12_months": weeks})

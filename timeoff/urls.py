@@ -13,6 +13,7 @@ urlpatterns = [
     path("requests/<int:request_pk>/fit-note/", views.fit_note_upload, name="fit_note_upload"),
     path("requests/<int:request_pk>/fit-note/file/", views.fit_note_download,
          name="fit_note_download"),
+    path("requests/<int:request_pk>/kit-days/", views.kit_day_add, name="kit_day_add"),
     path("sickness/", views.sickness_self, name="sickness_self"),
     path("approvals/", views.approvals, name="approvals"),
     path("delegations/", views.delegations, name="delegations"),

@@ -276,7 +276,7 @@ def prepare(run: PayRun, employee_ids: list[int], *, pay_date: date | None = Non
             employment_end=employee.termination_date if employee.termination_date
             and employee.termination_date < end else None,
             proration_basis=schedule.proration_basis,
-            unpaid_leave_days=leave.get(employee.pk, ()),
+            unpaid_leave_days=statutory.unpaid_days(employee.pk, leave.get(employee.pk, ())),
             hours_worked=emp_hours.get(HOURS_CODE, ZERO),
             overtime_hours=emp_hours.get(OVERTIME_CODE, ZERO),
             overtime_multiplier=emp_hours.get("multiplier", Decimal("1.5")),

@@ -115,8 +115,14 @@ def unpaid_leave_validate(*, employee: Employee, first_day: date, last_day: date
 
 @transaction.atomic
 def unpaid_leave_create(*, employee: Employee, first_day: date, last_day: date,
-                        reason: str = "", acting_user) -> UnpaidLeave:
-    require_leave_editor(acting_user)
+                        reason: str = "", acting_user, approved_request: bool = False
+                        ) -> UnpaidLeave:
+    """``approved_request``: the leave comes from a time-off request its approver was allowed
+    to decide (timeoff.access.can_decide: the manager, their delegate, HR, Payroll Admin), so
+    the payroll editor role is not asked for; every payroll invariant still holds (nobody for
+    themself, no finalised or calculating period)."""
+    if not approved_request:
+        require_leave_editor(acting_user)
     require_not_self(acting_user, employee, _("unpaid leave"))
     _check_dates(first_day, last_day)
     employee = _lock_employee(employee)
@@ -155,8 +161,11 @@ def unpaid_leave_update(*, leave: UnpaidLeave, first_day: date, last_day: date,
 
 
 @transaction.atomic
-def unpaid_leave_delete(*, leave: UnpaidLeave, acting_user) -> None:
-    require_leave_editor(acting_user)
+def unpaid_leave_delete(*, leave: UnpaidLeave, acting_user, approved_request: bool = False
+                        ) -> None:
+    """``approved_request``: as for unpaid_leave_create (a decider cancels the request)."""
+    if not approved_request:
+        require_leave_editor(acting_user)
     require_not_self(acting_user, leave.employee, _("unpaid leave"))
     _lock_employee(leave.employee)
     leave = UnpaidLeave.objects.filter(pk=leave.pk).select_related("employee").first()

@@ -31,7 +31,8 @@ PAYING_KINDS = (PayRun.Kind.REGULAR, PayRun.Kind.FINAL_PAY)
 LOOKBACK = timedelta(days=3 * 365 + 1)
 NOT_DUE_FLAG = "statutory_pay_not_due"
 REASONS = {"SSP": "ssp", "SMP": "maternity_pay", "SPP": "paternity_pay", "SAP": "adoption_pay",
-           "SHPP": "shared_parental_pay"}
+           "SHPP": "shared_parental_pay", "SNCP": "neonatal_care_pay",
+           "SPBP": "parental_bereavement_pay"}
 WEEKS_PER_YEAR = Decimal(52)
 
 
@@ -44,6 +45,14 @@ class ChunkStatutory:
     def items(self, employee_id: int) -> tuple[engine.PayItem, ...]:
         result = self.by_employee.get(employee_id)
         return tuple(_item(line) for line in result.lines) if result else ()
+
+    def unpaid_days(self, employee_id: int, days: tuple[date, ...]) -> tuple[date, ...]:
+        """Unpaid-leave days less the keeping-in-touch days worked in family leave: a KIT day
+        is paid as normal work (Maternity and Parental Leave etc. Regs 1999 reg 12A)."""
+        result = self.by_employee.get(employee_id)
+        worked = {d for c in result.claims for d in c.basis.get("kit_days_worked", ())} \
+            if result else set()
+        return tuple(d for d in days if d.isoformat() not in worked) if worked else days
 
     def apply(self, prepared) -> None:
         """Reasons ("SSP", "Maternity pay", ...) and a flag for each claim with nothing due."""
@@ -70,7 +79,8 @@ def _pays_statutory(run: PayRun) -> bool:
 
 
 def _engine_absences(found) -> list[sp.Absence]:
-    return [sp.Absence(str(a.kind), a.first_day, a.last_day, a.expected_week, a.source)
+    return [sp.Absence(str(a.kind), a.first_day, a.last_day, a.expected_week, a.source,
+                       tuple(getattr(a, "kit_days", ())))
             for a in found]
 
 

@@ -272,6 +272,7 @@ PERMISSIONS: dict[str, str] = {
     "employees:picker": "a o o o o o",
 
     # --- timeoff14b: time off leftovers (issue 14) ---
+    "timeoff:kit_day_add": "a m m m m m",
 
     # --- gpg15: gender pay gap and absence analytics (issue 15) ---
     "analytics:absence": "a f o f o f",

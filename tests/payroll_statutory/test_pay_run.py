@@ -232,3 +232,23 @@ def test_days_a_correction_took_back_are_due_again(
     december = month_run(2026, 12)
     assert _statutory_lines(december, employee)[1] == [
         ("SSP", "SSP 2 – 13 Nov (10 days)", Decimal("246.50"))]
+
+
+def test_neonatal_care_pay_in_the_run_with_trace_and_recoverable_amount(
+        absences, employee, months, month_run):
+    # given pay days to 31 Jul finalised; neonatal care began Wed 12 Aug 2026: relevant week
+    # Sun 2 - Sat 8 Aug, relevant period 30 May - 31 Jul, AWE 461.5384615 (90% > 194.32)
+    for month in (5, 6, 7):
+        month_run(2026, month, finalise=True)
+    absences.ABSENCES[employee.pk] = [StatutoryAbsence(
+        employee.pk, AbsenceKind.NEONATAL_CARE, date(2026, 11, 2), date(2026, 11, 15),
+        expected_week=date(2026, 8, 12))]
+    run = month_run(2026, 11)
+    # then 14 days x 194.32 / 7 = 388.64; 92% recovered = 357.5488 -> 357.55
+    payslip = Payslip.objects.get(run=run, employee=employee)
+    [line] = [ln for ln in payslip.lines.all() if ln.code == "SNCP"]
+    assert (line.description, line.amount) == (
+        "Neonatal care pay 2 \u2013 15 Nov (2 weeks at 194.32 a week)", Decimal("388.64"))
+    assert line.trace["inputs"]["relevant_period"] == ["2026-05-30", "2026-07-31"]
+    assert payslip.ytd_increments["uk_sncp_recovered"] == "357.55"
+    assert "neonatal_care_pay" in payslip.reasons

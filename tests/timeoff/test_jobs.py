@@ -130,3 +130,44 @@ def test_irregular_hours_accrue_12_07_percent_of_finalised_hours():
     # then 12.07% of 100 h = 12.07 h, once; nothing for the front-loaded person
     assert balance(casual, pto, date(2026, 12, 1)) == D("12.07")
     assert not LedgerEntry.objects.filter(employee=salaried).exists()
+
+
+def test_accrual_per_pay_period_follows_the_persons_schedule(holiday, payroll_admin):
+    # given a biweekly schedule (periods of 14 days from 27 Dec 2025) and 26 days a year:
+    # 26 / 26 = 1 day a pay period
+    from payroll.services.periods import periods_generate
+    from tests.factories.employees import CompensationRecordFactory
+    from tests.factories.payroll_runs import USBiweeklyScheduleFactory
+
+    schedule = USBiweeklyScheduleFactory()
+    periods_generate(schedule=schedule, until=date(2026, 3, 31), acting_user=payroll_admin)
+    LeavePolicyFactory(leave_type=holiday, method="pay_period", annual_amount=D("26"))
+    old = EmployeeFactory(hire_date=date(2024, 1, 8))
+    joiner = EmployeeFactory(hire_date=date(2026, 1, 17))  # 7 of period 2's 14 days
+    nobody = EmployeeFactory(hire_date=date(2024, 1, 8))  # no pay schedule: nothing
+    for person in (old, joiner):
+        CompensationRecordFactory(employee=person, effective_date=person.hire_date,
+                                  pay_schedule=schedule, currency="USD")
+    # when the job runs twice on 10 Feb and again the next day
+    for day in (date(2026, 2, 10), date(2026, 2, 10), date(2026, 2, 11)):
+        accrual_post(employee_ids=[old.pk, joiner.pk, nobody.pk], on=day)
+    # then the periods that ended (27 Dec-9 Jan, 10-23 Jan, 24 Jan-6 Feb) posted once each
+    assert balance(old, holiday, date(2026, 2, 10)) == D("3")
+    assert balance(joiner, holiday, date(2026, 2, 10)) == D("1.5")  # 0.5 + 1
+    assert balance(nobody, holiday, date(2026, 2, 10)) == D("0")
+    entries = LedgerEntry.objects.filter(employee=old).order_by("effective_date")
+    assert [e.effective_date for e in entries] == [
+        date(2026, 1, 9), date(2026, 1, 23), date(2026, 2, 6)]
+    assert all(e.period.startswith("pp:") for e in entries)
+
+
+def test_one_accrual_per_pay_period_is_enforced_by_the_database(holiday):
+    from django.db import IntegrityError, transaction
+
+    policy = LeavePolicyFactory(leave_type=holiday, method="pay_period", annual_amount=D("26"))
+    person = EmployeeFactory(hire_date=date(2024, 1, 8))
+    row = dict(employee=person, leave_type=holiday, policy=policy, kind="accrual",
+               amount=D("1"), effective_date=date(2026, 1, 9), period="pp:1")
+    LedgerEntry.objects.create(**row)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LedgerEntry.objects.create(**row)

@@ -183,19 +183,64 @@ def test_approved_unpaid_leave_is_payrolls_unpaid_leave(org, hr_admin):
     unpaid = leave_type("unpaid")
     request = request_create(employee=org.report, leave_type=unpaid, dates=Dates(MON, FRI),
                              acting_user=org.users["employee"])
-    # a manager does not decide unpaid leave: it changes pay
-    with pytest.raises(PermissionDenied):
-        request_approve(request=request, acting_user=org.users["manager"])
-    # when
-    request_approve(request=request, acting_user=hr_admin)
+    # when the manager approves it (any leave type; payroll picks up the deduction)
+    request_approve(request=request, acting_user=org.users["manager"])
     # then: one UnpaidLeave row, linked to the request
     request.refresh_from_db()
     leave = UnpaidLeave.objects.get(employee=org.report)
     assert (leave.first_day, leave.last_day) == (MON, FRI)
     assert request.unpaid_leave == leave
-    # cancelling removes it again
+    # the employee cannot cancel it themself; HR can, and that removes it again
+    with pytest.raises(PermissionDenied):
+        request_cancel(request=request, acting_user=org.users["employee"],
+                       today=date(2026, 3, 1))
     request_cancel(request=request, acting_user=hr_admin, today=date(2026, 3, 1))
     assert not UnpaidLeave.objects.filter(employee=org.report).exists()
+
+
+def test_unpaid_leave_deciders_are_the_approvers_and_payroll_admin(org, payroll_admin):
+    unpaid = leave_type("unpaid")
+    request = request_create(employee=org.report, leave_type=unpaid, dates=Dates(MON, FRI),
+                             acting_user=org.users["employee"])
+    # a peer, the report's own report and the requester may not; Payroll Admin may
+    for who in ("other", "intern", "employee"):
+        with pytest.raises(PermissionDenied):
+            request_approve(request=request, acting_user=org.users[who])
+    from timeoff.selectors import pending_for_approver
+    assert [r.pk for r in pending_for_approver(payroll_admin)] == [request.pk]
+    assert [r.pk for r in pending_for_approver(org.users["manager"])] == [request.pk]
+    request_approve(request=request, acting_user=payroll_admin)
+    assert UnpaidLeave.objects.filter(employee=org.report).count() == 1
+
+
+def test_a_manager_cannot_approve_unpaid_leave_in_a_finalised_period(
+        uk_schedule, org, payroll_admin, second_payroll_admin,
+        django_capture_on_commit_callbacks):
+    # given the report paid in a finalised January run
+    from tests.factories.employees_records import BankAccountFactory
+    from tests.factories.payroll_runs import CompensationRecordFactory
+    from tests.payroll_runs.helpers import finalised_run
+
+    BankAccountFactory(employee=org.report)
+    CompensationRecordFactory(employee=org.report, annual_salary=D("36000"),
+                              currency=uk_schedule.currency, pay_schedule=uk_schedule)
+    from payroll.models import TaxProfile
+    TaxProfile.objects.create(employee=org.report, jurisdiction="UK", tax_code="1257L",
+                              ni_category="A")
+    p1 = uk_schedule.periods.get(number=1)
+    unpaid = leave_type("unpaid")
+    request = request_create(employee=org.report, leave_type=unpaid,
+                             dates=Dates(p1.end_date, p1.end_date),
+                             acting_user=org.users["employee"])
+    finalised_run(uk_schedule, 1, payroll_admin, second_payroll_admin,
+                  django_capture_on_commit_callbacks)
+    # when the manager approves, it is refused with payroll's message and nothing is written
+    with pytest.raises(ValidationError, match="finalised"):
+        request_approve(request=request, acting_user=org.users["manager"])
+    request.refresh_from_db()
+    assert request.status == "pending"
+    assert not UnpaidLeave.objects.exists()
+    assert not LedgerEntry.objects.filter(request=request).exists()
 
 
 def test_fmla_is_limited_to_12_weeks_in_12_months(org, hr_admin):

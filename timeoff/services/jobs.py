@@ -1,9 +1,10 @@
 """The scheduled ledger jobs: accrual, and the year end (carry-over and expiry).
 
 Idempotent by the database: each entry carries its period ("2026" for a front-loaded year,
-"2026-03" for a month, "close:2026", "carry:2026", "carried:2026") and LedgerEntry's unique
-constraint (policy, person, kind, period) refuses a second one, so a re-run, a retried delivery
-item or two workers at once post nothing twice (bulk_create(ignore_conflicts=True)).
+"2026-03" for a month, "pp:<pay period id>" for a pay period, "close:2026", "carry:2026",
+"carried:2026") and LedgerEntry's unique constraint (policy, person, kind, period) refuses
+a second one, so a re-run, a retried delivery item or two workers at once post nothing
+twice (bulk_create(ignore_conflicts=True)).
 The daily accrual fans out through the delivery mechanism, one item per 1,000 people.
 """
 
@@ -19,7 +20,14 @@ from delivery.models import DeliveryItem
 from delivery.services import delivery_enqueue_many
 from employees.models import Employee
 from lifecycle.services.checklists import conditions_match
-from timeoff.entitlement import IRREGULAR_RATE, leave_year, monthly_share, per_hour_accrual
+from timeoff.entitlement import (
+    IRREGULAR_RATE,
+    PERIODS_PER_YEAR,
+    leave_year,
+    monthly_share,
+    pay_period_share,
+    per_hour_accrual,
+)
 from timeoff.models import EntryKind, LeavePolicy, LedgerEntry, Method
 from timeoff.services.ledger import ZERO
 from timeoff.services.patterns import patterns_for
@@ -34,6 +42,8 @@ HOURS_CODES = ("HOURS", "OVERTIME")
 HOURS_WINDOW = timedelta(days=62)
 EMPLOYEE_FIELDS = ("id", "department_id", "location_id", "employment_type", "work_country",
                    "fte", "hire_date", "termination_date")
+# Pay periods that ended lately: a missed day (or a late period) catches up.
+PAY_PERIOD_WINDOW = timedelta(days=62)
 # The year end is worked for a month after it, so a missed day catches up.
 YEAR_END_WINDOW = timedelta(days=31)
 
@@ -93,10 +103,12 @@ def accrual_post(*, employee_ids: Iterable[int], on: date) -> int:
     every = [p for p in active_policies() if p.leave_type.tracks_balance]
     policies = [p for p in every if p.method in JOB_METHODS]
     hourly = [p for p in every if p.method in HOUR_METHODS]
+    by_period = [p for p in every if p.method == Method.PAY_PERIOD]
     people = list(Employee.objects.filter(pk__in=list(employee_ids)).only(*EMPLOYEE_FIELDS))
     # Each person's policy is chosen among all of a type's policies (priority), then posted by
     # the part of the job its method belongs to.
     posted = _hours_post(people, every, hourly, on) if hourly else 0
+    posted += _pay_period_post(people, every, by_period, on) if by_period else 0
     if not policies:
         return posted
     return posted + _periodic_post(people, every, policies, on)
@@ -132,6 +144,71 @@ def _hours_post(people: list, every: list[LeavePolicy], policies: list[LeavePoli
                 kind=EntryKind.ACCRUAL, amount=per_hour_accrual(hours, rate), effective_date=end,
                 period=f"hours:{payslip_id}", reason=f"{policy.name}: {hours} hours worked"))
     return _insert(rows, f"hours accrual {on}")
+
+
+def _schedules_of(people: list, on: date) -> dict[int, list[tuple[date, int | None]]]:
+    """Each person's pay schedule history up to `on`: [(effective date, schedule id)], oldest
+    first (one query)."""
+    from employees.models import CompensationRecord
+
+    history: dict[int, list[tuple[date, int | None]]] = {}
+    for employee_id, effective, schedule_id in CompensationRecord.objects.filter(
+            employee_id__in=[e.pk for e in people], effective_date__lte=on,
+    ).order_by("effective_date").values_list("employee_id", "effective_date", "pay_schedule_id"):
+        history.setdefault(employee_id, []).append((effective, schedule_id))
+    return history
+
+
+def _schedule_on(history: list[tuple[date, int | None]], day: date) -> int | None:
+    found = None
+    for effective, schedule_id in history:
+        if effective <= day:
+            found = schedule_id
+    return found
+
+
+def _pay_period_post(people: list, every: list[LeavePolicy], policies: list[LeavePolicy],
+                     on: date) -> int:
+    """1/periods-a-year of the full-year entitlement for each pay period of the person's
+    schedule (the one in force at the period's end) that ended before `on`, pro rata for a
+    part period; period "pp:<id>", so the constraint posts each period once."""
+    from payroll.models import PayPeriod
+
+    history = _schedules_of(people, on)
+    periods: dict[int, list] = {}
+    for period in PayPeriod.objects.filter(
+            schedule_id__in={s for h in history.values() for _d, s in h if s},
+            end_date__lt=on, end_date__gte=on - PAY_PERIOD_WINDOW,
+    ).select_related("schedule").order_by("start_date"):
+        periods.setdefault(period.schedule_id, []).append(period)
+    pattern_of = patterns_for(people)
+    type_ids = sorted({p.leave_type_id for p in policies})
+    rows = []
+    for employee in people:
+        for period in (p for s in {s for _d, s in history.get(employee.pk, []) if s}
+                       for p in periods.get(s, [])):
+            if _schedule_on(history[employee.pk], period.end_date) != period.schedule_id:
+                continue
+            if employee.hire_date > period.end_date or (
+                    employee.termination_date and employee.termination_date < period.start_date):
+                continue
+            for type_id in type_ids:
+                policy = _policy_of(employee, every, type_id)
+                if policy is None or policy.method != Method.PAY_PERIOD:
+                    continue
+                full_year = year_entitlement(policy, employee, pattern_of[employee.pk](
+                    period.end_date), period.end_date, whole_year=True)
+                amount = pay_period_share(
+                    full_year, PERIODS_PER_YEAR[period.schedule.frequency], period.start_date,
+                    period.end_date, employee.hire_date, employee.termination_date)
+                if amount:
+                    rows.append(LedgerEntry(
+                        employee_id=employee.pk, leave_type_id=type_id, policy=policy,
+                        kind=EntryKind.ACCRUAL, amount=amount, effective_date=period.end_date,
+                        period=f"pp:{period.pk}", reason=(
+                            f"{policy.name}: pay period {period.start_date} – "
+                            f"{period.end_date}")))
+    return _insert(rows, f"pay period accrual {on}")
 
 
 def _periodic_post(people: list, every: list[LeavePolicy], policies: list[LeavePolicy],

@@ -1,5 +1,6 @@
 """Emails about a request, one delivery item per step (requested, approved, declined,
-cancelled). In-app notifications are not sent: the notifications app is not in main yet."""
+cancelled), and the step's in-app notifications (timeoff.services.inapp) in the same
+transaction."""
 
 import logging
 
@@ -12,15 +13,19 @@ from delivery.models import DeliveryItem
 from delivery.services import delivery_enqueue
 from employees.models import Employee
 from timeoff.models import Delegation, LeaveRequest
+from timeoff.services.inapp import request_step
 
 log = logging.getLogger(__name__)
 KIND = "timeoff.request_notice"
 
 
-def enqueue(request: LeaveRequest, event: str) -> None:
-    """Inside the transaction of the change; the key makes a repeated step send nothing more."""
+def enqueue(request: LeaveRequest, event: str, acting_user=None, *, inapp: bool = True) -> None:
+    """Inside the transaction of the change; the key makes a repeated step send nothing more.
+    ``inapp``: also the in-app notifications of the step (sickness sends its own)."""
     delivery_enqueue(kind=KIND, key=f"timeoff.request:{request.pk}:{request.version}:{event}",
                      payload={"request_id": request.pk, "event": event})
+    if inapp:
+        request_step(request, event, acting_user)
 
 
 def _approver_emails(employee: Employee) -> list[str]:

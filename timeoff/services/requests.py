@@ -160,7 +160,7 @@ def request_create(*, employee: Employee, leave_type: LeaveType, dates: Dates, n
         half_day_end=dates.half_day_end, hours=dates.hours, amount=amount, note=note.strip(),
         requested_by=acting_user, expected_week=expected_week)
     _audit(request, acting_user, "create", {})
-    notices.enqueue(request, "requested")
+    notices.enqueue(request, "requested", acting_user)
     return request
 
 
@@ -198,7 +198,8 @@ def _approve_effects(request: LeaveRequest, acting_user) -> None:
     if request.leave_type.category == Category.UNPAID:
         leave = unpaid_leave_create(
             employee=request.employee, first_day=request.first_day, last_day=request.last_day,
-            reason=_("Time off request #%(pk)s") % {"pk": request.pk}, acting_user=acting_user)
+            reason=_("Time off request #%(pk)s") % {"pk": request.pk}, acting_user=acting_user,
+            approved_request=True)
         request.unpaid_leave = leave
         request.save(update_fields=["unpaid_leave"])
 
@@ -217,7 +218,7 @@ def request_approve(*, request: LeaveRequest, acting_user, reason: str = "") -> 
     _move(request, LeaveRequest.Status.APPROVED, acting_user, reason)
     _approve_effects(request, acting_user)
     _audit(request, acting_user, "approve", before)
-    notices.enqueue(request, "approved")
+    notices.enqueue(request, "approved", acting_user)
     return request
 
 
@@ -233,7 +234,7 @@ def request_decline(*, request: LeaveRequest, acting_user, reason: str) -> Leave
     before = snapshot(request, FIELDS)
     _move(request, LeaveRequest.Status.DECLINED, acting_user, reason)
     _audit(request, acting_user, "decline", before)
-    notices.enqueue(request, "declined")
+    notices.enqueue(request, "declined", acting_user)
     return request
 
 
@@ -243,7 +244,7 @@ def _cancel_effects(request: LeaveRequest, acting_user) -> None:
         leave = request.unpaid_leave
         request.unpaid_leave = None
         request.save(update_fields=["unpaid_leave"])
-        unpaid_leave_delete(leave=leave, acting_user=acting_user)
+        unpaid_leave_delete(leave=leave, acting_user=acting_user, approved_request=True)
 
 
 @transaction.atomic
@@ -260,7 +261,7 @@ def request_cancel(*, request: LeaveRequest, acting_user, reason: str = "",
     if was_approved:
         _cancel_effects(request, acting_user)
     _audit(request, acting_user, "cancel", before)
-    notices.enqueue(request, "cancelled")
+    notices.enqueue(request, "cancelled", acting_user)
     return request
 
 

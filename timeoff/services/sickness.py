@@ -18,7 +18,7 @@ from hrops.uploads import safe_file_name, validate_upload
 from lifecycle.services.followups import followup_task_add
 from timeoff import access
 from timeoff.models import Category, LeaveRequest, LeaveType
-from timeoff.services import notices
+from timeoff.services import inapp, notices
 from timeoff.services.requests import Dates, _approve_effects, _audit, _lock, _validate_new
 
 SELF_CERT_DAYS = 7
@@ -62,7 +62,8 @@ def sickness_record(*, employee: Employee, first_day: date, last_day: date, acti
     _approve_effects(request, acting_user)
     _audit(request, acting_user, "create", {})
     _return_to_work(request, acting_user)
-    notices.enqueue(request, "approved" if not own else "requested")
+    notices.enqueue(request, "approved" if not own else "requested", inapp=False)
+    inapp.sickness_recorded(request, acting_user, fit_note_due=needs_fit_note(request))
     return request
 
 

@@ -9,6 +9,7 @@ from timeoff.views.people import (
     employee_sickness,
     fit_note_download,
     fit_note_upload,
+    kit_day_add,
 )
 from timeoff.views.portal import (
     my_leave,
@@ -23,7 +24,7 @@ from timeoff.views.setup import policy_edit, setup, type_edit
 __all__ = [
     "approvals", "delegations", "employee_adjust", "employee_leave", "employee_pattern",
     "employee_sickness", "fit_note_download", "fit_note_upload", "ical_feed", "ical_reset",
-    "my_leave", "opening_balances", "opening_template", "payout", "policy_edit", "report_export",
-    "report_page", "request_cancel", "request_decide", "request_new", "request_preview", "setup",
-    "sickness_self", "team_calendar", "type_edit",
+    "kit_day_add", "my_leave", "opening_balances", "opening_template", "payout", "policy_edit",
+    "report_export", "report_page", "request_cancel", "request_decide", "request_new",
+    "request_preview", "setup", "sickness_self", "team_calendar", "type_edit",
 ]

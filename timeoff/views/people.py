@@ -17,6 +17,8 @@ from employees.profile import profile_tabs
 from timeoff import forms, selectors
 from timeoff.access import can_record_sickness
 from timeoff.models import Category, LeaveRequest, WorkingPattern
+from timeoff.services.kit_days import LIMITS as KIT_LIMITS
+from timeoff.services.kit_days import kit_day_record
 from timeoff.services.ledger import adjustment_post, entries_for
 from timeoff.services.patterns import working_pattern_set
 from timeoff.services.sickness import fit_note_attach, needs_fit_note, sickness_record
@@ -35,6 +37,12 @@ def employee_leave(request: HttpRequest, pk: int) -> HttpResponse:
         "leave_type").order_by("-first_day") if r.leave_type.category == Category.SICK]
     for row in sickness:
         row.needs_fit_note = needs_fit_note(row)
+    family = list(LeaveRequest.objects.filter(
+        employee=employee, status=LeaveRequest.Status.APPROVED,
+        leave_type__category__in=list(KIT_LIMITS)).select_related("leave_type")
+        .prefetch_related("kit_days").order_by("-first_day")[:20])
+    for row in family:
+        row.kit_limit = KIT_LIMITS[row.leave_type.category]
     return render(request, "timeoff/employee_leave.html", {
         "employee": employee, "tabs": profile_tabs(request.user, employee),
         "current": "timeoff", "balances": selectors.my_balances(employee, today),
@@ -43,7 +51,27 @@ def employee_leave(request: HttpRequest, pk: int) -> HttpResponse:
         "adjust_form": forms.AdjustmentForm(initial={"effective_date": today}),
         "pattern_form": forms.PatternForm(initial={"effective_from": today}),
         "sick_form": forms.SicknessForm(), "fit_form": forms.FitNoteForm(),
+        "family": family, "kit_form": forms.KitDayForm(),
     })
+
+
+@require_POST
+def kit_day_add(request: HttpRequest, request_pk: int) -> HttpResponse:
+    """HR or the manager records a keeping-in-touch (SPLIT) day on approved family leave."""
+    leave = request_for_viewer(request.user, request_pk)
+    form = forms.KitDayForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the day worked."))
+    else:
+        try:
+            kit_day_record(request=leave, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            error(request, exc)
+        else:
+            messages.success(request, _("Keeping-in-touch day recorded."))
+    if is_hr(request.user):
+        return redirect("timeoff:employee_leave", pk=leave.employee_id)
+    return redirect("timeoff:approvals")
 
 
 @require_POST

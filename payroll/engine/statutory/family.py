@@ -14,6 +14,16 @@ Rules (SSCBA 1992 ss.164-171ZZ; GOV.UK employer guides for each payment; HMRC SP
 - paid for every calendar day: a day is one seventh of the weekly rate (SSCBA s.166(4),
   s.171ZE(4)); a payment including a fraction of a penny is rounded up to the next penny
   (SMP (General) Regulations 1986 reg 28; SPP and SAP (Weekly Rates) Regulations 2002 reg 4).
+- Statutory Neonatal Care Pay (babies born from 6 April 2025; SSCBA 1992 Part 12ZE, inserted
+  by the Neonatal Care (Leave and Pay) Act 2023; GOV.UK "Statutory Neonatal Care Pay and
+  Leave: employer guide"): up to 12 weeks at the lower of the flat rate (194.32 from
+  5 April 2026) and 90% of AWE; 26 weeks' service and AWE at least the LEL, both to the end of
+  the relevant week: here the week before the week neonatal care began (the guide's rule when
+  no SMP/SPP/SAP is due; HROps uses it for every SNCP claim);
+- Statutory Parental Bereavement Pay (SSCBA 1992 Part 12ZD; GOV.UK "Statutory Parental
+  Bereavement Pay and Leave: employer guide"): up to 2 weeks, taken within 56 weeks of the
+  death, at the lower of the flat rate and 90% of AWE; 26 weeks' service and AWE at least the
+  LEL to the end of the relevant week, the week before the week of the death.
 Employment ending after the QW does not stop SMP/SAP (it is still paid). Not implemented:
 keeping-in-touch days, the 4-week pregnancy-related sickness trigger, curtailment notices
 (ShPP weeks are the absences the time-off app records, capped at 37 weeks).
@@ -30,6 +40,8 @@ from payroll.engine.statutory.awe import average_weekly_earnings
 from payroll.engine.statutory.types import (
     ADOPTION,
     MATERNITY,
+    NEONATAL_CARE,
+    PARENTAL_BEREAVEMENT,
     PATERNITY,
     SHARED_PARENTAL,
     Absence,
@@ -42,7 +54,15 @@ from payroll.engine.statutory.types import (
 ONE_DAY = timedelta(days=1)
 SEVEN = Decimal(7)
 # (weeks payable, weeks at the uncapped earnings-related rate)
-WEEKS = {MATERNITY: (39, 6), ADOPTION: (39, 6), PATERNITY: (2, 0), SHARED_PARENTAL: (37, 0)}
+WEEKS = {MATERNITY: (39, 6), ADOPTION: (39, 6), PATERNITY: (2, 0), SHARED_PARENTAL: (37, 0),
+         NEONATAL_CARE: (12, 0), PARENTAL_BEREAVEMENT: (2, 0)}
+# The relevant week is the week before the week of the event (care began, the death).
+WEEK_BEFORE_EVENT = frozenset({NEONATAL_CARE, PARENTAL_BEREAVEMENT})
+BEREAVEMENT_WINDOW = timedelta(weeks=56)
+# Keeping-in-touch days (maternity, adoption) and SPLIT days (shared parental) allowed.
+KIT_LIMITS = {MATERNITY: 10, ADOPTION: 10, SHARED_PARENTAL: 20}
+NAMES = {MATERNITY: "SMP", PATERNITY: "SPP", ADOPTION: "SAP", SHARED_PARENTAL: "ShPP",
+         NEONATAL_CARE: "SNCP", PARENTAL_BEREAVEMENT: "SPBP"}
 FAMILY_KINDS = tuple(WEEKS)
 
 
@@ -54,6 +74,8 @@ def qualifying_week(kind: str, expected_week: date) -> date:
     """The Sunday starting the QW (adoption: the matching week itself)."""
     if kind == ADOPTION:
         return _sunday(expected_week)
+    if kind in WEEK_BEFORE_EVENT:
+        return _sunday(expected_week) - timedelta(weeks=1)
     return _sunday(expected_week) - timedelta(weeks=15)
 
 
@@ -81,7 +103,7 @@ def _claim(kind: str, expected: date, absences: list[Absence], *, until: date,
     start = absences[0].first_day
     basis = {"expected_week": expected.isoformat(), "qualifying_week": qw.isoformat(),
              "employed_by": service_by.isoformat()}
-    name = {MATERNITY: "SMP", PATERNITY: "SPP", ADOPTION: "SAP", SHARED_PARENTAL: "ShPP"}[kind]
+    name = NAMES[kind]
     if employment.hire_date > service_by or (
             employment.termination_date is not None and employment.termination_date < qw):
         return _refused(kind, start, None, (
@@ -106,8 +128,17 @@ def _claim(kind: str, expected: date, absences: list[Absence], *, until: date,
     ninety = awe.amount * R.FAMILY_PERCENT
     limit_days = total_weeks * 7
     days: list[EntitledDay] = []
+    kit = sorted({d for a in absences for d in a.kit_days})[:KIT_LIMITS.get(kind, 0)]
+    if kit:
+        # Worked without losing the week's statutory pay (SMP (General) Regs 1986 reg 9A;
+        # SPP and SAP (General) Regs 2002 reg 27A; ShPP (General) Regs 2014 reg 13).
+        basis["kit_days_worked"] = [d.isoformat() for d in kit]
+    if kind == PARENTAL_BEREAVEMENT:
+        basis["taken_by"] = (expected + BEREAVEMENT_WINDOW - ONE_DAY).isoformat()
     for a in absences:
         day, last = a.first_day, min(a.last_day or until, until)
+        if kind == PARENTAL_BEREAVEMENT:  # only within 56 weeks of the death
+            last = min(last, expected + BEREAVEMENT_WINDOW - ONE_DAY)
         while day <= last and len(days) < limit_days:
             # SMP/SAP: weeks counted from the first day of the pay period; SPP/ShPP: days taken
             index = (day - start).days // 7 if kind in (MATERNITY, ADOPTION) else len(days) // 7

@@ -32,9 +32,10 @@ RULES = {
     SICKNESS: "SSP (Employment Rights Act 2025, from 6 April 2026): from the first qualifying "
               "day of a PIW, lower of the flat rate and 80% of AWE; daily rate = weekly / "
               "qualifying days in the week, truncated to 4 dp; payment rounded up to the penny",
-    "family": "SSCBA 1992 ss.164-171ZZ: one seventh of the weekly rate a day; payment rounded "
-              "up to the next penny (SMP (General) Regs 1986 reg 28; SPP and SAP (Weekly Rates) "
-              "Regs 2002 reg 4)",
+    "family": "SSCBA 1992 ss.164-171ZZ (and Parts 12ZD, 12ZE: parental bereavement, neonatal "
+              "care): one seventh of the weekly rate a day; payment rounded up to the next "
+              "penny (SMP (General) Regs 1986 reg 28; SPP and SAP (Weekly Rates) Regs 2002 "
+              "reg 4; HROps rounds SNCP and SPBP the same way)",
 }
 POLICY = ("HROps: statutory pay is paid in addition to salary; days recorded as unpaid leave "
           "are deducted from salary by proration")

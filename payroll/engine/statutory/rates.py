@@ -5,8 +5,14 @@ Sources (checked 1 December 2026):
   benefit and pension rates 2026 to 2027: SSP 123.25 a week; SMP, SPP, SAP and ShPP 194.32 a
   week (or 90% of average weekly earnings if lower); lower earnings limit for family pay 129.00
   a week. From 6 April 2026 SSP has no lower earnings limit (Employment Rights Act 2025).
-- 2025-26: SSP 118.75; SMP, SPP, SAP, ShPP 187.18; LEL 125.00 (used here only for family pay
-  weeks that began before the 2026 uprating and whose qualifying week fell in 2025-26).
+  The same 194.32 is the 2026-27 rate of Statutory Neonatal Care Pay and Statutory Parental
+  Bereavement Pay (DWP "Proposed benefit and pension rates 2026 to 2027", 3.8% CPI uprating;
+  re-checked 1 December 2026 against the published 2026-27 figures: SSP 123.25, family rates
+  194.32, LEL 129.00 - no change needed).
+- 2025-26: SSP 118.75; SMP, SPP, SAP, ShPP, SNCP, SPBP 187.18; LEL 125.00 (family pay weeks
+  that began before the 2026 uprating, and SSP series that began before 6 April 2026: the old
+  rules, ssp.py).
+- 2024-25: SSP 116.75; family rates 184.03; LEL 123.00 (only for SSP series that began then).
 
 SSP changes with the tax year (6 April); the family flat rate applies to pay weeks beginning on
 or after the first Sunday in April (the uprating order's date: 5 April 2026, 6 April 2025).
@@ -29,7 +35,7 @@ FAMILY_PERCENT = Decimal("0.90")  # SSCBA 1992 s.166(2): 90% of normal weekly ea
 RECOVERY_RATE = Decimal("0.92")
 SER_COMPENSATION_RATE = Decimal("0.03")
 # Statutory Sick Pay under the Employment Rights Act 2025 (no waiting days, no LEL) applies
-# to days of incapacity from this date; the earlier rules are not implemented.
+# to days of incapacity from this date; earlier days follow the old rules (ssp.py).
 SSP_NEW_RULES_FROM = date(2026, 4, 6)
 
 
@@ -41,6 +47,8 @@ class YearRates:
 
 
 RATES: dict[str, YearRates] = {
+    # 2024-25 (for SSP series that began then, old rules): SSP 116.75, SMP etc. 184.03, LEL 123.
+    "2024-25": YearRates(Decimal("116.75"), Decimal("184.03"), Decimal("123.00")),
     "2025-26": YearRates(Decimal("118.75"), Decimal("187.18"), Decimal("125.00")),
     "2026-27": YearRates(Decimal("123.25"), Decimal("194.32"), Decimal("129.00")),
 }

@@ -12,26 +12,36 @@ MATERNITY = "maternity"
 PATERNITY = "paternity"
 ADOPTION = "adoption"
 SHARED_PARENTAL = "shared_parental"
-KINDS = (SICKNESS, MATERNITY, PATERNITY, ADOPTION, SHARED_PARENTAL)
+NEONATAL_CARE = "neonatal_care"
+PARENTAL_BEREAVEMENT = "parental_bereavement"
+KINDS = (SICKNESS, MATERNITY, PATERNITY, ADOPTION, SHARED_PARENTAL, NEONATAL_CARE,
+         PARENTAL_BEREAVEMENT)
 # Payslip line code and label of each kind.
 CODES = {SICKNESS: "SSP", MATERNITY: "SMP", PATERNITY: "SPP", ADOPTION: "SAP",
-         SHARED_PARENTAL: "SHPP"}
+         SHARED_PARENTAL: "SHPP", NEONATAL_CARE: "SNCP", PARENTAL_BEREAVEMENT: "SPBP"}
 LABELS = {SICKNESS: "SSP", MATERNITY: "Maternity pay", PATERNITY: "Paternity pay",
-          ADOPTION: "Adoption pay", SHARED_PARENTAL: "Shared parental pay"}
-RECOVERABLE_KINDS = frozenset({MATERNITY, PATERNITY, ADOPTION, SHARED_PARENTAL})
+          ADOPTION: "Adoption pay", SHARED_PARENTAL: "Shared parental pay",
+          NEONATAL_CARE: "Neonatal care pay", PARENTAL_BEREAVEMENT: "Parental bereavement pay"}
+# The employer recovers SNCP and SPBP as it does SMP (GOV.UK "Claim back statutory maternity,
+# paternity, adoption, parental bereavement and neonatal care pay": 92%, or 103% with Small
+# Employer Relief).
+RECOVERABLE_KINDS = frozenset({MATERNITY, PATERNITY, ADOPTION, SHARED_PARENTAL, NEONATAL_CARE,
+                               PARENTAL_BEREAVEMENT})
 
 
 @dataclass(frozen=True, slots=True)
 class Absence:
     """Calendar days ``first_day``..``last_day`` inclusive; ``last_day`` None = still away.
     ``expected_week``: family leave's expected week of childbirth (its Sunday) or the adoption
-    matching date."""
+    matching date; neonatal care: the day the baby's neonatal care began; parental
+    bereavement: the day of the child's death."""
 
     kind: str
     first_day: date
     last_day: date | None = None
     expected_week: date | None = None
     source: str = ""
+    kit_days: tuple[date, ...] = ()  # keeping-in-touch / SPLIT days worked (paid as work)
 
 
 @dataclass(frozen=True, slots=True)
