@@ -14,14 +14,8 @@ from customfields.services import custom_field_save
 from employees.models import CompensationRecord, Employee
 from hrops.copy_insert import assign_pks, copy_insert
 from hrops.sql_ids import ids_in
-from tests.employees_directory.test_imports import csv_bytes, hire_row, run
-from tests.factories import (
-    DepartmentFactory,
-    EmployeeFactory,
-    JobTitleFactory,
-    LocationFactory,
-    PayScheduleFactory,
-)
+from tests.employees_directory.test_imports import csv_bytes, hire_row, refs, run  # noqa: F401
+from tests.factories import EmployeeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -84,15 +78,11 @@ def test_assign_pks_lets_rows_point_at_each_other_before_they_are_written():
     assert Employee.objects.get(pk=report.pk).manager_id == boss.pk
 
 
+@pytest.mark.usefixtures("refs")
 def test_import_check_queries_do_not_grow_with_rows_when_custom_fields_exist(hr_admin):
-    # given: custom fields (read by every import row) and the reference data
+    # given: custom fields (read by every import row) and the reference data (refs)
     custom_field_save(acting_user=hr_admin, data={"section": "Kit", "label": "Shirt",
                                                   "key": "shirt", "kind": "text"})
-    PayScheduleFactory()
-    DepartmentFactory(name="Engineering", code="ENG")
-    LocationFactory(name="London")
-    JobTitleFactory(name="Engineer")
-    EmployeeFactory(employee_number="B001")
 
     def queries(n: int) -> int:
         content = csv_bytes(*(hire_row(f"N{i}") for i in range(n)))
