@@ -1,14 +1,22 @@
 """Custom fields in the employee record's directory, exports and imports (employees.hooks)."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.core.exceptions import ValidationError
 
 from customfields.access import audience_sees
 from customfields.models import CustomField, CustomFieldValue
 from employees.hooks import RecordExtension
 
+# The active fields of the import being checked or applied (CustomFieldsExtension.
+# import_session): read once per import, not once per row (20,000 queries for 20,000 rows).
+_import_fields: ContextVar[list[CustomField] | None] = ContextVar("import_fields", default=None)
+
 
 def _active() -> list[CustomField]:
-    return list(CustomField.objects.filter(is_active=True))
+    fields = _import_fields.get()
+    return list(CustomField.objects.filter(is_active=True)) if fields is None else fields
 
 
 class CustomFieldsExtension(RecordExtension):
@@ -45,6 +53,14 @@ class CustomFieldsExtension(RecordExtension):
         except ValidationError:
             return qs.none()
         return qs.filter(custom_values__field=field, custom_values__value__iexact=wanted)
+
+    @contextmanager
+    def import_session(self):
+        token = _import_fields.set(list(CustomField.objects.filter(is_active=True)))
+        try:
+            yield
+        finally:
+            _import_fields.reset(token)
 
     def import_columns(self) -> tuple[str, ...]:
         return tuple(f.column for f in _active())

@@ -6,6 +6,7 @@ registered the question simply has no answer (an HR-only deployment).
 """
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -114,6 +115,11 @@ class RecordExtension:
 
     def import_columns(self) -> tuple[str, ...]:
         return ()
+
+    def import_session(self) -> AbstractContextManager:
+        """Entered around one whole import (check and apply): an extension may read what it
+        needs for every row once here (its field definitions) instead of once per row."""
+        return nullcontext()
 
     def import_row(self, values: dict) -> tuple[list[tuple[str, str]], Callable | None]:
         """Check one import row's extra columns: ([(column, message)], apply) where

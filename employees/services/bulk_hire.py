@@ -13,13 +13,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import connection, models, transaction
+from django.db import transaction
 
 from audit.models import AuditEvent
 from audit.services import audit_event, diff, snapshot
 from employees.hooks import job_fields_changed
 from employees.models import ChangeReason, CompensationRecord, Employee, Employment, JobRecord
 from employees.services.core import COMPENSATION_FIELDS, JOB_RECORD_FIELDS, JobData, PayData
+from hrops.copy_insert import assign_pks
+from hrops.copy_insert import copy_insert as _insert
 
 BATCH = 1000
 EMPLOYEE_AUDIT_FIELDS = ["employee_number", "legal_first_name", "legal_last_name", "hire_date",
@@ -62,30 +64,6 @@ def employees_bulk_create(*, acting_user, hires: Sequence[Hire],
     return created
 
 
-def _insert(model: type[models.Model], objs: list[models.Model]) -> None:
-    """`model.objects.bulk_create(objs)`, setting each pk. On PostgreSQL the rows go in with one
-    COPY after the pks are drawn from the table's sequence: Django's INSERT ... UNNEST spends
-    most of an import's time turning 20,000 rows into array parameters in Python."""
-    if connection.vendor != "postgresql" or not objs:
-        model.objects.bulk_create(objs, batch_size=BATCH)
-        return
-    meta = model._meta
-    fields = [f for f in meta.concrete_fields if f is not meta.pk]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
-                       "FROM generate_series(1, %s)", [meta.db_table, meta.pk.column, len(objs)])
-        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
-            obj.pk = pk
-        quote = connection.ops.quote_name
-        columns = ", ".join(quote(f.column) for f in [meta.pk, *fields])
-        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
-            for obj in objs:
-                copy.write_row([obj.pk, *(f.get_db_prep_save(f.pre_save(obj, True), connection)
-                                          for f in fields)])
-    for obj in objs:
-        obj._state.adding, obj._state.db = False, connection.alias
-
-
 def _employee(hire: Hire, created: dict[str, Employee]) -> Employee:
     manager = created.get(hire.manager_key) if hire.manager_key else hire.job.manager
     return Employee(
@@ -100,15 +78,21 @@ def _employee(hire: Hire, created: dict[str, Employee]) -> Employee:
 
 def _create_chunk(acting_user, user, chunk: Sequence[Hire], created: dict[str, Employee]) -> None:
     employees = [_employee(hire, created) for hire in chunk]
-    _insert(Employee, employees)
-    # A manager in the same chunk had no pk yet when its reports were built.
+    # A manager in the same chunk has no pk yet when its reports are built. On PostgreSQL the
+    # pks are drawn first, so every report points at its manager in the COPY itself (a
+    # bulk_update of 1,000 managers was a CASE of 1,000 branches evaluated for every row).
+    pks_first = assign_pks(Employee, employees)
+    if not pks_first:
+        _insert(Employee, employees)  # elsewhere the INSERT sets the pks
     late = []
     for hire, employee in zip(chunk, employees, strict=True):
         created[hire.employee_number.lower()] = employee
         if hire.manager_key and employee.manager_id is None:
             employee.manager = created[hire.manager_key]
             late.append(employee)
-    if late:
+    if pks_first:
+        _insert(Employee, employees)
+    elif late:
         Employee.objects.bulk_update(late, ["manager"], batch_size=BATCH)
     _insert(Employment, [Employment(employee=e, start_date=e.hire_date) for e in employees])
     jobs = [JobRecord(employee=e, effective_date=e.hire_date, reason=ChangeReason.HIRE,

@@ -17,6 +17,7 @@ import functools
 import io
 import zipfile
 from collections.abc import Callable, Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -678,13 +679,17 @@ def import_run(*, acting_user, kind: str, name: str, content: bytes, commit: boo
                                       % {"n": f"{MAX_ROWS[kind]:,}"}))
         return result
     check = (lambda done: progress("check", done, len(rows))) if progress else None
-    result.planned = planner(rows, result.errors, check)
-    if kind == "employees":
-        _execute_hires(result, acting_user, commit, progress)
-    else:
-        # The rows that passed planning are still tried (and always rolled back when anything
-        # failed), so the services' own checks of those rows are reported in the same pass.
-        _execute(result, acting_user, commit, progress)
+    with ExitStack() as session:  # each extension reads its definitions once per import
+        for extension in record_extensions() if kind == "employees" else ():
+            session.enter_context(extension.import_session())
+        result.planned = planner(rows, result.errors, check)
+        if kind == "employees":
+            _execute_hires(result, acting_user, commit, progress)
+        else:
+            # The rows that passed planning are still tried (and always rolled back when
+            # anything failed), so the services' own checks of those rows are reported in the
+            # same pass.
+            _execute(result, acting_user, commit, progress)
     result.errors.sort(key=lambda e: (e.row, e.column))
     return result
 
