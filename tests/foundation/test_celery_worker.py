@@ -42,7 +42,7 @@ def _welcome(user_id: int) -> list[int]:
     return [item.pk]
 
 
-def _wait_for(condition, timeout: float = 60.0) -> None:
+def _wait_for(condition, timeout: float = 90.0) -> None:  # as tests/delivery/processes.py
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:

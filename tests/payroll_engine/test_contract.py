@@ -115,7 +115,7 @@ def test_manage_py_payroll_calc_subprocess_exit_status():
     # given / when
     proc = subprocess.run(
         [sys.executable, "manage.py", "payroll_calc"], input=json.dumps([US_ITEM, {"x": 1}]),
-        capture_output=True, text=True, cwd=REPO, timeout=60, check=False,
+        capture_output=True, text=True, cwd=REPO, timeout=120, check=False,
         env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "hrops.settings"},
     )
     # then
