@@ -19,6 +19,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.roles import requires_second_factor
+from employees.models import Department
 from employees.services.bank import bank_account_add
 from employees.services.personal import emergency_contact_save
 from tests.mfa import enrol_totp
@@ -358,12 +359,15 @@ def world(org, hr_staff, hr_admin, payroll_admin, uk_schedule):
         "bic": "NWBKGB2L"})
     run = run_create(schedule=uk_schedule, period=uk_schedule.periods.get(number=1),
                      acting_user=payroll_admin)
+    # A real department for the reference pages (not an id that happens to match a person).
+    department = Department.objects.create(name="Matrix department", code="MATRIX")
     users = {"employee": org.users["other"], "manager": org.users["manager"],
              "hr_staff": hr_staff, "hr_admin": hr_admin, "payroll_admin": payroll_admin}
     return users, {"pk": org.report.pk, "contact_pk": contact.pk, "account_pk": account.pk,
                    "kind": "departments", "fmt": "csv", "jurisdiction": "UK",
                    "action": "primary", "decision": "approve"}, {"schedule": uk_schedule.pk,
-                                                                  "run": run.pk}
+                                                                  "run": run.pk,
+                                                                  "department": department.pk}
 
 
 # Some URLs take another object's pk as "pk": which one.
@@ -379,7 +383,8 @@ PK_OF = {"payroll:schedule_detail": "schedule", "payroll:schedule_generate": "sc
          "payroll:run_inputs_paste": "run", "payroll:run_input_employees": "run",
          "payroll:run_bulk_override_form": "run", "payroll:run_bulk_override": "run",
          "payroll:run_review": "run", "payroll:schedule_employer_details": "schedule",
-         "payroll:run_paid_outside": "run"}
+         "payroll:run_paid_outside": "run",
+         "employees:reference_edit": "department"}
 # pay10: PK_OF.update({...}) here
 
 # scale11: PK_OF.update({...}) here
