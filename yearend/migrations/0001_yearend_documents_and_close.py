@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('employees', '0010_org_chart_photos_colleague_directory'),
-        ('payroll', '0015_paycomponent_w2_boxes'),
+        ('payroll', '0016_paycomponent_w2_boxes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

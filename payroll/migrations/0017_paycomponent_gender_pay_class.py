@@ -17,7 +17,7 @@ def set_defaults(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('payroll', '0014_taxprofile_student_loans'),
+        ('payroll', '0016_paycomponent_w2_boxes'),
     ]
 
     operations = [

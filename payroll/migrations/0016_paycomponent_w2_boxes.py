@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('payroll', '0014_taxprofile_student_loans'),
+        ('payroll', '0015_schedule_bacs_details'),
     ]
 
     operations = [
