@@ -138,8 +138,11 @@ def bonus_twelve_months(people, day: date, known: dict[str, Component]) -> dict[
     """Regs. 10-12: bonus pay paid in the 12 months ending with the snapshot date."""
     first = day.replace(year=day.year - 1) + timedelta(days=1)
     totals: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    # Only bonus codes can be bonus lines (an unknown code is ordinary pay or excluded).
+    codes = {c for c, k in known.items() if k.klass == BONUS} | {
+        c for c, k in BUILT_IN.items() if k == BONUS and not (c in known and known[c].klass)}
     rows = PayslipLine.objects.filter(
-        payslip__employee__in=people, payslip__run__status__in=FINAL,
+        code__in=sorted(codes), payslip__employee__in=people, payslip__run__status__in=FINAL,
         payslip__run__pay_date__range=(first, day)).values(
         "payslip__employee_id", "code", "category").annotate(total=Sum("amount"))
     for row in rows:

@@ -23,7 +23,7 @@ same pay are exactly tied (reg. 13(2)) and a part-timer's rate equals the full-t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 from itertools import groupby
 
@@ -72,6 +72,7 @@ class SheetRow:
     person: PayGapPerson
     period_bonus: Fraction = Fraction(0)
     hourly: Fraction | None = None
+    approx: Decimal | None = None  # the hourly rate to 40 digits: a cheap sort key
     reason: str = ""
     quartile: int | None = None  # 0 lower .. 3 upper
 
@@ -127,19 +128,35 @@ def hourly_rate(ordinary: Decimal, period_bonus: Fraction, period_days: int,
     return (Fraction(ordinary) + Fraction(period_bonus)) * 7 / period_days / Fraction(weekly_hours)
 
 
-def mean(values: list[Fraction]) -> Fraction:
-    return sum(values, Fraction(0)) / len(values)
+# Values are (40-digit decimal, exact fraction) pairs: exact fractions compare and add slowly
+# (their denominators grow), so sums and sorts use the decimal, the fraction breaking ties.
+Keyed = list[tuple[Decimal, Fraction]]
 
 
-def median(values: list[Fraction]) -> Fraction:
+def mean(values: Keyed) -> Fraction:
+    """Summed as 40-digit decimals: far below the one decimal place of the figures."""
+    with localcontext() as ctx:
+        ctx.prec = 40
+        return Fraction(sum((a for a, _ in values), ZERO) / len(values))
+
+
+def approx(value: Fraction) -> Decimal:
+    """A 40-digit decimal of an exact value: a cheap sort key (exact fractions compare slowly);
+    sorting on (approx, value) stays exact, the fraction breaking any 40-digit tie."""
+    with localcontext() as ctx:
+        ctx.prec = 40
+        return Decimal(value.numerator) / Decimal(value.denominator)
+
+
+def median(values: Keyed) -> Fraction:
     ordered = sorted(values)
     middle = len(ordered) // 2
     if len(ordered) % 2:
-        return ordered[middle]
-    return (ordered[middle - 1] + ordered[middle]) / 2
+        return ordered[middle][1]
+    return (ordered[middle - 1][1] + ordered[middle][1]) / 2
 
 
-def gap(men: list[Fraction], women: list[Fraction], average) -> Decimal | None:
+def gap(men: Keyed, women: Keyed, average) -> Decimal | None:
     """Regs. 8-11: (A - B) / A x 100; None when either group is empty or A is nil."""
     if not men or not women:
         return None
@@ -171,6 +188,7 @@ def sheet_row(person: PayGapPerson) -> SheetRow:
     else:
         row.hourly = hourly_rate(person.ordinary, row.period_bonus, person.period_days,
                                  person.weekly_hours)
+        row.approx = approx(row.hourly)
     return row
 
 
@@ -186,7 +204,7 @@ def ranked(rows: list[SheetRow]) -> list[SheetRow]:
     interleaved in proportion (the k-th of n men sorts at (k + 1/2) / n), so any cut through
     that rate leaves each band with the same share of men and women, as nearly as possible."""
     result: list[SheetRow] = []
-    ordered = sorted(rows, key=lambda r: (r.hourly, r.person.key))
+    ordered = sorted(rows, key=lambda r: (r.approx, r.hourly, r.person.key))
     for _rate, same in groupby(ordered, key=lambda r: r.hourly):
         same = list(same)
         by_gender = {g: [r for r in same if r.person.gender == g] for g in (MAN, WOMAN)}
@@ -219,13 +237,15 @@ def figures(people: list[PayGapPerson]) -> Figures:
     men = [p for p in people if p.gender == MAN]
     women = [p for p in people if p.gender == WOMAN]
     result.men, result.women = len(men), len(women)
-    hourly = {g: [r.hourly for r in rows if r.included and r.person.gender == g]
+    hourly = {g: [(r.approx, r.hourly) for r in rows if r.included and r.person.gender == g]
               for g in (MAN, WOMAN)}
     result.full_pay_men, result.full_pay_women = len(hourly[MAN]), len(hourly[WOMAN])
     result.mean_gap = gap(hourly[MAN], hourly[WOMAN], mean)
     result.median_gap = gap(hourly[MAN], hourly[WOMAN], median)
-    bonus_men = [Fraction(p.bonus_12_months) for p in men if p.bonus_12_months > 0]
-    bonus_women = [Fraction(p.bonus_12_months) for p in women if p.bonus_12_months > 0]
+    bonus_men = [(p.bonus_12_months, Fraction(p.bonus_12_months)) for p in men
+                 if p.bonus_12_months > 0]
+    bonus_women = [(p.bonus_12_months, Fraction(p.bonus_12_months)) for p in women
+                   if p.bonus_12_months > 0]
     result.mean_bonus_gap = gap(bonus_men, bonus_women, mean)
     result.median_bonus_gap = gap(bonus_men, bonus_women, median)
     result.men_bonus_percent = percent(len(bonus_men), len(men))
