@@ -287,5 +287,6 @@ class EmployerDetailsForm(forms.Form):
     small_employer_relief = forms.BooleanField(
         label=_("Qualifies for Small Employer Relief (UK)"), required=False,
         help_text=_("Class 1 National Insurance of 45,000 or less in the last complete tax "
-                    "year: 103% of statutory maternity, paternity, adoption and shared "
-                    "parental pay is recoverable instead of 92%."))
+                    "year: 108.5% of statutory maternity, paternity, adoption, shared "
+                    "parental, parental bereavement and neonatal care pay is recoverable "
+                    "instead of 92% (103% before 6 April 2025)."))

@@ -17,7 +17,8 @@ from payroll.validators import clean_ein, clean_paye_reference
 
 TEXT_FIELDS = ("employer_legal_name", "employer_address", "employer_paye_reference",
                "employer_ein")
-# UK Small Employer Relief: statutory family pay recovered at 103% instead of 92%
+# UK Small Employer Relief: statutory family pay recovered at 108.5% (103% before 6 April 2025)
+# instead of 92%
 # (payroll.engine.statutory.rates).
 FIELDS = (*TEXT_FIELDS, "small_employer_relief")
 

@@ -4,7 +4,8 @@ Rules and sources in payroll/engine/statutory/family.py: qualifying week = 15th 
 expected week of childbirth (EWC); 26 weeks' service into it; AWE over the relevant period
 ending with the last normal pay day on or before the QW's Saturday at least the LEL (129.00);
 SMP 6 weeks at 90% of AWE then 33 weeks at the lower of 194.32 and 90%; a day is one seventh;
-payments rounded up to the penny (SMP (General) Regs 1986 reg 28). Recovery 92% / 103% (SER).
+payments rounded up to the penny (SMP (General) Regs 1986 reg 28). Recovery 92% / 108.5% (SER,
+from 6 April 2025).
 """
 
 from datetime import date, timedelta
@@ -54,9 +55,11 @@ def test_smp_six_weeks_at_90_percent_then_the_flat_rate():
 
 def test_small_employer_relief_recovers_103_percent():
     result = pay([maternity()], payments=monthly("2000"), small_employer=True)
-    # 100% recovered plus 3% compensation: 2,492.31 x 3% = 74.7693 -> 74.77
+    # 100% recovered plus 8.5% compensation (payments from 6 April 2025; HMRC SDST / GOV.UK
+    # "Get financial help with statutory pay"): 2,492.31 x 8.5% = 211.84635 -> 211.85
     first = result.lines[0]
-    assert (first.recovered, first.nic_compensation) == (D("2492.31"), D("74.77"))
+    assert (first.recovered, first.nic_compensation) == (D("2492.31"), D("211.85"))
+    assert "+ 8.5% 211.85 compensation" in first.trace["recoverable"]
     assert "small employer relief" in first.trace["recoverable"]
 
 

@@ -5,7 +5,7 @@ and Leave: employer guide"; "Statutory Parental Bereavement Pay and Leave: emplo
 the relevant week is the week (Sunday to Saturday) before the week care began / of the death;
 26 weeks' service to it; AWE at least the LEL (129.00); the lower of 194.32 (weeks from
 5 April 2026) and 90% of AWE; SNCP up to 12 weeks, SPBP up to 2 weeks within 56 weeks of the
-death; a day is one seventh, rounded up to the penny; recovered like SMP (92% / 103%).
+death; a day is one seventh, rounded up to the penny; recovered like SMP (92% / 108.5%).
 """
 
 from datetime import date

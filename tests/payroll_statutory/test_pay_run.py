@@ -96,7 +96,7 @@ def test_unpaid_leave_days_are_deducted_from_salary_and_ssp_still_paid(
     assert "unpaid leave on 5 of these days" in payslip.lines.get(code="SSP").trace["salary"]
 
 
-def test_maternity_pay_with_small_employer_relief_records_103_percent(
+def test_maternity_pay_with_small_employer_relief_records_108_5_percent(
         absences, employee, months, month_run):
     # given pay days 30 Apr .. 31 Jul finalised
     months.small_employer_relief = True
@@ -114,9 +114,10 @@ def test_maternity_pay_with_small_employer_relief_records_103_percent(
     payslip, lines = _statutory_lines(run, employee)
     assert lines == [("SMP", "Maternity pay 2 \u2013 30 Nov (29 days at 90% of AWE)",
                       Decimal("1720.88"))]
-    # small employer relief: 100% recovered + 3% compensation (1,720.88 x 3% = 51.6264)
+    # small employer relief: 100% recovered + 8.5% compensation from 6 April 2025
+    # (1,720.88 x 8.5% = 146.2748 -> 146.27)
     assert payslip.ytd_increments["uk_smp_recovered"] == "1720.88"
-    assert payslip.ytd_increments["uk_smp_nic_compensation"] == "51.63"
+    assert payslip.ytd_increments["uk_smp_nic_compensation"] == "146.27"
     assert "maternity_pay" in payslip.reasons and reason_label("maternity_pay") == "Maternity pay"
 
 

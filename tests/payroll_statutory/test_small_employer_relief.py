@@ -25,7 +25,7 @@ def test_payroll_admin_turns_on_small_employer_relief_audited(uk_schedule, payro
     event = AuditEvent.objects.get(note="employer details")
     assert event.changes["small_employer_relief"] == [False, True]
     page = client.get(reverse("payroll:schedule_detail", args=[uk_schedule.pk])).content.decode()
-    assert "103% of statutory family pay recoverable" in page
+    assert "108.5% of statutory family pay recoverable" in page
 
 
 @pytest.mark.parametrize("roles", [[Role.HR_ADMIN], [Role.HR_STAFF, Role.PAYROLL_VIEWER]])

@@ -64,14 +64,16 @@ def _description(kind: str, tier: str, days: list[EntitledDay]) -> str:
     return f"{label} ({length} at {rate})"
 
 
-def _recovery(kind: str, amount: Decimal, small_employer: bool) -> tuple[Decimal, Decimal]:
-    """(recovered, NIC compensation): SSP none; otherwise 92%, or 100% + 3% with Small
-    Employer Relief; each half up to the penny once per line (HROps: HMRC prescribes no
-    rounding; the EPS takes pounds and pence)."""
+def _recovery(kind: str, amount: Decimal, small_employer: bool, paid_on: date
+              ) -> tuple[Decimal, Decimal]:
+    """(recovered, NIC compensation): SSP none; otherwise 92%, or 100% + the compensation
+    rate (3%; 8.5% for payments from 6 April 2025) with Small Employer Relief; each half up to
+    the penny once per line (HROps: HMRC prescribes no rounding; the EPS takes pounds and
+    pence). The pay run's period end stands for the payment date."""
     if kind not in RECOVERABLE_KINDS:
         return ZERO, ZERO
     if small_employer:
-        return amount, half_up_cents(amount * R.SER_COMPENSATION_RATE)
+        return amount, half_up_cents(amount * R.ser_compensation_rate(paid_on))
     return half_up_cents(amount * R.RECOVERY_RATE), ZERO
 
 
@@ -85,7 +87,7 @@ def statutory_lines(claims: list[Claim], *, period_end: date, paid: frozenset[tu
             days = [d for d in due if d.tier == tier]
             exact = sum((d.exact for d in days), ZERO)
             amount = ceil_pence(exact)  # a fraction of a penny is rounded up (RULES)
-            recovered, compensation = _recovery(claim.kind, amount, small_employer)
+            recovered, compensation = _recovery(claim.kind, amount, small_employer, period_end)
             unpaid_days = [d.day.isoformat() for d in days if d.day in unpaid]
             trace = {
                 "inputs": {"kind": claim.kind, "claim_start": claim.start.isoformat(),
@@ -101,7 +103,8 @@ def statutory_lines(claims: list[Claim], *, period_end: date, paid: frozenset[tu
             }
             if claim.kind in RECOVERABLE_KINDS:
                 trace["recoverable"] = (
-                    f"small employer relief: {amount} + 3% {compensation} compensation"
+                    f"small employer relief: {amount} + "
+                    f"{R.ser_compensation_rate(period_end) * 100:.1f}% {compensation} compensation"
                     if small_employer else f"92% x {amount} = {recovered}")
             lines.append(StatutoryLine(CODES[claim.kind], claim.kind,
                                        _description(claim.kind, tier, days), amount,

@@ -28,12 +28,23 @@ from payroll.engine.tax_years import uk_tax_year_for
 
 SSP_PERCENT = Decimal("0.80")  # Employment Rights Act 2025: lower of the flat rate and 80% AWE
 FAMILY_PERCENT = Decimal("0.90")  # SSCBA 1992 s.166(2): 90% of normal weekly earnings
-# The employer recovers 92% of SMP/SPP/SAP/ShPP paid, or 100% plus 3% compensation (103%)
-# with Small Employer Relief (Statutory Maternity Pay (Compensation of Employers) Regulations
-# 1994; GOV.UK "Claim back statutory maternity, paternity, adoption and shared parental pay").
+# The employer recovers 92% of SMP/SPP/SAP/ShPP paid, or 100% plus compensation (103% before
+# 6 April 2025, 108.5% since) with Small Employer Relief (Statutory Maternity Pay
+# (Compensation of Employers) Regulations 1994; GOV.UK "Claim back statutory maternity,
+# paternity, adoption and shared parental pay").
 # SSP is not recoverable (the Percentage Threshold Scheme ended on 5 April 2014).
 RECOVERY_RATE = Decimal("0.92")
-SER_COMPENSATION_RATE = Decimal("0.03")
+SER_COMPENSATION_RATE = Decimal("0.03")  # payments before 6 April 2025
+# From 6 April 2025 the Small Employers' Relief compensation is 8.5% (108.5% recovered): HMRC's
+# Software Developer Support Team to payroll developers (reported by the CIPP), GOV.UK "Get
+# financial help with statutory pay"; it covers SMP, SPP, SAP, ShPP, SPBP and SNCP.
+SER_COMPENSATION_FROM_2025 = Decimal("0.085")
+SER_CHANGED = date(2025, 4, 6)
+
+
+def ser_compensation_rate(paid_on: date) -> Decimal:
+    """The Small Employers' Relief compensation rate for payments made on ``paid_on``."""
+    return SER_COMPENSATION_FROM_2025 if paid_on >= SER_CHANGED else SER_COMPENSATION_RATE
 # Statutory Sick Pay under the Employment Rights Act 2025 (no waiting days, no LEL) applies
 # to days of incapacity from this date; earlier days follow the old rules (ssp.py).
 SSP_NEW_RULES_FROM = date(2026, 4, 6)

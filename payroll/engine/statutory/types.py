@@ -23,8 +23,8 @@ LABELS = {SICKNESS: "SSP", MATERNITY: "Maternity pay", PATERNITY: "Paternity pay
           ADOPTION: "Adoption pay", SHARED_PARENTAL: "Shared parental pay",
           NEONATAL_CARE: "Neonatal care pay", PARENTAL_BEREAVEMENT: "Parental bereavement pay"}
 # The employer recovers SNCP and SPBP as it does SMP (GOV.UK "Claim back statutory maternity,
-# paternity, adoption, parental bereavement and neonatal care pay": 92%, or 103% with Small
-# Employer Relief).
+# paternity, adoption, parental bereavement and neonatal care pay": 92%, or 108.5% with Small
+# Employer Relief from 6 April 2025).
 RECOVERABLE_KINDS = frozenset({MATERNITY, PATERNITY, ADOPTION, SHARED_PARENTAL, NEONATAL_CARE,
                                PARENTAL_BEREAVEMENT})
 
