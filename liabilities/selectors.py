@@ -21,9 +21,10 @@ from payroll.models import PayRun, Payslip, PayslipLine
 ZERO = Decimal("0.00")
 UK_CODES = {"PAYE": "paye", "NI_EE": "employee_ni", "NI_ER": "employer_ni",
             "SL": "student_loan", "PGL": "postgraduate_loan"}
-# Statutory payments recovered (92% / 103%): the engine's ytd_increments keys
+# Statutory payments recovered (92%, or 108.5% with Small Employer Relief from 6 April 2025;
+# 103% before): the engine's ytd_increments keys
 # (payroll.engine.statutory.types.StatutoryLine.ytd_increments).
-RECOVERABLE = ("smp", "spp", "sap", "shpp", "spbp")
+RECOVERABLE = ("smp", "spp", "sap", "shpp", "spbp", "sncp")
 RECOVERED_KEYS = [f"uk_{c}_recovered" for c in RECOVERABLE]
 COMPENSATION_KEYS = [f"uk_{c}_nic_compensation" for c in RECOVERABLE]
 US_CODES = ("FIT", "SS", "ER_SS", "MEDICARE", "ER_MEDICARE", "ADDL_MEDICARE")

@@ -156,12 +156,14 @@ class PaySchedule(models.Model):
     employer_ein = models.CharField(_("employer EIN"), max_length=10, blank=True,
                                     validators=[validate_ein])
     # UK Small Employer Relief (Class 1 NI of 45,000 or less in the last complete tax year):
-    # the employer recovers 103% of statutory family pay instead of 92%.
+    # the employer recovers 108.5% of statutory family pay instead of 92% (103% before 6 April
+    # 2025; payroll/engine/statutory/rates.py cites the change).
     small_employer_relief = models.BooleanField(
         _("qualifies for Small Employer Relief"), default=False,
         help_text=_("UK: Class 1 National Insurance of 45,000 or less in the last complete "
-                    "tax year. Recover 103% of statutory maternity, paternity, adoption and "
-                    "shared parental pay instead of 92%."))
+                    "tax year. Recover 108.5% of statutory maternity, paternity, adoption, "
+                    "shared parental, bereavement and neonatal care pay instead of 92% (103% "
+                    "before 6 April 2025)."))
 
     class Meta:
         ordering = ["name"]

@@ -50,15 +50,16 @@ def test_without_a_claim_there_is_no_allowance():
     assert row.employment_allowance == 0 and row.amount_due == D("100.00")
 
 
-def test_small_employer_relief_recovers_103_percent_and_a_credit_carries_forward():
-    # given SMP of 1,000.00 with Small Employer Relief: 1,000 + 30 compensation recovered
+def test_small_employer_relief_recovers_108_5_percent_and_a_credit_carries_forward():
+    # given SMP of 1,000.00 with Small Employer Relief: 1,000 + 85 compensation recovered (8.5%
+    # for payments from 6 April 2025; 3% before - payroll/engine/statutory/rates.py)
     slips = [SlipFigures(date(2026, 4, 27), paye=D("500.00"), statutory_recovered=D("1000.00"),
-                         nic_compensation=D("30.00")),
+                         nic_compensation=D("85.00")),
              SlipFigures(date(2026, 5, 27), paye=D("800.00"))]
     first, second = p32(slips)
-    # then month 1 leaves a credit of 530.00, set against month 2's 800.00
-    assert (first.amount_due, first.credit_carried_forward) == (D("0.00"), D("530.00"))
-    assert (second.credit_brought_forward, second.amount_due) == (D("530.00"), D("270.00"))
+    # then month 1 leaves a credit of 585.00, set against month 2's 800.00
+    assert (first.amount_due, first.credit_carried_forward) == (D("0.00"), D("585.00"))
+    assert (second.credit_brought_forward, second.amount_due) == (D("585.00"), D("215.00"))
 
 
 def test_due_date_on_a_weekend_moves_to_the_working_day_before():
