@@ -33,8 +33,7 @@ run: install .env
 	@echo "HROps is starting on http://$(HOST)/ (scheduled jobs run in the same process)"
 	@# DEBUG off, so visitors see the product's own 404 and error pages; HROPS_DEMO keeps plain
 	@# HTTP and serves static files from the source folders (see hrops/settings.py).
-	SITE_URL=$(SITE_URL) DEBUG=False HROPS_DEMO=True ALLOWED_HOSTS=$(ALLOWED_HOSTS) \
-		$(BIN)/python manage.py runserver $(HOST)
+	DEBUG=False HROPS_DEMO=True ALLOWED_HOSTS=$(ALLOWED_HOSTS) SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver $(HOST)
 
 lint: install
 	$(BIN)/ruff check .

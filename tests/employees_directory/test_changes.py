@@ -198,8 +198,8 @@ def test_profile_tab_permissions(who, job, pay, change_job, request, org, login)
 def test_overview_shows_pay_only_to_those_who_may_see_it(org, login, hr_admin):
     salary(org.report, "47123.00")
     url = reverse("employees:profile", args=[org.report.pk])
-    assert "47123.00" in login(hr_admin).get(url).content.decode()
-    assert "47123.00" not in login(org.users["manager"]).get(url).content.decode()
+    assert "47,123.00" in login(hr_admin).get(url).content.decode()
+    assert "47,123.00" not in login(org.users["manager"]).get(url).content.decode()
 
 
 def test_overview_highlights_upcoming_changes(hr_admin, login):
