@@ -67,6 +67,8 @@ def year_lock_check(schedule: PaySchedule, pay_date: date) -> None:
     """No run or correction is paid in a tax year its year-end close has locked."""
     from yearend.selectors import tax_year_of, year_is_closed
 
+    if not schedule.is_supported:
+        return  # no tax year to lock: the run itself is refused or flagged as unsupported
     tax_year = tax_year_of(schedule, pay_date)
     if year_is_closed(schedule.pk, tax_year):
         raise ValidationError(_(

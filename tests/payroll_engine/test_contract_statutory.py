@@ -29,8 +29,10 @@ def test_smp_with_small_employer_relief_and_explain():
                           "expected_week": "2026-10-18"}]}
     result = json.loads(run(json.dumps(item))[0])
     first = result["lines"][0]
+    # 100% recovered plus 8.5% compensation for payments from 6 April 2025 (Small Employers'
+    # Relief; 3% before): 2,492.31 x 0.085 = 211.846 -> 211.85
     assert (first["amount"], first["recovered"], first["nic_compensation"]) == (
-        "2492.31", "2492.31", "74.77")
+        "2492.31", "2492.31", "211.85")
     assert "rule" in first["trace"]
 
 

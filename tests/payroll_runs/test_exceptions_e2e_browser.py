@@ -159,7 +159,7 @@ def _check_arrears_payslip(page) -> None:
     42,000: 3,500.00 + 250.00 + 500.00 = 4,250.00 gross, taxed when paid."""
     assert _amount(page, "Arrears: salary 1 Apr \u2013 30 Apr") == "250.00"
     assert _amount(page, "Arrears: salary 1 May \u2013 31 May") == "500.00"
-    assert _amount(page, "Salary") == "3500.00"
+    assert _amount(page, "Salary") == "3,500.00"
     facts = page.locator("dl.facts").first.inner_text()
     assert "GBP 4250.00" in facts and "Retro pay" in facts
     # NI on 4,250: 8% x (4,189 - 1,048) = 251.28 + 2% x (4,250 - 4,189) = 1.22 -> 252.50;

@@ -139,7 +139,7 @@ def test_us_month_with_back_dated_rise_and_no_bank_account_end_to_end(
 
     # then Dee's payslip pays the arrears, withheld as supplemental wages
     page.goto(f"/payroll/runs/{run.pk}/payslips/{payslips[dee.pk].pk}/")
-    assert _amount(page, "Salary") == "2200.00"
+    assert _amount(page, "Salary") == "2,200.00"
     assert _amount(page, "Arrears: salary 27 Dec 2025 \u2013 9 Jan 2026") == "200.00"
     assert payslips[dee.pk].gross == D("2400.00") and payslips[dee.pk].net == D("1992.25")
     assert sum(ln.amount for ln in payslips[dee.pk].lines.filter(code="FIT")) == D("224.15")

@@ -93,7 +93,7 @@ def test_a_sickness_of_10_days_in_time_off_flows_into_the_next_pay_run_as_ssp(
     payslip = Payslip.objects.get(run=november, employee=employee)
     page.goto(f"/payroll/runs/{november.pk}/payslips/{payslip.pk}/")
     assert _amount(page, "SSP 2 \u2013 11 Nov (8 days)") == "197.20"
-    assert _amount(page, "Salary") == "2000.00"
+    assert _amount(page, "Salary") == "2,000.00"
     facts = page.locator("dl.facts").first.inner_text()
     assert "GBP 2197.20" in facts and "SSP" in facts
     line = payslip.lines.get(code="SSP")
