@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "timeoff",
     "analytics",
     "portal",
+    "pensions",
     "notifications",
     "customfields",
 ]
