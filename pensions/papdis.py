@@ -85,7 +85,7 @@ def papdis_rows(scheme: PensionScheme, run: PayRun):
         assessment = assessments.get(e.pk)
         event, event_date = _event(m, period.start_date, period.end_date)
         letters = [letter for letter in m.letters.all()
-                   if period.start_date <= letter.created_at.date() <= run.pay_date]
+                   if period.start_date <= letter.reference_date <= period.end_date]
         yield [
             VERSION, scheme.scheme_reference, scheme.employer_reference, "", period.start_date,
             period.end_date, FREQUENCY.get(run.schedule.frequency, ""), run.pay_date,
