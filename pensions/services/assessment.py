@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from delivery.models import DeliveryItem
+from payroll.engine.statutory.auto_enrolment import band_for
 from payroll.models import PayRun, PayslipLine
 from payroll.services.runs import run_mark_inputs_changed
 from pensions import rules
@@ -40,6 +41,8 @@ def _earnings(run: PayRun, excluded_codes: set[str]) -> dict[int, Decimal]:
 def _decide(scheme: PensionScheme, membership: Membership, employee, period, category: str,
             on) -> str:
     status = membership.status
+    # Not before the worker starts, nor before the employer's duties start.
+    on = max(on, employee.hire_date, scheme.duties_start_date)
     if status in (*Membership.ACTIVE, Membership.Status.OPTED_OUT, Membership.Status.CEASED):
         return ""
     if status == Membership.Status.POSTPONED:
@@ -68,6 +71,8 @@ def assess_run(run: PayRun) -> dict[str, int]:
     if run.kind != PayRun.Kind.REGULAR or run.status not in ASSESSED_STATUSES:
         return counts
     period = run.period
+    if band_for(run.schedule.frequency) is None:
+        return counts
     schemes = PensionScheme.objects.filter(schedules=run.schedule).select_related(
         "employee_component", "employer_component", "refund_component")
     for scheme in schemes:
