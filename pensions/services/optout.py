@@ -68,8 +68,7 @@ def opt_out(*, membership: Membership, notice_date: date, acting_user) -> Member
     if membership.opt_out_deadline is None or notice_date > membership.opt_out_deadline:
         raise ValidationError(_("The opt-out window has closed (it ended on %(d)s): leaving "
                                 "now is ceasing membership.") % {"d": membership.opt_out_deadline})
-    if notice_date < membership.enrolled_on and notice_date < (membership.letter_sent_on
-                                                               or notice_date):
+    if notice_date < min(membership.enrolled_on, membership.letter_sent_on or notice_date):
         raise ValidationError(_("An opt-out notice cannot be given before enrolment."))
     scheme = membership.scheme
     last_paid = _last_paid_end(membership)

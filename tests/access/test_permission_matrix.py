@@ -277,6 +277,16 @@ PERMISSIONS: dict[str, str] = {
     # --- yearend16: year-end documents (issue 16) ---
 
     # --- ae16: auto-enrolment and RTI (issue 16) ---
+    # Pension schemes: HR Admin and Payroll Admin (ids in the matrix point at nothing: 404).
+    "pensions:scheme_list": "a f f f o o",
+    "pensions:scheme_detail": "a f f f n n",
+    "pensions:papdis": "a f f f n n",
+    "pensions:scheme_reenrol": "a m m m m m",
+    "pensions:member_opt_out": "a m m m m m",
+    "pensions:member_cease": "a m m m m m",
+    # The employee's own pension (staff logins in the matrix have no employee record).
+    "pensions:my_pension": "a o o n n n",
+    "pensions:my_opt_out": "a m m m m m",
 
     # --- api17: REST API (issue 17) ---
 
