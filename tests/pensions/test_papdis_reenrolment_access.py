@@ -120,3 +120,28 @@ def test_employee_opts_out_in_the_portal_and_not_for_someone_else(scheme, worker
     mine.refresh_from_db()
     other.refresh_from_db()
     assert (mine.status, other.status) == ("opted_out", "enrolled")
+
+
+def test_relief_at_source_scheme_deducts_80_percent_and_refunds_untaxed(uk_schedule,
+                                                                        payroll_admin):
+    """RAS: 5% of QE 1,480.00 = 74.00 gross, the worker pays 80% = 59.20 from net pay (the
+    scheme claims 14.80 from HMRC); the opt-out refund is neither taxable nor NI-able."""
+    from payroll.engine.gross_to_net import _component_amount
+    from payroll.engine.types import PayItem
+    from payroll.services.calculation import engine_component
+    from pensions.models import PensionScheme
+    from pensions.services.schemes import scheme_save
+
+    scheme = scheme_save(scheme=PensionScheme(
+        name="RAS scheme", provider_name="P", scheme_reference="R", employer_reference="E",
+        relief="ras", duties_start_date=date(2025, 4, 1)), acting_user=payroll_admin,
+        schedules=[uk_schedule])
+    ee = scheme.employee_component
+    assert (ee.kind, ee.relief_at_source, ee.reduces_income_tax_wages) == (
+        "post_tax_deduction", True, False)
+    amount, _trace = _component_amount(PayItem(engine_component(ee)),
+                                       {"qualifying": D("1480.00")})
+    assert amount == D("59.20")
+    refund = scheme.refund_component
+    assert (refund.kind, refund.income_taxable, refund.social_taxable) == (
+        "reimbursement", False, False)
