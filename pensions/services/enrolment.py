@@ -57,7 +57,7 @@ def postpone(membership: Membership, start: date, days: int) -> Membership:
 def opt_in(*, membership: Membership, on: date, acting_user) -> Membership:
     """A non-eligible jobholder opts in (employer contributes) or an entitled worker joins
     (no employer contribution required: Pensions Act 2008 s.9)."""
-    membership = Membership.objects.select_for_update().select_related("scheme").get(
+    membership = Membership.objects.select_for_update(of=("self",)).select_related("scheme").get(
         pk=membership.pk)
     if membership.status in Membership.ACTIVE:
         return membership

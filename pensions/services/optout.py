@@ -59,7 +59,7 @@ def _check_actor(acting_user, membership: Membership) -> None:
 @transaction.atomic
 def opt_out(*, membership: Membership, notice_date: date, acting_user) -> Membership:
     """The worker's opt-out notice (given in the portal, or recorded by HR)."""
-    membership = Membership.objects.select_for_update().select_related(
+    membership = Membership.objects.select_for_update(of=("self",)).select_related(
         "scheme__employee_component", "scheme__employer_component",
         "scheme__refund_component", "employee").get(pk=membership.pk)
     _check_actor(acting_user, membership)
@@ -100,7 +100,7 @@ def opt_out(*, membership: Membership, notice_date: date, acting_user) -> Member
 @transaction.atomic
 def cease(*, membership: Membership, on: date, acting_user) -> Membership:
     """Leaving after the window: contributions stop after `on`; nothing is refunded."""
-    membership = Membership.objects.select_for_update().select_related(
+    membership = Membership.objects.select_for_update(of=("self",)).select_related(
         "scheme__employee_component", "scheme__employer_component", "employee").get(
         pk=membership.pk)
     _check_actor(acting_user, membership)

@@ -30,7 +30,7 @@ def reenrol(*, scheme: PensionScheme, on: date, acting_user) -> Reenrolment:
     if done is not None:
         return done
     year_before = on - relativedelta(years=1)
-    candidates = Membership.objects.select_for_update().select_related(
+    candidates = Membership.objects.select_for_update(of=("self",)).select_related(
         "scheme__employee_component", "scheme__employer_component").filter(
         scheme=scheme, status__in=[Membership.Status.OPTED_OUT, Membership.Status.CEASED])
     reenrolled = assessed = 0
