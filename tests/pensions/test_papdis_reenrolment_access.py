@@ -145,3 +145,36 @@ def test_relief_at_source_scheme_deducts_80_percent_and_refunds_untaxed(uk_sched
     refund = scheme.refund_component
     assert (refund.kind, refund.income_taxable, refund.social_taxable) == (
         "reimbursement", False, False)
+
+
+def _scheme_page_queries(client, scheme, n) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(n):
+        Membership.objects.create(scheme=scheme, employee=EmployeeFactory(), status="enrolled",
+                                  category="eligible", enrolled_on=date(2025, 4, 1))
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("pensions:scheme_detail", args=[scheme.pk])).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_scheme_page_queries_do_not_grow_with_members(scheme, payroll_admin, client):
+    login(client, payroll_admin)
+    _scheme_page_queries(client, scheme, 0)  # the first request of a session does more
+    few = _scheme_page_queries(client, scheme, 3)
+    many = _scheme_page_queries(client, scheme, 12)
+    assert many == few
+
+
+def test_off_cycle_runs_are_not_assessed(scheme, worker, payroll_admin):
+    from payroll.models import PayRun
+    from payroll.services.runs import run_create
+    from pensions.services.assessment import assess_run
+
+    run = run_create(schedule=scheme.schedules.get(), period=scheme.schedules.get().periods.get(
+        number=1), acting_user=payroll_admin, kind=PayRun.Kind.OFF_CYCLE, employees=[worker])
+    PayRun.objects.filter(pk=run.pk).update(status=PayRun.Status.CALCULATED)
+    run.refresh_from_db()
+    assert assess_run(run) == {}
+    assert not Membership.objects.exists()
