@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_record
 from employees.access import is_self
 from payroll.models import EmployeePayItem, PayRun, PayslipLine
+from payroll.services.runs import run_mark_inputs_changed
 from pensions.models import Letter, Membership
 from pensions.services.letters import letter_issue
 from pensions.services.schemes import require_scheme_admin
@@ -51,6 +52,14 @@ def _stop_items(membership: Membership, last_day: date | None) -> None:
     items.update(effective_to=last_day)
 
 
+def _stale_open_runs(membership: Membership) -> None:
+    """Runs already worked out with the stopped contributions must be worked out again."""
+    for run in PayRun.objects.filter(
+            status__in=(PayRun.Status.CALCULATED, PayRun.Status.APPROVED),
+            payslips__employee=membership.employee).distinct():
+        run_mark_inputs_changed(run)
+
+
 def _check_actor(acting_user, membership: Membership) -> None:
     if not is_self(acting_user, membership.employee):
         require_scheme_admin(acting_user)
@@ -73,6 +82,7 @@ def opt_out(*, membership: Membership, notice_date: date, acting_user) -> Member
     scheme = membership.scheme
     last_paid = _last_paid_end(membership)
     _stop_items(membership, last_paid)
+    _stale_open_runs(membership)
     employee_paid = _paid_lines(membership, scheme.employee_component.code).aggregate(
         t=Sum("amount"))["t"] or Decimal("0.00")
     employer_paid = _paid_lines(membership, scheme.employer_component.code).aggregate(
@@ -109,6 +119,7 @@ def cease(*, membership: Membership, on: date, acting_user) -> Membership:
     if membership.opt_out_deadline and on <= membership.opt_out_deadline:
         raise ValidationError(_("Still inside the opt-out window: record an opt-out instead."))
     _stop_items(membership, max(on, membership.enrolled_on))
+    _stale_open_runs(membership)
     membership.status = Membership.Status.CEASED
     membership.ceased_on = on
     membership.save()
