@@ -1,6 +1,6 @@
 """The auto-enrolment rules, as pure functions (no database).
 
-- Worker categories, Pensions Act 2008 ss.1, 3, 4, 7, 8 and TPR detailed guidance no. 2
+- Worker categories, Pensions Act 2008 ss.1, 3, 4, 7, 8 and TPR detailed guidance no. 3
   ("Assessing the workforce"): eligible jobholder = aged 22 or over and under state pension age,
   earnings in the pay reference period MORE than the earnings trigger; non-eligible jobholder =
   aged 16 to 74 with earnings more than the lower limit of qualifying earnings who is not

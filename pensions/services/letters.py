@@ -1,6 +1,6 @@
 """The statutory information, as letters emailed through the delivery mechanism.
 
-Content follows TPR's template letters (detailed guidance no. 3 "Communicating with your staff"
+Content follows TPR's template letters (detailed guidance no. 5 "Automatic enrolment"
 and the letter templates): enrolment (the enrolment date, contribution rates and amounts basis,
 tax relief, the right to opt out and the window, where to get the opt-out notice, the right to
 cease later), postponement (the deferral date, the right to opt in or join meanwhile),
