@@ -19,8 +19,8 @@ class NavItem:
 
 
 # Each app lists its own entries in `<app>/nav.py` as `def nav_items(user) -> list[NavItem]`.
-NAV_PROVIDERS = ["employees", "lifecycle", "payroll", "liabilities", "yearend", "compliance",
-                 "timeoff", "analytics", "api"]
+NAV_PROVIDERS = ["employees", "lifecycle", "payroll", "liabilities", "yearend", "pensions",
+                 "compliance", "timeoff", "analytics", "api"]
 
 
 def navigation_for(request: HttpRequest) -> list[NavItem]:

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "analytics",
     "liabilities",
     "portal",
+    "pensions",
     "notifications",
     "customfields",
     "yearend",

@@ -32,6 +32,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("custom-fields/", include("customfields.urls")),
     path("year-end/", include("yearend.urls")),
+    path("pensions/", include("pensions.urls")),
     path("api/v1/", include("api.urls_v1")),
     path("api/", include("api.urls")),
 ]

@@ -8,7 +8,7 @@ from employees.selectors import employee_for_user
 # Each app adds its own sections to the portal home in `<app>/portal.py` as
 # `def portal_cards(user, employee) -> list[dict]`, each {"template": ..., **context}.
 PORTAL_PROVIDERS = ["employees", "lifecycle", "payroll", "compliance", "timeoff", "analytics",
-                    "yearend", "api"]
+                    "yearend", "pensions", "api"]
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -18,7 +18,9 @@ ComponentKind = Literal[
     "employer_contribution",
 ]
 CalculationKind = Literal["fixed", "rate_x_hours", "percent_of_base"]
-Base = Literal["gross_earnings", "basic_pay"]
+# "qualifying": the UK auto-enrolment band of gross earnings for the pay frequency
+# (payroll.engine.statutory.auto_enrolment).
+Base = Literal["gross_earnings", "basic_pay", "qualifying"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from payroll.engine.components import PayComponent
 from payroll.engine.jurisdictions.registry import Wages, get
 from payroll.engine.money import ZERO, fmt, fmt_rate, half_up_cents
 from payroll.engine.proration import hourly_lines, salary_lines
+from payroll.engine.statutory.auto_enrolment import qualifying_earnings
 from payroll.engine.types import (
     EMPLOYER_CATEGORIES,
     PayInputs,
@@ -87,7 +88,8 @@ def _earnings(inputs: PayInputs) -> tuple[list[PayLine], Wages, dict[str, Decima
         social += amount if comp.social_taxable else ZERO
         supplemental += amount if comp.income_taxable and comp.supplemental else ZERO
     earnings = sum((line.amount for line in lines if line.category == "earning"), ZERO)
-    bases = {"gross_earnings": earnings, "basic_pay": basic}
+    bases = {"gross_earnings": earnings, "basic_pay": basic,
+             "qualifying": qualifying_earnings(earnings, inputs.pay_frequency)}
     for item in deferred:
         comp = item.component
         amount, trace = _component_amount(item, bases)
@@ -98,6 +100,7 @@ def _earnings(inputs: PayInputs) -> tuple[list[PayLine], Wages, dict[str, Decima
     bases["gross_earnings"] = sum(
         (line.amount for line in lines if line.category == "earning"), ZERO
     )
+    bases["qualifying"] = qualifying_earnings(bases["gross_earnings"], inputs.pay_frequency)
     return lines, Wages(income, social, supplemental), bases
 
 

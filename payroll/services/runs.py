@@ -33,6 +33,7 @@ from payroll.selectors_retro import arrears_paid_since_calculation
 from payroll.services.calculation import calculate_employees
 from payroll.services.corrections import check_correction_pay_date
 from payroll.services.run_summary import run_summary_write
+from payroll.signals import run_calculated
 
 log = logging.getLogger(__name__)
 S = PayRun.Status
@@ -184,6 +185,7 @@ def _finish(run_id: int, generation: int) -> None:
             except DatabaseError:
                 log.exception("run %s: summary not written; pages compute it live", run.pk)
             audit_record(actor=run.calculated_by, action="status", note="calculated", obj=run)
+            run_calculated.send(sender=PayRun, run=run, generation=generation)
             _tell_approvers(run, generation)
 
 

@@ -305,6 +305,16 @@ PERMISSIONS: dict[str, str] = {
     "yearend:bundle_download": "a n n n f n",  # HR Admin: Payroll Admin's file; none exists
 
     # --- ae16: auto-enrolment and RTI (issue 16) ---
+    # Pension schemes: HR Admin and Payroll Admin (ids in the matrix point at nothing: 404).
+    "pensions:scheme_list": "a f f f o o",
+    "pensions:scheme_detail": "a f f f n n",
+    "pensions:papdis": "a f f f n n",
+    "pensions:scheme_reenrol": "a m m m m m",
+    "pensions:member_opt_out": "a m m m m m",
+    "pensions:member_cease": "a m m m m m",
+    # The employee's own pension (staff logins in the matrix have no employee record).
+    "pensions:my_pension": "a o o n n n",
+    "pensions:my_opt_out": "a m m m m m",
 
     # --- api17: REST API (issue 17) ---
     "api:tokens": "a o o o o o",
