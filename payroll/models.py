@@ -266,6 +266,9 @@ class PayComponent(models.Model):
     class Base(models.TextChoices):
         GROSS_EARNINGS = "gross_earnings", _("Gross earnings")
         BASIC_PAY = "basic_pay", _("Basic pay")
+        # Pension auto-enrolment: earnings within the period's qualifying earnings band
+        # (Pensions Act 2008 s.13; payroll/engine/statutory/auto_enrolment.py).
+        QUALIFYING = "qualifying", _("Qualifying earnings")
 
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=100)
