@@ -161,7 +161,7 @@ def _check_arrears_payslip(page) -> None:
     assert _amount(page, "Arrears: salary 1 May \u2013 31 May") == "500.00"
     assert _amount(page, "Salary") == "3,500.00"
     facts = page.locator("dl.facts").first.inner_text()
-    assert "GBP 4250.00" in facts and "Retro pay" in facts
+    assert "GBP 4,250.00" in facts and "Retro pay" in facts
     # NI on 4,250: 8% x (4,189 - 1,048) = 251.28 + 2% x (4,250 - 4,189) = 1.22 -> 252.50;
     # employer 15% x (4,250 - 417) = 574.95. PAYE: 6,000 + 4,250 = 10,250 to date - 3,144.78
     # -> 7,105 x 20% = 1,421.00 (inside 3 x 3,141.6666 of basic band) - 780.60 paid = 640.40

@@ -95,7 +95,7 @@ def test_a_sickness_of_10_days_in_time_off_flows_into_the_next_pay_run_as_ssp(
     assert _amount(page, "SSP 2 \u2013 11 Nov (8 days)") == "197.20"
     assert _amount(page, "Salary") == "2,000.00"
     facts = page.locator("dl.facts").first.inner_text()
-    assert "GBP 2197.20" in facts and "SSP" in facts
+    assert "GBP 2,197.20" in facts and "SSP" in facts
     line = payslip.lines.get(code="SSP")
     assert line.trace["inputs"]["awe"] == "461.5384615"
     # the variance review gives the reason
