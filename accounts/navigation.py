@@ -19,7 +19,8 @@ class NavItem:
 
 
 # Each app lists its own entries in `<app>/nav.py` as `def nav_items(user) -> list[NavItem]`.
-NAV_PROVIDERS = ["employees", "lifecycle", "payroll", "compliance", "timeoff", "analytics"]
+NAV_PROVIDERS = ["employees", "lifecycle", "payroll", "compliance", "timeoff", "analytics",
+                 "webhooks"]
 
 
 def navigation_for(request: HttpRequest) -> list[NavItem]:

@@ -30,6 +30,7 @@ urlpatterns = [
     path("downloads/", include("delivery.urls")),
     path("notifications/", include("notifications.urls")),
     path("custom-fields/", include("customfields.urls")),
+    path("webhooks/", include("webhooks.urls")),
 ]
 
 handler403 = "hrops.views.forbidden"
