@@ -46,6 +46,14 @@ def _forbidden(address: Address) -> bool:
             or not address.is_global)
 
 
+def _literal_in(host: str, networks: list) -> bool:
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return any(address in net for net in networks)
+
+
 def _resolve(host: str, port: int) -> list[Address]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -65,7 +73,7 @@ def check_url(url: str) -> Target:
     if parts.username or parts.password:
         raise UnsafeTarget(_("Credentials in the URL are not allowed; sign with the secret."))
     allowed_hosts, allowed_networks = _allow_list()
-    host_allowed = host in allowed_hosts
+    host_allowed = host in allowed_hosts or _literal_in(host, allowed_networks)
     if parts.scheme == "http" and not (settings.DEBUG or host_allowed):
         raise UnsafeTarget(_("Use https (http only for allow-listed hosts)."))
     try:
