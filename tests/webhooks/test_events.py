@@ -1,0 +1,118 @@
+"""Issue 17 item 5: events are recorded by the services that make the change, in their
+transaction (a rolled-back change sends nothing), once per change; termination on the
+effective date; compensation.changed only to subscriptions with that scope."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+
+from delivery.models import DeliveryItem
+from employees.models import ChangeReason, Employee
+from employees.services.core import JobData, PayData, employee_create, job_record_add
+from lifecycle.services.flows import OffboardData, leavers_terminate_due, offboarding_start
+from payroll.services.runs import finalise_in_transaction
+from tests.factories import DepartmentFactory, JobTitleFactory, LocationFactory, PayScheduleFactory
+from tests.factories.employees_directory import job_like, salary
+from tests.factories.payroll_outputs import finalised_run
+from webhooks.events import KIND
+from webhooks.models import WebhookDelivery
+from webhooks.services import subscription_create, subscription_set_active
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def subscribe(hr_admin, dns):
+    dns["hooks.example.com"] = "93.184.216.34"
+
+    def make(*events, name="IdP", sees_compensation=False):
+        return subscription_create(acting_user=hr_admin, name=name,
+                                   url="https://hooks.example.com/hook", events=list(events),
+                                   sees_compensation=sees_compensation)[0]
+    return make
+
+
+def _types():
+    return sorted(WebhookDelivery.objects.values_list("event_type", flat=True))
+
+
+def _hire(hr_admin, number="W1"):
+    job = JobData(job_title=JobTitleFactory(), department=DepartmentFactory(),
+                  location=LocationFactory())
+    pay = PayData(basis="salary", currency="GBP", annual_salary=Decimal("41000.00"),
+                  pay_schedule=PayScheduleFactory())
+    return employee_create(acting_user=hr_admin, employee_number=number, legal_first_name="Ann",
+                           legal_last_name="Lee", hire_date=date(2026, 3, 2), work_country="GB",
+                           job=job, pay=pay, status=Employee.Status.ACTIVE,
+                           national_id_last4="1234")
+
+
+def test_a_hire_is_one_event_with_an_outbox_item_and_no_national_id(hr_admin, subscribe):
+    subscribe("employee.hired", "job.changed", "compensation.changed", sees_compensation=True)
+    subscribe("payroll.run.finalised", name="Finance")  # not interested
+    employee = _hire(hr_admin)
+    [delivery] = WebhookDelivery.objects.all()
+    assert delivery.event_type == "employee.hired"
+    assert delivery.body["data"]["employee_number"] == "W1"
+    assert delivery.body["data"]["id"] == employee.pk
+    assert "1234" not in str(delivery.body) and "national" not in str(delivery.body)
+    item = DeliveryItem.objects.get(key=delivery.item_key)
+    assert (item.kind, item.payload) == (KIND, {"delivery": delivery.pk})
+
+
+def test_a_rolled_back_change_sends_nothing(hr_admin, subscribe):
+    subscribe("employee.hired")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _hire(hr_admin)
+        raise RuntimeError("the rest of the request failed")
+    assert not WebhookDelivery.objects.exists()
+    assert not DeliveryItem.objects.filter(kind=KIND).exists()
+
+
+def test_a_paused_subscription_gets_nothing(hr_admin, subscribe):
+    subscription = subscribe("employee.hired")
+    subscription_set_active(acting_user=hr_admin, subscription=subscription, active=False)
+    _hire(hr_admin)
+    assert not WebhookDelivery.objects.exists()
+
+
+def test_compensation_changed_goes_only_to_the_subscription_with_that_scope(hr_admin, subscribe,
+                                                                             org):
+    allowed = subscribe("compensation.changed", "job.changed", name="Finance",
+                        sees_compensation=True)
+    subscribe("compensation.changed", "job.changed", name="IdP")
+    salary(org.report, "50000.00", on=date(2027, 1, 1), reason=ChangeReason.MERIT_INCREASE,
+           acting_user=hr_admin)
+    [delivery] = WebhookDelivery.objects.filter(event_type="compensation.changed")
+    assert delivery.subscription == allowed
+    assert delivery.body["data"]["annual_salary"] == "50000.00"
+    job_record_add(acting_user=hr_admin, employee=org.report, effective_date=date(2027, 2, 1),
+                   job=job_like(org.report), reason=ChangeReason.TRANSFER)
+    assert WebhookDelivery.objects.filter(event_type="job.changed").count() == 2
+
+
+def test_termination_fires_on_the_effective_date_not_when_scheduled(hr_admin, hr_staff,
+                                                                     subscribe, org):
+    subscribe("employee.terminated")
+    offboarding_start(acting_user=hr_staff, employee=org.report,
+                      data=OffboardData(last_day=date(2027, 3, 31), reason="resignation"))
+    assert leavers_terminate_due(today=date(2027, 3, 31)) == 0
+    assert not WebhookDelivery.objects.exists()  # scheduled, still employed
+    assert leavers_terminate_due(today=date(2027, 4, 1)) == 1
+    [delivery] = WebhookDelivery.objects.all()
+    assert delivery.event_type == "employee.terminated"
+    assert delivery.body["data"]["termination_date"] == "2027-03-31"
+    assert leavers_terminate_due(today=date(2027, 4, 2)) == 0  # once
+    assert _types() == ["employee.terminated"]
+
+
+def test_finalising_a_pay_run_emits_once(payroll_admin, subscribe, org):
+    subscribe("payroll.run.finalised", name="Finance")
+    run = finalised_run([org.report], finalise=False)
+    finalise_in_transaction(run=run, acting_user=payroll_admin, deliver=False)
+    finalise_in_transaction(run=run, acting_user=payroll_admin, deliver=False)  # no-op
+    [delivery] = WebhookDelivery.objects.all()
+    assert delivery.body["data"]["id"] == run.pk
+    assert delivery.body["data"]["status"] == "finalised"
