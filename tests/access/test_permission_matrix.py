@@ -281,6 +281,10 @@ PERMISSIONS: dict[str, str] = {
     # --- api17: REST API (issue 17) ---
 
     # --- hooks17: webhooks (issue 17) ---
+    "webhooks:subscriptions": "a f f f o f",
+    "webhooks:subscription": "a f f f n f",  # no such subscription
+    "webhooks:subscription_action": "a m m m m m",
+    "webhooks:send_again": "a m m m m m",
 
     # --- rti16: RTI FPS and EPS (issue 16) ---
 }
