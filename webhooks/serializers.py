@@ -69,3 +69,28 @@ def pay_run_resource(run) -> dict:
 def envelope(*, event_id: str, event_type: str, data: dict) -> dict:
     return {"id": event_id, "type": event_type,
             "occurred_at": timezone.now().isoformat(), "data": data}
+
+
+def leave_resource(request) -> dict:
+    """No note and no category: a sickness absence is health data, not an integration's."""
+    return {
+        "id": request.pk,
+        "employee_id": request.employee_id,
+        "leave_type_id": request.leave_type_id,
+        "first_day": _date(request.first_day),
+        "last_day": _date(request.last_day),
+        "amount": str(request.amount),
+        "status": request.status,
+    }
+
+
+def compliance_expiring_resource(record, stage: str) -> dict:
+    """No document number (a passport or licence number) and no notes."""
+    return {
+        "id": record.pk,
+        "employee_id": record.employee_id,
+        "requirement_type_id": record.requirement_type_id,
+        "requirement": str(record.requirement_type),
+        "expires_on": _date(record.expires_on),
+        "stage": stage,
+    }

@@ -2,20 +2,27 @@
 transaction (a rolled-back change sends nothing), once per change; termination on the
 effective date; compensation.changed only to subscriptions with that scope."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
+from compliance.services.records import RecordData, record_add
+from compliance.services.reminders import reminders_run
 from delivery.models import DeliveryItem
 from employees.models import ChangeReason, Employee
 from employees.services.core import JobData, PayData, employee_create, job_record_add
 from lifecycle.services.flows import OffboardData, leavers_terminate_due, offboarding_start
 from payroll.services.runs import finalise_in_transaction
 from tests.factories import DepartmentFactory, JobTitleFactory, LocationFactory, PayScheduleFactory
+from tests.factories.compliance import RequirementRuleFactory
 from tests.factories.employees_directory import job_like, salary
 from tests.factories.payroll_outputs import finalised_run
+from tests.factories.timeoff import LeavePolicyFactory, leave_type
+from timeoff.services.ledger import entry_post
+from timeoff.services.requests import Dates, request_approve, request_create
 from webhooks.events import KIND
 from webhooks.models import WebhookDelivery
 from webhooks.services import subscription_create, subscription_set_active
@@ -116,3 +123,37 @@ def test_finalising_a_pay_run_emits_once(payroll_admin, subscribe, org):
     [delivery] = WebhookDelivery.objects.all()
     assert delivery.body["data"]["id"] == run.pk
     assert delivery.body["data"]["status"] == "finalised"
+
+
+def test_an_approved_leave_request_emits_leave_approved(subscribe, org):
+    subscribe("leave.approved")
+    holiday = leave_type("holiday")
+    LeavePolicyFactory(leave_type=holiday, annual_amount=Decimal("25"))
+    entry_post(employee=org.report, leave_type=holiday, kind="opening", amount=Decimal("10"),
+               effective_date=date(2026, 1, 1), reason="opening")
+    request = request_create(employee=org.report, leave_type=holiday,
+                             dates=Dates(date(2026, 6, 1), date(2026, 6, 2)),
+                             acting_user=org.users["employee"])
+    assert not WebhookDelivery.objects.exists()  # asked, not approved
+    request_approve(request=request, acting_user=org.users["manager"])
+    request_approve(request=request, acting_user=org.users["manager"])  # a double click
+    [delivery] = WebhookDelivery.objects.all()
+    assert delivery.body["data"]["employee_id"] == org.report.pk
+    assert delivery.body["data"]["first_day"] == "2026-06-01"
+    assert "note" not in delivery.body["data"]
+
+
+def test_the_compliance_reminder_job_emits_expiring_once_per_stage(subscribe, org, hr_admin):
+    subscribe("compliance.record.expiring")
+    rtype = RequirementRuleFactory(requirement_type__name="Forklift licence").requirement_type
+    today = timezone.localdate()
+    record = record_add(acting_user=hr_admin, employee=org.report, requirement_type=rtype,
+                        verify=True, data=RecordData(completed_on=today - timedelta(days=300),
+                                                     expires_on=today + timedelta(days=45),
+                                                     document_number="LIC-998877"))
+    reminders_run(today=today)
+    reminders_run(today=today)
+    [delivery] = WebhookDelivery.objects.all()
+    assert delivery.body["data"]["id"] == record.pk
+    assert delivery.body["data"]["stage"] == "60"
+    assert "LIC-998877" not in str(delivery.body)
