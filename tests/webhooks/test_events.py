@@ -13,6 +13,7 @@ from compliance.services.records import RecordData, record_add
 from compliance.services.reminders import reminders_run
 from delivery.models import DeliveryItem
 from employees.models import ChangeReason, Employee
+from employees.services.bulk_hire import Hire, employees_bulk_create
 from employees.services.core import JobData, PayData, employee_create, job_record_add
 from lifecycle.services.flows import OffboardData, leavers_terminate_due, offboarding_start
 from payroll.services.runs import finalise_in_transaction
@@ -157,3 +158,20 @@ def test_the_compliance_reminder_job_emits_expiring_once_per_stage(subscribe, or
     assert delivery.body["data"]["id"] == record.pk
     assert delivery.body["data"]["stage"] == "60"
     assert "LIC-998877" not in str(delivery.body)
+
+
+def test_a_bulk_import_emits_one_hired_event_per_person(hr_admin, subscribe):
+    subscribe("employee.hired")
+    job = JobData(job_title=JobTitleFactory(), department=DepartmentFactory(),
+                  location=LocationFactory())
+    pay = PayData(basis="salary", currency="GBP", annual_salary=Decimal("41000.00"),
+                  pay_schedule=PayScheduleFactory())
+    hires = [Hire(employee_number=f"B{n}", legal_first_name="Bo", legal_last_name=f"N{n}",
+                  work_email=f"b{n}@acme.test",
+                  hire_date=date(2026, 3, 2), work_country="GB", job=job, pay=pay)
+             for n in range(3)]
+    employees_bulk_create(acting_user=hr_admin, hires=hires, batch=2)
+    numbers = sorted(d.body["data"]["employee_number"] for d in WebhookDelivery.objects.all())
+    assert numbers == ["B0", "B1", "B2"]
+    assert len({d.event_id for d in WebhookDelivery.objects.all()}) == 3
+    assert DeliveryItem.objects.filter(kind=KIND).count() == 3
