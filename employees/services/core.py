@@ -259,6 +259,8 @@ def employee_change_status(
     employee.save(update_fields=fields)
     audit_record(actor=acting_user, action="status", obj=employee, employee_id=employee.pk,
                  changes={"status": [before, to_status]}, note=note)
+    if to_status != Employee.Status.TERMINATED:  # a leaver is employee.terminated
+        emit(Event.EMPLOYEE_UPDATED, {**employee_resource(employee), "changed": ["status"]})
     return employee
 
 

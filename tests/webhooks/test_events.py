@@ -14,7 +14,14 @@ from compliance.services.reminders import reminders_run
 from delivery.models import DeliveryItem
 from employees.models import ChangeReason, Employee
 from employees.services.bulk_hire import Hire, employees_bulk_create
-from employees.services.core import JobData, PayData, employee_create, job_record_add
+from employees.services.core import (
+    JobData,
+    PayData,
+    employee_change_status,
+    employee_create,
+    job_record_add,
+)
+from employees.services.personal import employee_update_personal
 from lifecycle.services.flows import OffboardData, leavers_terminate_due, offboarding_start
 from payroll.services.runs import finalise_in_transaction
 from tests.factories import DepartmentFactory, JobTitleFactory, LocationFactory, PayScheduleFactory
@@ -175,3 +182,18 @@ def test_a_bulk_import_emits_one_hired_event_per_person(hr_admin, subscribe):
     assert numbers == ["B0", "B1", "B2"]
     assert len({d.event_id for d in WebhookDelivery.objects.all()}) == 3
     assert DeliveryItem.objects.filter(kind=KIND).count() == 3
+
+
+def test_personal_and_status_changes_emit_employee_updated_with_field_names(hr_admin,
+                                                                            subscribe, org):
+    subscribe("employee.updated", "employee.terminated")
+    employee = org.report
+    employee_update_personal(acting_user=hr_admin, employee=employee, version=employee.version,
+                             data={"city": "Secretville",
+                                   "preferred_name": employee.preferred_name})
+    [delivery] = WebhookDelivery.objects.all()
+    assert delivery.body["data"]["changed"] == ["city"]
+    assert "Secretville" not in str(delivery.body)  # names of fields, not personal values
+    employee_change_status(acting_user=hr_admin, employee=employee,
+                           to_status=Employee.Status.ON_LEAVE)
+    assert _types() == ["employee.updated", "employee.updated"]
