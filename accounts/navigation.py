@@ -20,7 +20,7 @@ class NavItem:
 
 # Each app lists its own entries in `<app>/nav.py` as `def nav_items(user) -> list[NavItem]`.
 NAV_PROVIDERS = ["employees", "lifecycle", "payroll", "liabilities", "yearend", "pensions",
-                 "compliance", "timeoff", "analytics", "api"]
+                 "compliance", "timeoff", "analytics", "api", "webhooks"]
 
 
 def navigation_for(request: HttpRequest) -> list[NavItem]:

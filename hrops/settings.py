@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "api",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -390,6 +391,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 DELIVERY_TASK_SOFT_TIME_LIMIT = 100
 DELIVERY_TASK_TIME_LIMIT = 120
 DELIVERY_LEASE_SECONDS = 200
+# Webhooks (webhooks/README.md): hosts or CIDRs that may receive them although they resolve to
+# a loopback/private/link-local address (an internal IdP connector); empty = none.
+WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
+WEBHOOK_CONNECT_TIMEOUT = 3
+WEBHOOK_READ_TIMEOUT = 5
+# Attempts before a delivery fails (at most the mechanism's 8); backoff 30 s doubling, 10 min cap.
+WEBHOOK_MAX_ATTEMPTS = 6
 DELIVERY_REPUBLISH_SECONDS = 180
 DELIVERY_RELAY_SECONDS = env.int("DELIVERY_RELAY_SECONDS", default=60)
 # store11: done items are kept this long (the delivery page and admin show them), then purged.

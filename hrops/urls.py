@@ -33,6 +33,7 @@ urlpatterns = [
     path("custom-fields/", include("customfields.urls")),
     path("year-end/", include("yearend.urls")),
     path("pensions/", include("pensions.urls")),
+    path("webhooks/", include("webhooks.urls")),
     path("api/v1/", include("api.urls_v1")),
     path("api/", include("api.urls")),
 ]

@@ -25,6 +25,9 @@ from compliance.status import reminder_stage
 from delivery.mail import send_item_email
 from delivery.models import DeliveryItem
 from delivery.services import delivery_enqueue
+from webhooks.events import emit
+from webhooks.models import Event
+from webhooks.serializers import compliance_expiring_resource
 
 log = logging.getLogger(__name__)
 REMINDER_KIND = "compliance.reminder"
@@ -93,6 +96,7 @@ def reminder_send(*, record_id: int, stage: str, today: date) -> bool:
             audit_record(actor=None, action=AuditEvent.Action.OTHER, obj=record,
                          employee_id=record.employee_id, source=AuditEvent.Source.SYSTEM,
                          note=f"Expiry reminder stage {stage} to {', '.join(to + cc)}")
+            emit(Event.COMPLIANCE_RECORD_EXPIRING, compliance_expiring_resource(record, stage))
             if to + cc:
                 delivery_enqueue(kind=REMINDER_KIND, key=f"{REMINDER_KIND}:{record.pk}:{stage}",
                                  payload={"record_id": record.pk, "stage": stage,

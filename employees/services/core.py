@@ -25,6 +25,9 @@ from employees.models import (
     Location,
 )
 from employees.selectors import job_as_of, manager_chain
+from webhooks.events import emit
+from webhooks.models import Event
+from webhooks.serializers import compensation_resource, employee_resource, job_resource
 
 JOB_FIELDS = ("job_title", "department", "location", "manager", "employment_type", "fte")
 # Fields of a job record that are not mirrored onto the employee (read as of a date instead).
@@ -92,6 +95,10 @@ def employee_sync_current_job(*, employee: Employee, today: date | None = None) 
     return bool(changed)
 
 
+# Job and pay records of a (re)hire: announced by employee.hired, not job/compensation.changed.
+STARTS = frozenset({ChangeReason.HIRE, ChangeReason.REHIRE})
+
+
 @transaction.atomic
 def employee_create(
     *,
@@ -129,6 +136,7 @@ def employee_create(
                    job=job, reason=reason)
     compensation_record_add(acting_user=acting_user, employee=employee,
                             effective_date=hire_date, pay=pay, reason=reason)
+    emit(Event.EMPLOYEE_HIRED, employee_resource(employee))
     return employee
 
 
@@ -165,6 +173,8 @@ def job_record_add(
         note=f"{record.get_reason_display()} effective {effective_date}",
     )
     employee_sync_current_job(employee=employee)
+    if reason not in STARTS:  # a hire is one employee.hired event, not three
+        emit(Event.JOB_CHANGED, job_resource(record))
     return record
 
 
@@ -205,6 +215,8 @@ def compensation_record_add(
                      snapshot(record, COMPENSATION_FIELDS)),
         note=f"{record.get_reason_display()} effective {effective_date}",
     )
+    if reason not in STARTS:
+        emit(Event.COMPENSATION_CHANGED, compensation_resource(record))
     return record
 
 
@@ -249,6 +261,8 @@ def employee_change_status(
     employee.save(update_fields=fields)
     audit_record(actor=acting_user, action="status", obj=employee, employee_id=employee.pk,
                  changes={"status": [before, to_status]}, note=note)
+    if to_status != Employee.Status.TERMINATED:  # a leaver is employee.terminated
+        emit(Event.EMPLOYEE_UPDATED, {**employee_resource(employee), "changed": ["status"]})
     return employee
 
 
@@ -316,6 +330,7 @@ def employee_terminate(*, acting_user, employee: Employee, on: date | None = Non
     if employee.user_id:
         user_deactivate(acting_user=acting_user, user=employee.user,
                         note=f"Left the company ({employee.employee_number})")
+    emit(Event.EMPLOYEE_TERMINATED, employee_resource(employee))
     return employee
 
 
@@ -351,4 +366,5 @@ def employee_rehire(
                    job=job, reason=ChangeReason.REHIRE)
     compensation_record_add(acting_user=acting_user, employee=employee,
                             effective_date=start_date, pay=pay, reason=ChangeReason.REHIRE)
+    emit(Event.EMPLOYEE_HIRED, employee_resource(employee))
     return employee

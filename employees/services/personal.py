@@ -14,6 +14,9 @@ from django.utils.translation import gettext as _
 from audit.models import AuditEvent
 from audit.services import audit_record, diff, snapshot
 from employees.models import EmergencyContact, Employee
+from webhooks.events import emit
+from webhooks.models import Event
+from webhooks.serializers import employee_resource
 
 PERSONAL_FIELDS = (
     "legal_first_name", "legal_last_name", "preferred_name", "date_of_birth", "personal_email",
@@ -96,6 +99,9 @@ def employee_update_personal(
     changes["version"] = [version, employee.version]
     audit_record(actor=acting_user, action="update", obj=employee, employee_id=employee.pk,
                  changes=changes, source=source)
+    # The names of what changed, not the values (addresses, birth dates stay here).
+    emit(Event.EMPLOYEE_UPDATED, {**employee_resource(employee),
+                                  "changed": sorted(set(fields) & changes.keys())})
     return employee
 
 

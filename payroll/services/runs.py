@@ -34,6 +34,9 @@ from payroll.services.calculation import calculate_employees
 from payroll.services.corrections import check_correction_pay_date
 from payroll.services.run_summary import run_summary_write
 from payroll.signals import run_calculated
+from webhooks.events import emit
+from webhooks.models import Event
+from webhooks.serializers import pay_run_resource
 
 log = logging.getLogger(__name__)
 S = PayRun.Status
@@ -296,6 +299,7 @@ def finalise_in_transaction(*, run: PayRun, acting_user, deliver: bool = True) -
     run.save(update_fields=["status", "finalised_by", "finalised_at"])
     audit_record(actor=acting_user, action="status", note="finalised", obj=run,
                  changes={"payslips": [None, len(payslip_ids)]})
+    emit(Event.PAYROLL_RUN_FINALISED, pay_run_resource(run))
     if deliver:
         # In this transaction: the PDFs are due exactly when the run is final (published to the
         # workers after commit; a broker outage only delays them, see delivery/).

@@ -324,6 +324,10 @@ PERMISSIONS: dict[str, str] = {
     "api:service_account_action": "a m m m m m",
 
     # --- hooks17: webhooks (issue 17) ---
+    "webhooks:subscriptions": "a f f f o f",
+    "webhooks:subscription": "a f f f n f",  # no such subscription
+    "webhooks:subscription_action": "a m m m m m",
+    "webhooks:send_again": "a m m m m m",
 
     # --- rti16: RTI FPS and EPS (issue 16) ---
 }

@@ -27,6 +27,9 @@ from timeoff.services import notices
 from timeoff.services.ledger import balance, entry_post, pending_cost
 from timeoff.services.patterns import patterns_for
 from timeoff.services.policies import policy_for
+from webhooks.events import emit
+from webhooks.models import Event
+from webhooks.serializers import leave_resource
 
 FIELDS = ("status", "first_day", "last_day", "half_day_start", "half_day_end", "hours",
           "amount", "decision_reason")
@@ -219,6 +222,7 @@ def request_approve(*, request: LeaveRequest, acting_user, reason: str = "") -> 
     _approve_effects(request, acting_user)
     _audit(request, acting_user, "approve", before)
     notices.enqueue(request, "approved", acting_user)
+    emit(Event.LEAVE_APPROVED, leave_resource(request))
     return request
 
 

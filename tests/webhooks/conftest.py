@@ -1,0 +1,1 @@
+from tests.webhooks.helpers import dns, receiver  # noqa: F401 (fixtures)
