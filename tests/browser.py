@@ -56,7 +56,12 @@ def login(page, email: str, password: str, *, totp_secret: str | None = None) ->
         page.click("button[type=submit]")
     if totp_secret:
         page.wait_for_url("**/2fa/authenticate/**")
-        page.fill("input[name=code]", totp_code(totp_secret))
-        with page.expect_navigation():
-            page.click("button[type=submit]")
+        # A code made at the end of its 30 s step can expire before a loaded server checks it:
+        # then the form comes back, and the next step's code is entered (as a person would).
+        for _attempt in range(2):
+            page.fill("input[name=code]", totp_code(totp_secret))
+            with page.expect_navigation():
+                page.click("button[type=submit]")
+            if "/2fa/authenticate" not in page.url:
+                break
     page.wait_for_load_state("networkidle")
