@@ -37,7 +37,12 @@ def browser():
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url)
-    context.set_default_timeout(15_000)
+    # Generous: under xdist two browsers, two live servers and two test processes share 2 cores,
+    # and a page that takes 15 s to come back is slow, not broken. A passing test waits no longer.
+    context.set_default_timeout(45_000)
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=20_000)
     page = context.new_page()
     yield page
     context.close()
