@@ -330,6 +330,20 @@ PERMISSIONS: dict[str, str] = {
     "webhooks:send_again": "a m m m m m",
 
     # --- rti16: RTI FPS and EPS (issue 16) ---
+
+    # --- calc10: calculation speed (issue 10) ---
+
+    # --- pages10: pay run pages (issue 10) ---
+
+    # --- pages11: flat pages (issue 11) ---
+
+    # --- files11: big files and throughput (issue 11) ---
+
+    # --- timeoff14c: time-off pages (issue 14) ---
+
+    # --- analytics15c: stored analytics, saved reports (issue 15) ---
+
+    # --- api17b: API leftovers (issue 17) ---
 }
 
 
@@ -437,6 +451,20 @@ PK_OF.update({"yearend:year": "schedule", "yearend:produce": "schedule",
 # hooks17: PK_OF.update({...}) here
 
 # rti16: PK_OF.update({...}) here
+
+# calc10: PK_OF.update({...}) here
+
+# pages10: PK_OF.update({...}) here
+
+# pages11: PK_OF.update({...}) here
+
+# files11: PK_OF.update({...}) here
+
+# timeoff14c: PK_OF.update({...}) here
+
+# analytics15c: PK_OF.update({...}) here
+
+# api17b: PK_OF.update({...}) here
 
 KIND_OF = {"employees:change_cancel": "pay", "employees:import_template": "employees"}
 KIND_OF["employees:propose"] = "pay"  # access12
