@@ -339,9 +339,9 @@ PERMISSIONS: dict[str, str] = {
 
     # --- files11: big files and throughput (issue 11) ---
 
-    # --- timeoff14c: time-off pages (issue 14) ---
+    # --- timeoff14: time-off pages (issue 14) ---
 
-    # --- analytics15c: stored analytics, saved reports (issue 15) ---
+    # --- analytics15: stored analytics, saved reports (issue 15) ---
 
     # --- api17b: API leftovers (issue 17) ---
 }
@@ -460,9 +460,9 @@ PK_OF.update({"yearend:year": "schedule", "yearend:produce": "schedule",
 
 # files11: PK_OF.update({...}) here
 
-# timeoff14c: PK_OF.update({...}) here
+# timeoff14: PK_OF.update({...}) here
 
-# analytics15c: PK_OF.update({...}) here
+# analytics15: PK_OF.update({...}) here
 
 # api17b: PK_OF.update({...}) here
 
