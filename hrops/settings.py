@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "notifications",
     "customfields",
     "yearend",
+    "rti",
     "rest_framework",
     "drf_spectacular",
     "api",
@@ -547,3 +548,8 @@ LOGGING = {
 
 # Year-end close (yearend.services.close): asked by one Payroll Admin, done by a second.
 YEAREND_CLOSE_FOUR_EYES = env.bool("YEAREND_CLOSE_FOUR_EYES", default=False)
+
+# HMRC RTI (rti app): how a prepared FPS / EPS reaches HMRC. The default only offers the XML
+# download (for the employer's own filing software); a dotted path to an rti.transport.Transport
+# subclass that sends to HMRC's Transaction Engine may be named instead.
+HROPS_RTI_TRANSPORT = env("HROPS_RTI_TRANSPORT", default="rti.transport.DownloadOnly")

@@ -24,6 +24,7 @@ urlpatterns = [
     path("lifecycle/", include("lifecycle.urls")),
     path("payroll/", include("payroll.urls")),
     path("payroll/taxes/", include("liabilities.urls")),
+    path("payroll/rti/", include("rti.urls")),
     path("compliance/", include("compliance.urls")),
     path("timeoff/", include("timeoff.urls")),
     path("analytics/", include("analytics.urls")),

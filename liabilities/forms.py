@@ -21,6 +21,15 @@ class UkSettingsForm(forms.Form):
         label=_("Employment Allowance claimed for tax years"), required=False, max_length=200,
         help_text=_("Comma-separated, e.g. 2025-26, 2026-27."))
     quarterly_payer = forms.BooleanField(label=_("Pay HMRC quarterly"), required=False)
+    # HMRC "Accounts Office reference": 3 digits, P, a letter, 8 digits or 7 digits and X
+    # (e.g. 123PA00012345, as on the PAYE registration letter and the P30BC payment booklet).
+    accounts_office_reference = forms.RegexField(
+        label=_("Accounts Office reference (RTI)"), regex=r"(?i)^\d{3}P[A-Z](\d{8}|\d{7}X)$",
+        required=False, max_length=13,
+        error_messages={"invalid": _("13 characters like 123PA00012345.")})
+
+    def clean_accounts_office_reference(self) -> str:
+        return self.cleaned_data["accounts_office_reference"].upper()
 
     def clean_employment_allowance_years(self) -> list[str]:
         years = [y.strip() for y in self.cleaned_data["employment_allowance_years"].split(",")

@@ -31,6 +31,10 @@ class Employer(models.Model):
     # UK: tax years ("2026-27") the Employment Allowance is claimed for.
     employment_allowance_years = models.JSONField(_("Employment Allowance claimed for"),
                                                   default=list, blank=True)
+    # UK: the Accounts Office reference (13 characters, 123PA00012345) HMRC gave with the PAYE
+    # scheme; RTI submissions carry it (AORef, HMRC RTI data items guide "Employer").
+    accounts_office_reference = models.CharField(_("Accounts Office reference"), max_length=13,
+                                                 blank=True)
     quarterly_payer = models.BooleanField(
         _("pays HMRC quarterly"), default=False,
         help_text=_("Allowed when the average monthly payment to HMRC is under 1,500."))

@@ -20,8 +20,8 @@ from liabilities.employers import LegalEmployer
 from liabilities.models import Employer, LiabilityPayment
 from liabilities.selectors import Liability, liabilities_for, overdue_liabilities
 
-SETTINGS_FIELDS = ("employment_allowance_years", "quarterly_payer", "deposit_schedule",
-                   "lookback_prior_total", "unemployment_state")
+SETTINGS_FIELDS = ("employment_allowance_years", "quarterly_payer", "accounts_office_reference",
+                   "deposit_schedule", "lookback_prior_total", "unemployment_state")
 
 
 def employer_row_lock(employer: LegalEmployer) -> Employer:

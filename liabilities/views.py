@@ -35,7 +35,8 @@ def _settings_form(employer, data=None):
     if employer.country == "GB":
         return UkSettingsForm(data, initial={
             "employment_allowance_years": ", ".join(s.employment_allowance_years),
-            "quarterly_payer": s.quarterly_payer})
+            "quarterly_payer": s.quarterly_payer,
+            "accounts_office_reference": s.accounts_office_reference})
     return UsSettingsForm(data, initial={"deposit_schedule": s.deposit_schedule,
                                          "lookback_prior_total": s.lookback_prior_total,
                                          "unemployment_state": s.unemployment_state})
