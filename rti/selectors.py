@@ -191,7 +191,7 @@ def _person_problems(employee: Employee, gender: str, tax_code: str) -> list[str
     found = []
     nino = _nino(employee)
     if employee.national_id and not nino and employee.national_id_country in ("", "GB"):
-        found.append(_("The National Insurance number is not valid (like QQ123456C)."))
+        found.append(_("The National Insurance number is not valid (like AB123456C)."))
     if not nino and not (employee.address_line1 and employee.postal_code):
         found.append(_("No National Insurance number and no address: HMRC needs one of them "
                        "(address line 1 and postcode)."))
@@ -213,13 +213,18 @@ def _nino(employee: Employee) -> str:
     return value if M.NINO.match(value) else ""
 
 
-def _starters(run: PayRun, schedule_ids: list[int], employee_ids: list[int]) -> set[int]:
-    """Employees with no finalised payslip in this PAYE scheme before this run: their first
-    FPS carries the starter details (data items guide, "Starter details")."""
+def _starters(run: PayRun, schedule_ids: list[int], employees: dict[int, Employee],
+              tax_year: str) -> set[int]:
+    """Employees hired in this tax year with no finalised payslip in this PAYE scheme before
+    this run: their first FPS carries the starter details (data items guide, "Starter
+    details"). Someone hired earlier whose first HROps payslip this is came over from another
+    payroll, which reported them already."""
+    year_start = date(int(tax_year[:4]), 4, 6)
+    hired = [pk for pk, e in employees.items() if e.hire_date >= year_start]
     paid_before = set(Payslip.objects.filter(
-        _earlier_or_same(run), run__schedule_id__in=schedule_ids, employee_id__in=employee_ids,
+        _earlier_or_same(run), run__schedule_id__in=schedule_ids, employee_id__in=hired,
         run__status__in=PayRun.FROZEN).exclude(run=run).values_list("employee_id", flat=True))
-    return set(employee_ids) - paid_before
+    return set(hired) - paid_before
 
 
 def _director(profile: TaxProfile | None, tax_year: str) -> tuple[str, int | None]:
@@ -266,7 +271,7 @@ def fps_prepare_values(run: PayRun) -> Prepared:
     net_codes, ras_codes = _pension_codes()
     schedule_ids = _schedule_ids(reference)
     years = _years(run, schedule_ids, employee_ids, tax_year, net_codes, ras_codes)
-    starters = _starters(run, schedule_ids, employee_ids)
+    starters = _starters(run, schedule_ids, employees, tax_year)
     own = defaultdict(lambda: defaultdict(lambda: ZERO))
     for employee_id, category, code, amount in PayslipLine.objects.filter(
             payslip__run=run).values_list("payslip__employee_id", "category", "code",
