@@ -330,6 +330,18 @@ PERMISSIONS: dict[str, str] = {
     "webhooks:send_again": "a m m m m m",
 
     # --- rti16: RTI FPS and EPS (issue 16) ---
+    # Payroll Admin files; HR Admin reads the status pages; nobody else. The FPS page of the
+    # matrix's draft run says it comes once the run is finalised; the employer in the URL does
+    # not exist (404 for those who may look). The details for HMRC: Payroll Admin only.
+    "rti:fps": "a f f f o o",
+    "rti:fps_prepare": "a m m m m m",
+    "rti:employer": "a f f f n n",
+    "rti:eps": "a f f f n n",
+    "rti:eps_prepare": "a m m m m m",
+    "rti:download": "a m m m m m",
+    "rti:send": "a m m m m m",
+    "rti:answer": "a m m m m m",
+    "rti:person": "a f f f f o",
 
     # --- calc10: calculation speed (issue 10) ---
 
@@ -451,6 +463,7 @@ PK_OF.update({"yearend:year": "schedule", "yearend:produce": "schedule",
 # hooks17: PK_OF.update({...}) here
 
 # rti16: PK_OF.update({...}) here
+PK_OF.update({"rti:fps": "run"})
 
 # calc10: PK_OF.update({...}) here
 
