@@ -20,6 +20,7 @@ from liabilities.selectors import RECOVERABLE, uk_p32
 from payroll.engine.jurisdictions.uk_ni import ni_tables
 from payroll.engine.tax_years import uk_tax_period
 from payroll.models import PayRun, PaySchedule, Payslip, PayslipLine, TaxProfile
+from payroll.services.periods import period_number
 from rti import messages as M
 from rti.models import RtiPerson, RtiSubmission
 from yearend.figures import ni_band_earnings
@@ -259,8 +260,7 @@ def fps_prepare_values(run: PayRun) -> Prepared:
     if prepared.refs is None:
         return prepared
     rows = list(run.payslips.values_list(
-        "employee_id", "gross", "total_employee_tax", "total_post_tax", "ytd_increments",
-        "issued_details"))
+        "employee_id", "gross", "total_employee_tax", "ytd_increments", "issued_details"))
     employee_ids = [r[0] for r in rows]
     employees = {e.pk: e for e in Employee.objects.filter(pk__in=employee_ids)}
     profiles = {p.employee_id: p for p in TaxProfile.objects.filter(
@@ -279,7 +279,7 @@ def fps_prepare_values(run: PayRun) -> Prepared:
         own[employee_id][code] += amount
         own[employee_id][f"category:{category}"] += amount
     thresholds = ni_tables(tax_year).thresholds[schedule.frequency]
-    for employee_id, gross, employee_tax, post_tax, increments, issued in sorted(
+    for employee_id, gross, employee_tax, increments, issued in sorted(
             rows, key=lambda r: (employees[r[0]].legal_last_name, employees[r[0]].pk)):
         employee, profile = employees[employee_id], profiles.get(employee_id)
         tax = (issued or {}).get("tax") or {}
@@ -322,7 +322,8 @@ def fps_prepare_values(run: PayRun) -> Prepared:
             hours_band=M.hours_band(hours.get(employee_id)), tax_code=tax_code,
             week1_month1=week1, taxable_pay=_d(increments.get("uk_taxable_pay")),
             non_tax_or_nic_pay=lines["category:reimbursement"],
-            deductions_from_net_pay=post_tax - ras_now,
+            # Voluntary deductions after tax; relief-at-source pension is reported apart.
+            deductions_from_net_pay=lines["category:post_tax_deduction"] - ras_now,
             # "Pay after statutory deductions": gross less the statutory deductions HROps makes
             # (PAYE, employee NI, student and postgraduate loans: the employee-tax lines).
             pay_after_statutory_deductions=gross - employee_tax,
@@ -332,7 +333,10 @@ def fps_prepare_values(run: PayRun) -> Prepared:
             ni=_ni_blocks(year, _letter(issued), increments, thresholds)))
     prepared.payment = M.FpsPayment(
         pay_frequency=schedule.frequency, payment_date=run.pay_date,
-        period_number=uk_tax_period(run.pay_date, schedule.frequency),
+        # The tax month, or the last tax week of the period holding the pay date (the number
+        # the payslip prints: payroll.services.periods.period_number).
+        period_number=period_number(schedule, run.period.start_date, run.period.end_date,
+                                    run.pay_date),
         irregular=run.kind == PayRun.Kind.OFF_CYCLE)
     prepared.figures = {
         "employees": len(prepared.employees),

@@ -176,3 +176,51 @@ def test_preparing_does_not_grow_with_headcount(employer, payroll_admin,
     # schedules of the reference, the year's payslips, their pension lines, earlier payslips,
     # this run's lines, the existing submission; then the lock/insert and the audit row
     assert small <= 22
+
+
+def test_net_pay_and_relief_at_source_pension_contributions(employer, payroll_admin):
+    from decimal import Decimal
+
+    from pensions.models import PensionScheme
+    from pensions.services.schemes import scheme_save
+
+    # given a net pay scheme and a relief-at-source one, 150.00 and 80.00 a month
+    schemes = [scheme_save(scheme=PensionScheme(
+        name=name, provider_name="Example Trust", scheme_reference=name, employer_reference="E",
+        duties_start_date=date(2023, 6, 1), relief=relief, employee_percent=Decimal("5"),
+        employer_percent=Decimal("3")), acting_user=payroll_admin, schedules=[employer])
+        for name, relief in (("Net", "net_pay"), ("RAS", "ras"))]
+    net, ras = (s.employee_component.code for s in schemes)
+    alice = person("Alice", "Able", nino="AB123456C")
+    runs = []
+    for month in (4, 5):
+        slip = pay("2850.00", "360.40", "156.16", "387.45")
+        slip["lines"] |= {net: ("pre_tax_deduction", "150.00"), ras: ("post_tax_deduction",
+                                                                      "80.00")}
+        runs.append(finalised_payslips(employer, date(2026, month, 28), [
+            {"employee": alice, **slip}], period=(date(2026, month, 1), date(2026, month, 28))))
+    # when
+    submission, _ = fps_prepare(run=runs[1], acting_user=payroll_admin)
+    # then: net pay contributions are "paid", relief at source ones "not paid under net pay"
+    alice_node = _employees(submission)["Able"]
+    assert _text(alice_node, ".//f:FiguresToDate/f:EmpeePenContribnsPaidYTD") == "300.00"
+    assert _text(alice_node, ".//f:FiguresToDate/f:EmpeePenContribnsNotPaidYTD") == "160.00"
+    assert _text(alice_node, ".//f:Payment/f:EmpeePenContribnsPaid") == "150.00"
+    assert _text(alice_node, ".//f:Payment/f:EmpeePenContribnsNotPaid") == "80.00"
+    assert alice_node.find(".//f:Payment/f:DednsFromNetPay", NS) is None  # only the RAS one
+
+
+def test_fortnightly_pay_reports_the_last_tax_week_of_the_period(db, payroll_admin):
+    schedule = PaySchedule.objects.create(
+        name="Fortnightly", frequency="fortnightly", country="GB", currency="GBP",
+        first_period_start=date(2026, 4, 6), employer_paye_reference=REF)
+    Employer.objects.create(country="GB", reference=REF, accounts_office_reference="123PA00012345")
+    alice = person("Alice", "Able", nino="AB123456C")
+    # paid Friday 15 May 2026: tax week 6 (week 1 starts 6 April), fortnight 3 ends week 6
+    run = finalised_payslips(schedule, date(2026, 5, 15), [
+        {"employee": alice, **pay("1500.00", "195.20", "78.08", "193.73")}],
+        period=(date(2026, 5, 4), date(2026, 5, 17)))
+    submission, problems = fps_prepare(run=run, acting_user=payroll_admin)
+    payment = _employees(submission)["Able"].find(".//f:Payment", NS)
+    assert problems == [] and _text(payment, "f:PayFreq") == "W2"
+    assert _text(payment, "f:WeekNo") == "6" and payment.find("f:MonthNo", NS) is None
