@@ -54,6 +54,19 @@ def document_html(document: YearEndDocument) -> str:
     return render_to_string(TEMPLATES[document.kind], context)
 
 
+def w3_pdf(schedule, w3) -> bytes:
+    """Form W-3 of an employer's year, rendered when asked (one page, from the stored W-2s'
+    totals: yearend.services.filing.w3_for_year). Box b: kind of payer 941 (the Form 941 filer
+    HROps supports), kind of employer "None apply" (not a tax-exempt, state or federal
+    employer: General Instructions for Forms W-2 and W-3, "Box b—Kind of Payer" and "Kind of
+    Employer"). The control number (box a) is optional: HROps prints the schedule's id."""
+    return render_pdf(render_to_string("yearend/pdf/w3.html", {
+        "schedule": schedule, "w3": w3, "control": f"HROPS-{schedule.pk}-{w3.tax_year}",
+        # one line: the PDF's small user-agent sheet does not break lines at <br>
+        "address": ", ".join(x.strip() for x in (schedule.employer_address or "").splitlines()
+                             if x.strip())}))
+
+
 def pdf_name(document: YearEndDocument) -> str:
     return f"yearend/{document.tax_year}/{document.kind}-{document.pk}.pdf"
 

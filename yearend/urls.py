@@ -16,5 +16,6 @@ urlpatterns = [
     path("schedules/<int:pk>/<str:tax_year>/bundle/", views.bundle_request_view,
          name="bundle_request"),
     path("schedules/<int:pk>/<str:tax_year>/efw2/", views.efw2_download, name="efw2"),
+    path("schedules/<int:pk>/<str:tax_year>/w3.pdf", views.w3_download, name="w3_pdf"),
     path("bundles/<int:pk>/", views.bundle_download, name="bundle_download"),
 ]

@@ -15,6 +15,7 @@ from payroll.models import PaySchedule
 from yearend import access, selectors
 from yearend.forms import CloseForm, FilingSettingsForm
 from yearend.models import DocumentBundle, DocumentKind, FilingSettings, YearEndDocument
+from yearend.pdf import w3_pdf
 from yearend.services import bundles, documents, filing
 from yearend.services.close import year_close
 
@@ -74,6 +75,26 @@ def year_detail(request: HttpRequest, pk: int, tax_year: str) -> HttpResponse:
     if schedule.jurisdiction == "US":
         context["w3"] = filing.w3_for_year(schedule, tax_year)
     return render(request, "yearend/year.html", context)
+
+
+def w3_download(request: HttpRequest, pk: int, tax_year: str) -> HttpResponse:
+    """Form W-3 as a PDF (US schedules; the same staff as the year page). Rendered outside any
+    transaction, audited as an export."""
+    schedule = _year(request, pk, tax_year)
+    if schedule.jurisdiction != "US":
+        raise Http404(_("Form W-3 is for US schedules."))
+    w3 = filing.w3_for_year(schedule, tax_year)
+    if not w3.count:
+        messages.error(request, _("No Forms W-2 have been produced for %(year)s yet.")
+                       % {"year": tax_year})
+        return redirect("yearend:year", pk=pk, tax_year=tax_year)
+    data = w3_pdf(schedule, w3)
+    filing.w3_download_audit(schedule=schedule, tax_year=tax_year, count=w3.count,
+                             acting_user=request.user)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="W-3-{tax_year}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_POST

@@ -342,6 +342,7 @@ PERMISSIONS: dict[str, str] = {
     "rti:send": "a m m m m m",
     "rti:answer": "a m m m m m",
     "rti:person": "a f f f f o",
+    "yearend:w3_pdf": "a n n n n n",  # Form W-3 PDF: no payslips in that tax year
 
     # --- calc10: calculation speed (issue 10) ---
 
@@ -463,7 +464,7 @@ PK_OF.update({"yearend:year": "schedule", "yearend:produce": "schedule",
 # hooks17: PK_OF.update({...}) here
 
 # rti16: PK_OF.update({...}) here
-PK_OF.update({"rti:fps": "run"})
+PK_OF.update({"rti:fps": "run", "yearend:w3_pdf": "schedule"})
 
 # calc10: PK_OF.update({...}) here
 

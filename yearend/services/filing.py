@@ -38,6 +38,11 @@ def w3_for_year(schedule: PaySchedule, tax_year: str) -> W3Figures:
                       tax_year=tax_year)
 
 
+def w3_download_audit(*, schedule: PaySchedule, tax_year: str, count: int, acting_user) -> None:
+    audit_record(actor=acting_user, action="export", obj=schedule,
+                 note=f"Form W-3 PDF {tax_year}: {count} W-2s")
+
+
 def _employee(document: YearEndDocument) -> efw2.Employee:
     person: Employee = document.employee
     ssn = person.national_id if person.national_id_country in ("US", "") else ""
