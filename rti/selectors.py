@@ -40,6 +40,7 @@ class Problem:
     employee_id: int | None = None
     employee_name: str = ""
     fix_url: str = ""
+    code: str = ""  # "gender": the FPS page offers to set it for everyone at once
 
 
 @dataclass
@@ -186,25 +187,41 @@ def _name(employee: Employee) -> str:
     return f"{employee.legal_first_name} {employee.legal_last_name}".strip()
 
 
-def _person_problems(employee: Employee, gender: str, tax_code: str) -> list[str]:
+def _person_problems(employee: Employee, gender: str, tax_code: str) -> list[tuple[str, str]]:
     """What stops this person's FPS record (HMRC data items guide, "Employee details": date of
     birth and gender are mandatory; the NINO may be left out only with a full address)."""
     found = []
     nino = _nino(employee)
     if employee.national_id and not nino and employee.national_id_country in ("", "GB"):
-        found.append(_("The National Insurance number is not valid (like AB123456C)."))
+        found.append(("nino", _("The National Insurance number is not valid (like "
+                                "AB123456C).")))
     if not nino and not (employee.address_line1 and employee.postal_code):
-        found.append(_("No National Insurance number and no address: HMRC needs one of them "
-                       "(address line 1 and postcode)."))
+        found.append(("address", _("No National Insurance number and no address: HMRC needs "
+                                   "one of them (address line 1 and postcode).")))
     if employee.date_of_birth is None:
-        found.append(_("No date of birth."))
+        found.append(("birth_date", _("No date of birth.")))
+    if not employee.legal_last_name.strip():
+        found.append(("name", _("No legal last name.")))
     if not gender:
-        found.append(_("No gender recorded for HMRC (M or F as on legal documents)."))
+        found.append(("gender", _("No gender recorded for HMRC (M or F as on legal "
+                                  "documents).")))
     try:
         M.split_tax_code(tax_code)
     except M.MessageError:
-        found.append(_("The tax code %(c)s is not one RTI accepts.") % {"c": tax_code or "-"})
+        found.append(("tax_code", _("The tax code %(c)s is not one RTI accepts.")
+                      % {"c": tax_code or "-"}))
     return found
+
+
+def _fix_url(code: str, employee_id: int, run: PayRun) -> str:
+    """Where the problem is fixed: the details for HMRC (gender), else the employee record."""
+    from django.urls import reverse
+
+    if code == "gender":
+        return reverse("rti:person", args=[employee_id]) + f"?run={run.pk}"
+    if code == "tax_code":
+        return reverse("payroll:employee_setup", args=[employee_id])
+    return reverse("employees:profile", args=[employee_id])
 
 
 def _nino(employee: Employee) -> str:
@@ -245,7 +262,6 @@ def uk_tax_year(day: date) -> str:
 
 def fps_prepare_values(run: PayRun) -> Prepared:
     """The FPS of a finalised UK run, or the problems that stop it."""
-    from django.urls import reverse
 
     schedule = run.schedule
     reference = schedule.employer_paye_reference
@@ -289,8 +305,8 @@ def fps_prepare_values(run: PayRun) -> Prepared:
         found = _person_problems(employee, genders.get(employee_id, ""), tax_code)
         if found:
             prepared.problems.extend(Problem(
-                message, employee_id, _name(employee),
-                reverse("rti:person", args=[employee_id]) + f"?run={run.pk}") for message in found)
+                message, employee_id, _name(employee), _fix_url(code, employee_id, run), code)
+                for code, message in found)
             continue
         year, lines = years[employee_id], own[employee_id]
         director_method, director_week = _director(profile, tax_year)
@@ -436,6 +452,12 @@ def eps_prepare_values(employer: LegalEmployer, tax_year: str, month: int, *,
         "employment_allowance_month": str(row.employment_allowance if row else ZERO),
         "by_kind": {k: str(v) for k, v in recovered.items() if v}}
     return prepared
+
+
+def employees_for_run(run: PayRun, employee_ids: list[int]) -> list[Employee]:
+    """Those of `employee_ids` who have a payslip on the run (nobody else can be set from it)."""
+    return list(Employee.objects.filter(
+        pk__in=run.payslips.filter(employee_id__in=employee_ids).values("employee_id")))
 
 
 def submission_for_run(run: PayRun) -> RtiSubmission | None:

@@ -212,3 +212,11 @@ def rti_person_set(*, employee, gender: str, acting_user) -> RtiPerson:
                      employee_id=employee.pk, changes={"gender": ["(hidden)", "(hidden)"]},
                      note="gender reported to HMRC")
     return row
+
+
+@transaction.atomic
+def rti_people_set(*, genders: dict, acting_user) -> int:
+    """Several people's gender for HMRC at once (employee -> "M" / "F"), all or none."""
+    for employee, gender in genders.items():
+        rti_person_set(employee=employee, gender=gender, acting_user=acting_user)
+    return len(genders)

@@ -7,6 +7,7 @@ app_name = "rti"
 urlpatterns = [
     path("run/<int:pk>/", views.fps_page, name="fps"),
     path("run/<int:pk>/prepare", views.fps_prepare_view, name="fps_prepare"),
+    path("run/<int:pk>/genders", views.genders, name="genders"),
     path("employer/<str:slug>/", views.employer_page, name="employer"),
     path("employer/<str:slug>/eps/<int:month>/", views.eps_page, name="eps"),
     path("employer/<str:slug>/eps/<int:month>/prepare", views.eps_prepare_view,

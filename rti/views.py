@@ -18,6 +18,7 @@ from rti.access import require_files_rti, require_sees_rti
 from rti.forms import AnswerForm, EpsPrepareForm, PersonForm
 from rti.models import RtiPerson, RtiSubmission
 from rti.selectors import (
+    employees_for_run,
     fps_refusal,
     submission_for_month,
     submission_for_run,
@@ -26,6 +27,7 @@ from rti.selectors import (
 from rti.services import (
     eps_prepare,
     fps_prepare,
+    rti_people_set,
     rti_person_set,
     submission_answer,
     submission_download,
@@ -54,8 +56,10 @@ def fps_page(request: HttpRequest, pk: int, *, problems=None, errors=None,
     require_sees_rti(request.user)
     run = _run(pk)
     submission = submission_for_run(run)
+    missing = [(p.employee_id, p.employee_name) for p in problems or [] if p.code == "gender"]
     context = _common(request, submission, run=run, refusal=fps_refusal(run),
-                      problems=problems or [], errors=errors or [],
+                      problems=problems or [], errors=errors or [], missing_gender=missing,
+                      gender_choices=RtiPerson.Gender.choices,
                       employer_slug=run.schedule.employer_paye_reference.replace("/", "_"))
     return render(request, "rti/fps.html", context, status=status)
 
@@ -70,6 +74,22 @@ def fps_prepare_view(request: HttpRequest, pk: int) -> HttpResponse:
         return fps_page(request, pk, errors=_errors(exc), status=422)
     if problems:
         return fps_page(request, pk, problems=problems, status=422)
+    return redirect("rti:fps", pk)
+
+
+@require_POST
+def genders(request: HttpRequest, pk: int) -> HttpResponse:
+    """The FPS page's "gender for HMRC" form for everyone it was missing for (gender_<id>)."""
+    require_files_rti(request.user)
+    run = _run(pk)
+    chosen = {int(k[7:]): v for k, v in request.POST.items()
+              if k.startswith("gender_") and k[7:].isdigit() and v}
+    people = {e.pk: e for e in employees_for_run(run, list(chosen))}
+    try:
+        rti_people_set(genders={people[k]: v for k, v in chosen.items() if k in people},
+                       acting_user=request.user)
+    except ValidationError as exc:
+        return fps_page(request, pk, errors=_errors(exc), status=422)
     return redirect("rti:fps", pk)
 
 

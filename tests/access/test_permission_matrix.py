@@ -335,6 +335,7 @@ PERMISSIONS: dict[str, str] = {
     # not exist (404 for those who may look). The details for HMRC: Payroll Admin only.
     "rti:fps": "a f f f o o",
     "rti:fps_prepare": "a m m m m m",
+    "rti:genders": "a m m m m m",
     "rti:employer": "a f f f n n",
     "rti:eps": "a f f f n n",
     "rti:eps_prepare": "a m m m m m",

@@ -116,7 +116,9 @@ def test_bad_data_is_a_row_level_problem_list_and_nothing_is_written(rti_year, p
     assert found == {("Bob Baker", "No National Insurance number and no address"),
                      ("Alice Able", "No date of birth."),
                      ("Carol Cole", "No gender recorded for HMRC")}
-    assert all(p.fix_url.startswith("/payroll/rti/person/") for p in problems)
+    urls = {p.code: p.fix_url for p in problems}
+    assert urls["gender"].startswith(f"/payroll/rti/person/{rti_year['carol'].pk}/?run=")
+    assert urls["birth_date"] == f"/employees/{rti_year['alice'].pk}/"
 
 
 def test_no_accounts_office_reference_or_paye_reference_names_what_to_fill(rti_year,

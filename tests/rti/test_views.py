@@ -154,3 +154,24 @@ def test_fps_page_of_a_us_or_draft_run_says_why_there_is_none(rti_year, as_user,
                        acting_user=payroll_admin)
     page = as_user(payroll_admin).get(_fps_url(draft))
     assert page.status_code == 200 and "once the run is finalised" in page.content.decode()
+
+
+def test_missing_genders_are_set_in_one_form_on_the_fps_page(rti_year, as_user, payroll_admin,
+                                                            org):
+    RtiPerson.objects.all().delete()
+    client = as_user(payroll_admin)
+    run = rti_year["runs"][1]
+    page = client.post(_fps_url(run, "rti:fps_prepare")).content.decode()
+    assert page.count('name="gender_') == 3
+    # someone not on the run is ignored; a bad value refuses the whole form
+    outsider = org.peer
+    data = {f"gender_{rti_year['alice'].pk}": "F", f"gender_{rti_year['carol'].pk}": "X",
+            f"gender_{outsider.pk}": "M"}
+    assert client.post(reverse("rti:genders", args=[run.pk]), data).status_code == 422
+    assert not RtiPerson.objects.exists()
+    data[f"gender_{rti_year['carol'].pk}"] = "F"
+    data[f"gender_{rti_year['bob'].pk}"] = "M"
+    assert client.post(reverse("rti:genders", args=[run.pk]), data).status_code == 302
+    assert dict(RtiPerson.objects.values_list("employee_id", "gender")) == {
+        rti_year["alice"].pk: "F", rti_year["carol"].pk: "F", rti_year["bob"].pk: "M"}
+    assert client.post(_fps_url(run, "rti:fps_prepare")).status_code == 302
