@@ -418,19 +418,26 @@ def eps_prepare_values(employer: LegalEmployer, tax_year: str, month: int, *,
     if prepared.refs is None:
         return prepared
     start, end = hmrc.period_bounds(tax_year, month)
-    rows = [r for r in uk_p32(employer) if r.tax_year == tax_year and not r.quarterly]
-    row = next((r for r in rows if r.month == month), None)
     recovered, compensation = _recovered_ytd(employer.schedule_ids, tax_year, end)
-    # The EPS totals are the P32's: a disagreement would mean two readings of the payslips.
-    p32_recovered = sum((r.statutory_recovered for r in rows if r.month <= month), ZERO)
-    p32_compensation = sum((r.nic_compensation for r in rows if r.month <= month), ZERO)
-    if (sum(recovered.values(), ZERO), sum(compensation.values(), ZERO)) != (
-            p32_recovered, p32_compensation):
-        prepared.problems.append(Problem(_("The recoverable amounts do not add up to the P32's; "
-                                           "report this as a bug.")))
+    p32_recovered = sum(recovered.values(), ZERO)
+    p32_compensation = sum(compensation.values(), ZERO)
+    row = None
+    if not employer.settings.quarterly_payer:
+        # The EPS totals are the P32's (monthly rows; a quarterly payer's rows span three
+        # months): a disagreement would mean two readings of the payslips.
+        rows = [r for r in uk_p32(employer) if r.tax_year == tax_year]
+        row = next((r for r in rows if r.month == month), None)
+        p32_recovered = sum((r.statutory_recovered for r in rows if r.month <= month), ZERO)
+        p32_compensation = sum((r.nic_compensation for r in rows if r.month <= month), ZERO)
+        if (sum(recovered.values(), ZERO), sum(compensation.values(), ZERO)) != (
+                p32_recovered, p32_compensation):
+            prepared.problems.append(Problem(_("The recoverable amounts do not add up to the "
+                                               "P32's; report this as a bug.")))
     claimed = tax_year in employer.settings.employment_allowance_years
     allowance = claimed and not _ea_already_claimed(employer.reference, tax_year, month)
-    no_payment = row is None or row.payslips == 0
+    no_payment = not Payslip.objects.filter(
+        run__schedule_id__in=employer.schedule_ids, run__status__in=PayRun.FROZEN,
+        run__pay_date__range=(start, end)).exists()
     if no_payment:
         prepared.reasons.append(_("Nobody was paid in this tax month: HMRC expects an EPS instead "
                                   "of an FPS."))

@@ -96,3 +96,12 @@ def test_no_accounts_office_reference_is_a_problem_and_nothing_is_written(statut
                                        acting_user=payroll_admin)
     assert submission is None and "Accounts Office reference" in problems[0].message
     assert not RtiSubmission.objects.exists()
+
+
+def test_a_quarterly_payer_still_reports_monthly_figures(statutory_months, payroll_admin):
+    Employer.objects.filter(reference=REF).update(quarterly_payer=True)
+    employer = legal_employer_get("GB", SLUG)
+    submission, problems = eps_prepare(employer=employer, tax_year="2026-27", month=2,
+                                       final_for_year=False, acting_user=payroll_admin)
+    assert problems == [] and submission.figures["no_payment"] is False
+    assert submission.figures["recovered_ytd"] == "1104.00"  # 920.00 + 184.00
