@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rti.messages import LATE_REASONS
 from rti.models import RtiPerson, RtiSubmission
 
 S = RtiSubmission.Status
@@ -28,3 +29,11 @@ class PersonForm(forms.Form):
                                choices=RtiPerson.Gender.choices,
                                help_text=_("As on the person's legal documents (passport, birth "
                                            "or gender recognition certificate)."))
+
+
+class FpsPrepareForm(forms.Form):
+    late_reason = forms.ChoiceField(
+        label=_("Late reporting reason"), required=False,
+        choices=[("", _("Not late (sent on or before payday)"))]
+        + [(code, f"{code}: {text}") for code, text in LATE_REASONS.items()],
+        help_text=_("HMRC expects one when the FPS goes after the employees' payday."))

@@ -173,6 +173,21 @@ class FpsPayment:
     period_number: int  # MonthNo for monthly, else WeekNo
     periods_covered: int = 1
     irregular: bool = False  # an off-cycle run: PayFreq IO (one-off)
+    late_reason: str = ""  # LATE_REASONS key, when the FPS goes after the payment date
+
+
+# "Late reporting reason" (data items guide; GOV.UK "What payroll information to report to
+# HMRC": "If you send an FPS after your employee's payday, let HMRC know why"). E (micro
+# employer "on or before" relaxation) ended on 5 April 2016 and is not offered.
+LATE_REASONS = {
+    "A": "Notional payment: payment to expat by third party or overseas employer",
+    "B": "Notional payment: employment related security",
+    "C": "Notional payment: other",
+    "D": "Payment subject to Class 1 NICs but P11D for tax",
+    "F": "Impractical to report work done on the day",
+    "G": "Reasonable excuse",
+    "H": "Correction to earlier submission",
+}
 
 
 def _el(parent, tag: str, text: str | None = None, **attrs) -> etree._Element:
@@ -251,6 +266,8 @@ def _payment(parent, e: FpsEmployee, p: FpsPayment) -> None:
     payment = _el(parent, "Payment")
     _el(payment, "PayFreq", "IO" if p.irregular else PAY_FREQ[p.pay_frequency])
     _el(payment, "PmtDate", p.payment_date.isoformat())
+    if p.late_reason:
+        _el(payment, "LateReason", p.late_reason)
     _el(payment, "MonthNo" if p.pay_frequency == "monthly" else "WeekNo", str(p.period_number))
     _el(payment, "PeriodsCovered", str(p.periods_covered))
     _el(payment, "HoursWorked", e.hours_band)

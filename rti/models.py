@@ -49,6 +49,8 @@ class RtiSubmission(models.Model):
     figures = models.JSONField(default=dict, blank=True)
     # EPS choices made by the Payroll Admin.
     final_for_year = models.BooleanField(_("final submission for the tax year"), default=False)
+    # FPS: HMRC's late reporting reason code (rti.messages.LATE_REASONS), chosen when preparing.
+    late_reason = models.CharField(_("late reporting reason"), max_length=1, blank=True)
     correlation_id = models.CharField(_("HMRC correlation ID"), max_length=40, blank=True)
     acknowledgement = models.TextField(_("HMRC acknowledgement"), blank=True)
     last_error = models.TextField(blank=True)

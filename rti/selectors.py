@@ -260,7 +260,7 @@ def uk_tax_year(day: date) -> str:
     return hmrc.tax_year_of(day)
 
 
-def fps_prepare_values(run: PayRun) -> Prepared:
+def fps_prepare_values(run: PayRun, *, late_reason: str = "") -> Prepared:
     """The FPS of a finalised UK run, or the problems that stop it."""
 
     schedule = run.schedule
@@ -353,7 +353,7 @@ def fps_prepare_values(run: PayRun) -> Prepared:
         # the payslip prints: payroll.services.periods.period_number).
         period_number=period_number(schedule, run.period.start_date, run.period.end_date,
                                     run.pay_date),
-        irregular=run.kind == PayRun.Kind.OFF_CYCLE)
+        irregular=run.kind == PayRun.Kind.OFF_CYCLE, late_reason=late_reason)
     prepared.figures = {
         "employees": len(prepared.employees),
         "taxable_pay": str(sum((e.taxable_pay for e in prepared.employees), ZERO)),

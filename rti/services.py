@@ -63,20 +63,23 @@ def _store(prepared: Prepared, lookup: dict, extra: dict, acting_user) -> RtiSub
     return submission
 
 
-def fps_prepare(*, run: PayRun, acting_user) -> tuple[RtiSubmission | None, list[Problem]]:
+def fps_prepare(*, run: PayRun, acting_user, late_reason: str = ""
+                ) -> tuple[RtiSubmission | None, list[Problem]]:
     """The run's FPS, built (or rebuilt while HMRC does not have it) from its finalised
     payslips; (None or the existing row, problems) when something must be fixed first."""
     require_files_rti(acting_user)
     refusal = fps_refusal(run)
     if refusal:
         raise ValidationError(refusal)
-    prepared = fps_prepare_values(run)
+    if late_reason and late_reason not in M.LATE_REASONS:
+        raise ValidationError({"late_reason": _("That is not one of HMRC's late reasons.")})
+    prepared = fps_prepare_values(run, late_reason=late_reason)
     existing = RtiSubmission.objects.filter(kind=RtiSubmission.Kind.FPS, run=run).first()
     if prepared.problems:
         return existing, prepared.problems
     with transaction.atomic():
-        return _store(prepared, {"kind": RtiSubmission.Kind.FPS, "run": run}, {},
-                      acting_user), []
+        return _store(prepared, {"kind": RtiSubmission.Kind.FPS, "run": run},
+                      {"late_reason": late_reason}, acting_user), []
 
 
 def eps_prepare(*, employer: LegalEmployer, tax_year: str, month: int, final_for_year: bool,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.roles import is_payroll_admin
@@ -15,7 +16,7 @@ from liabilities.employers import legal_employer_get
 from payroll.models import PayRun
 from rti import messages as M
 from rti.access import require_files_rti, require_sees_rti
-from rti.forms import AnswerForm, EpsPrepareForm, PersonForm
+from rti.forms import AnswerForm, EpsPrepareForm, FpsPrepareForm, PersonForm
 from rti.models import RtiPerson, RtiSubmission
 from rti.selectors import (
     employees_for_run,
@@ -51,15 +52,18 @@ def _common(request: HttpRequest, submission: RtiSubmission | None, **extra) -> 
                 "correlation_id": submission.correlation_id if submission else ""}), **extra}
 
 
-def fps_page(request: HttpRequest, pk: int, *, problems=None, errors=None,
+def fps_page(request: HttpRequest, pk: int, *, problems=None, errors=None, form=None,
              status: int = 200) -> HttpResponse:
     require_sees_rti(request.user)
     run = _run(pk)
     submission = submission_for_run(run)
+    form = form or FpsPrepareForm(initial={"late_reason": submission.late_reason
+                                           if submission else ""})
     missing = [(p.employee_id, p.employee_name) for p in problems or [] if p.code == "gender"]
     context = _common(request, submission, run=run, refusal=fps_refusal(run),
                       problems=problems or [], errors=errors or [], missing_gender=missing,
-                      gender_choices=RtiPerson.Gender.choices,
+                      gender_choices=RtiPerson.Gender.choices, form=form,
+                      late=run.pay_date < timezone.localdate(),
                       employer_slug=run.schedule.employer_paye_reference.replace("/", "_"))
     return render(request, "rti/fps.html", context, status=status)
 
@@ -68,8 +72,12 @@ def fps_page(request: HttpRequest, pk: int, *, problems=None, errors=None,
 def fps_prepare_view(request: HttpRequest, pk: int) -> HttpResponse:
     require_files_rti(request.user)
     run = _run(pk)
+    form = FpsPrepareForm(request.POST)
+    if not form.is_valid():
+        return fps_page(request, pk, form=form, status=422)
     try:
-        _submission, problems = fps_prepare(run=run, acting_user=request.user)
+        _submission, problems = fps_prepare(run=run, acting_user=request.user,
+                                            late_reason=form.cleaned_data["late_reason"])
     except ValidationError as exc:
         return fps_page(request, pk, errors=_errors(exc), status=422)
     if problems:

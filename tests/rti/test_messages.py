@@ -42,7 +42,8 @@ def test_fps_body_follows_the_data_items_order():
                          student_loan_plan="plan_2", tax_code="S1257L", week1_month1=True,
                          director_method="AN")
     # when
-    root = M.fps_body(REFS, M.FpsPayment("monthly", date(2026, 5, 29), 2), [employee])
+    root = M.fps_body(REFS, M.FpsPayment("monthly", date(2026, 5, 29), 2, late_reason="G"),
+                      [employee])
     # then
     ns = {"f": M.FPS_NS}
     assert etree.QName(root).namespace == M.FPS_NS
@@ -63,7 +64,8 @@ def test_fps_body_follows_the_data_items_order():
     assert _names(employment.find("f:FiguresToDate", ns)) == ["TaxablePay", "TotalTax",
                                                               "StudentLoansTD"]
     payment = employment.find("f:Payment", ns)
-    assert _names(payment) == ["PayFreq", "PmtDate", "MonthNo", "PeriodsCovered", "HoursWorked",
+    assert _names(payment) == ["PayFreq", "PmtDate", "LateReason", "MonthNo", "PeriodsCovered",
+                               "HoursWorked",
                                "TaxCode", "TaxablePay", "PayAfterStatDedns",
                                "StudentLoanRecovered", "TaxDeductedOrRefunded"]
     code = payment.find("f:TaxCode", ns)

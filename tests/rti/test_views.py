@@ -175,3 +175,15 @@ def test_missing_genders_are_set_in_one_form_on_the_fps_page(rti_year, as_user, 
     assert dict(RtiPerson.objects.values_list("employee_id", "gender")) == {
         rti_year["alice"].pk: "F", rti_year["carol"].pk: "F", rti_year["bob"].pk: "M"}
     assert client.post(_fps_url(run, "rti:fps_prepare")).status_code == 302
+
+
+def test_a_late_fps_warns_and_carries_the_late_reason_chosen(rti_year, as_user, payroll_admin):
+    # today (the test clock) is after the 29 May 2026 payday
+    client = as_user(payroll_admin)
+    run = rti_year["runs"][1]
+    assert 'id="rti-late"' in client.get(_fps_url(run)).content.decode()
+    assert client.post(_fps_url(run, "rti:fps_prepare"), {"late_reason": "E"}).status_code == 422
+    assert client.post(_fps_url(run, "rti:fps_prepare"), {"late_reason": "G"}).status_code == 302
+    submission = RtiSubmission.objects.get()
+    assert submission.late_reason == "G" and "<LateReason>G</LateReason>" in submission.message
+    assert 'id="rti-late"' not in client.get(_fps_url(run)).content.decode()
