@@ -226,3 +226,37 @@ def test_fortnightly_pay_reports_the_last_tax_week_of_the_period(db, payroll_adm
     payment = _employees(submission)["Able"].find(".//f:Payment", NS)
     assert problems == [] and _text(payment, "f:PayFreq") == "W2"
     assert _text(payment, "f:WeekNo") == "6" and payment.find("f:MonthNo", NS) is None
+
+
+def test_an_off_cycle_run_is_a_one_off_payment_and_a_correction_has_no_fps(rti_year,
+                                                                           payroll_admin):
+    from payroll.models import PayRun
+
+    # given a bonus paid off-cycle on 15 May 2026 (tax month 2) to Alice
+    from decimal import Decimal
+
+    from payroll.models import Payslip
+
+    month2 = rti_year["runs"][1]
+    bonus = PayRun.objects.create(schedule=month2.schedule, period=month2.period,
+                                  kind=PayRun.Kind.OFF_CYCLE, status=PayRun.Status.APPROVED,
+                                  pay_date=date(2026, 5, 15), currency="GBP")
+    slip = pay("500.00", "100.00", "40.00", "75.00")
+    Payslip.objects.create(
+        run=bonus, employee=rti_year["alice"], currency="GBP", tax_year="2026-27",
+        gross=Decimal("500.00"), total_pre_tax=0, total_employee_tax=Decimal("140.00"),
+        total_post_tax=0, net=Decimal("360.00"), employer_cost=Decimal("575.00"),
+        ytd_increments=slip["increments"], inputs_hash="t")
+    PayRun.objects.filter(pk=bonus.pk).update(status=PayRun.Status.FINALISED)
+    bonus.refresh_from_db()
+    # when
+    submission, problems = fps_prepare(run=bonus, acting_user=payroll_admin)
+    # then: IO (one-off); the year to date is month 1 (3000.00) and the bonus (500.00) only,
+    # as the regular month 2 run (29 May) is paid after it
+    alice = _employees(submission)["Able"]
+    assert problems == [] and _text(alice, ".//f:Payment/f:PayFreq") == "IO"
+    assert _text(alice, ".//f:FiguresToDate/f:TaxablePay") == "3500.00"
+    PayRun.objects.filter(pk=bonus.pk).update(kind=PayRun.Kind.CORRECTION)
+    bonus.refresh_from_db()
+    with pytest.raises(ValidationError, match="correction run has no FPS"):
+        fps_prepare(run=bonus, acting_user=payroll_admin)
