@@ -230,12 +230,10 @@ def test_fortnightly_pay_reports_the_last_tax_week_of_the_period(db, payroll_adm
 
 def test_an_off_cycle_run_is_a_one_off_payment_and_a_correction_has_no_fps(rti_year,
                                                                            payroll_admin):
-    from payroll.models import PayRun
-
     # given a bonus paid off-cycle on 15 May 2026 (tax month 2) to Alice
     from decimal import Decimal
 
-    from payroll.models import Payslip
+    from payroll.models import PayRun, Payslip
 
     month2 = rti_year["runs"][1]
     bonus = PayRun.objects.create(schedule=month2.schedule, period=month2.period,
