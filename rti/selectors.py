@@ -260,9 +260,106 @@ def uk_tax_year(day: date) -> str:
     return hmrc.tax_year_of(day)
 
 
+@dataclass
+class _RunFacts:
+    """Everything an FPS reads about a run's people, loaded in a fixed number of queries."""
+
+    run: PayRun
+    tax_year: str
+    employees: dict[int, Employee]
+    profiles: dict[int, TaxProfile]
+    genders: dict[int, str]
+    hours: dict[int, Decimal | None]
+    net_codes: set[str]
+    ras_codes: set[str]
+    years: dict[int, _Year]
+    starters: set[int]
+    lines: dict[int, dict[str, Decimal]]
+    thresholds: dict[str, Decimal]
+
+
+def _run_facts(run: PayRun, reference: str, tax_year: str, employee_ids: list[int]) -> _RunFacts:
+    net_codes, ras_codes = _pension_codes()
+    schedule_ids = _schedule_ids(reference)
+    employees = {e.pk: e for e in Employee.objects.filter(pk__in=employee_ids)}
+    lines: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    for employee_id, category, code, amount in PayslipLine.objects.filter(
+            payslip__run=run).values_list("payslip__employee_id", "category", "code",
+                                          "amount").order_by():
+        lines[employee_id][code] += amount
+        lines[employee_id][f"category:{category}"] += amount
+    return _RunFacts(
+        run=run, tax_year=tax_year, employees=employees,
+        profiles={p.employee_id: p for p in TaxProfile.objects.filter(
+            employee_id__in=employee_ids, jurisdiction=TaxProfile.Jurisdiction.UK)},
+        genders=dict(RtiPerson.objects.filter(employee_id__in=employee_ids)
+                     .values_list("employee_id", "gender")),
+        hours=_weekly_hours(employee_ids, run.pay_date), net_codes=net_codes,
+        ras_codes=ras_codes,
+        years=_years(run, schedule_ids, employee_ids, tax_year, net_codes, ras_codes),
+        starters=_starters(run, schedule_ids, employees, tax_year), lines=lines,
+        thresholds=ni_tables(tax_year).thresholds[run.schedule.frequency])
+
+
+def _tax_setup(issued: dict | None, profile: TaxProfile | None) -> tuple[str, bool]:
+    """The tax code and week 1 / month 1 basis the payslip was worked with (its issued
+    details), else the profile's."""
+    tax = (issued or {}).get("tax") or {}
+    code = tax.get("tax_code") or (profile.tax_code if profile else "") or "1257L"
+    if tax:
+        return code, tax.get("basis", "cumulative") != "cumulative"
+    return code, bool(profile and profile.week1_month1)
+
+
+def _fps_employee(f: _RunFacts, employee_id: int, gross: Decimal, employee_tax: Decimal,
+                  increments: dict, issued: dict | None, tax_code: str,
+                  week1: bool) -> M.FpsEmployee:
+    employee, profile, run = f.employees[employee_id], f.profiles.get(employee_id), f.run
+    year, lines = f.years[employee_id], f.lines[employee_id]
+    director_method, director_week = _director(profile, f.tax_year)
+    starter = employee_id in f.starters
+    leaving = employee.termination_date
+    # "Date of leaving" goes on the FPS of the last payment (the period it falls in, or a
+    # final pay run after it).
+    if leaving is not None and not (leaving <= run.period.end_date
+                                    or run.kind == PayRun.Kind.FINAL_PAY):
+        leaving = None
+    plan = profile.student_loan_plan if profile else ""
+    ras_now = sum((lines[c] for c in f.ras_codes), ZERO)
+    return M.FpsEmployee(
+        surname=employee.legal_last_name, forenames=tuple(employee.legal_first_name.split()),
+        birth_date=employee.date_of_birth, gender=f.genders[employee_id], nino=_nino(employee),
+        address_lines=tuple(x for x in (employee.address_line1, employee.address_line2,
+                                         employee.city, employee.region) if x),
+        postcode=employee.postal_code if employee.country in ("", "GB") else "",
+        pay_id=employee.employee_number, director_method=director_method,
+        director_appointed_week=director_week,
+        start_date=employee.hire_date if starter else None,
+        starter_declaration=(profile.starter_declaration if starter and profile else ""),
+        starter_student_loan=bool(starter and plan),
+        starter_postgrad_loan=bool(starter and profile and profile.postgraduate_loan),
+        leaving_date=leaving,
+        taxable_pay_ytd=year.sums["uk_taxable_pay"], tax_ytd=year.sums["uk_tax_paid"],
+        student_loan_ytd=year.sums["uk_student_loan"],
+        postgrad_loan_ytd=year.sums["uk_postgraduate_loan"],
+        pension_net_pay_ytd=year.pension["net"], pension_not_net_pay_ytd=year.pension["ras"],
+        statutory_ytd=tuple((el, year.sums[key]) for key, el in STATUTORY_YTD),
+        hours_band=M.hours_band(f.hours.get(employee_id)), tax_code=tax_code,
+        week1_month1=week1, taxable_pay=_d(increments.get("uk_taxable_pay")),
+        non_tax_or_nic_pay=lines["category:reimbursement"],
+        # Voluntary deductions after tax; relief-at-source pension is reported apart.
+        deductions_from_net_pay=lines["category:post_tax_deduction"] - ras_now,
+        # "Pay after statutory deductions": gross less the statutory deductions HROps makes
+        # (PAYE, employee NI, student and postgraduate loans: the employee-tax lines).
+        pay_after_statutory_deductions=gross - employee_tax,
+        pension_net_pay=sum((lines[c] for c in f.net_codes), ZERO), pension_not_net_pay=ras_now,
+        student_loan=lines["SL"], student_loan_plan=plan, postgrad_loan=lines["PGL"],
+        tax=_d(increments.get("uk_tax_paid")),
+        ni=_ni_blocks(year, _letter(issued), increments, f.thresholds))
+
+
 def fps_prepare_values(run: PayRun, *, late_reason: str = "") -> Prepared:
     """The FPS of a finalised UK run, or the problems that stop it."""
-
     schedule = run.schedule
     reference = schedule.employer_paye_reference
     tax_year = uk_tax_year(run.pay_date)
@@ -277,76 +374,19 @@ def fps_prepare_values(run: PayRun, *, late_reason: str = "") -> Prepared:
         return prepared
     rows = list(run.payslips.values_list(
         "employee_id", "gross", "total_employee_tax", "ytd_increments", "issued_details"))
-    employee_ids = [r[0] for r in rows]
-    employees = {e.pk: e for e in Employee.objects.filter(pk__in=employee_ids)}
-    profiles = {p.employee_id: p for p in TaxProfile.objects.filter(
-        employee_id__in=employee_ids, jurisdiction=TaxProfile.Jurisdiction.UK)}
-    genders = dict(RtiPerson.objects.filter(employee_id__in=employee_ids)
-                   .values_list("employee_id", "gender"))
-    hours = _weekly_hours(employee_ids, run.pay_date)
-    net_codes, ras_codes = _pension_codes()
-    schedule_ids = _schedule_ids(reference)
-    years = _years(run, schedule_ids, employee_ids, tax_year, net_codes, ras_codes)
-    starters = _starters(run, schedule_ids, employees, tax_year)
-    own = defaultdict(lambda: defaultdict(lambda: ZERO))
-    for employee_id, category, code, amount in PayslipLine.objects.filter(
-            payslip__run=run).values_list("payslip__employee_id", "category", "code",
-                                          "amount").order_by():
-        own[employee_id][code] += amount
-        own[employee_id][f"category:{category}"] += amount
-    thresholds = ni_tables(tax_year).thresholds[schedule.frequency]
+    facts = _run_facts(run, reference, tax_year, [r[0] for r in rows])
+    people = facts.employees
     for employee_id, gross, employee_tax, increments, issued in sorted(
-            rows, key=lambda r: (employees[r[0]].legal_last_name, employees[r[0]].pk)):
-        employee, profile = employees[employee_id], profiles.get(employee_id)
-        tax = (issued or {}).get("tax") or {}
-        tax_code = tax.get("tax_code") or (profile.tax_code if profile else "") or "1257L"
-        week1 = (tax.get("basis", "cumulative") != "cumulative") if tax else bool(
-            profile and profile.week1_month1)
-        found = _person_problems(employee, genders.get(employee_id, ""), tax_code)
-        if found:
-            prepared.problems.extend(Problem(
-                message, employee_id, _name(employee), _fix_url(code, employee_id, run), code)
-                for code, message in found)
-            continue
-        year, lines = years[employee_id], own[employee_id]
-        director_method, director_week = _director(profile, tax_year)
-        starter = employee_id in starters
-        leaving = employee.termination_date
-        if leaving is not None and not (leaving <= run.period.end_date
-                                        or run.kind == PayRun.Kind.FINAL_PAY):
-            leaving = None
-        plan = profile.student_loan_plan if profile else ""
-        ras_now = sum((lines[c] for c in ras_codes), ZERO)
-        prepared.employees.append(M.FpsEmployee(
-            surname=employee.legal_last_name, forenames=tuple(employee.legal_first_name.split()),
-            birth_date=employee.date_of_birth, gender=genders[employee_id], nino=_nino(employee),
-            address_lines=tuple(x for x in (employee.address_line1, employee.address_line2,
-                                             employee.city, employee.region) if x),
-            postcode=employee.postal_code if employee.country in ("", "GB") else "",
-            pay_id=employee.employee_number, director_method=director_method,
-            director_appointed_week=director_week,
-            start_date=employee.hire_date if starter else None,
-            starter_declaration=(profile.starter_declaration if starter and profile else ""),
-            starter_student_loan=bool(starter and plan),
-            starter_postgrad_loan=bool(starter and profile and profile.postgraduate_loan),
-            leaving_date=leaving,
-            taxable_pay_ytd=year.sums["uk_taxable_pay"], tax_ytd=year.sums["uk_tax_paid"],
-            student_loan_ytd=year.sums["uk_student_loan"],
-            postgrad_loan_ytd=year.sums["uk_postgraduate_loan"],
-            pension_net_pay_ytd=year.pension["net"], pension_not_net_pay_ytd=year.pension["ras"],
-            statutory_ytd=tuple((el, year.sums[key]) for key, el in STATUTORY_YTD),
-            hours_band=M.hours_band(hours.get(employee_id)), tax_code=tax_code,
-            week1_month1=week1, taxable_pay=_d(increments.get("uk_taxable_pay")),
-            non_tax_or_nic_pay=lines["category:reimbursement"],
-            # Voluntary deductions after tax; relief-at-source pension is reported apart.
-            deductions_from_net_pay=lines["category:post_tax_deduction"] - ras_now,
-            # "Pay after statutory deductions": gross less the statutory deductions HROps makes
-            # (PAYE, employee NI, student and postgraduate loans: the employee-tax lines).
-            pay_after_statutory_deductions=gross - employee_tax,
-            pension_net_pay=sum((lines[c] for c in net_codes), ZERO), pension_not_net_pay=ras_now,
-            student_loan=lines["SL"], student_loan_plan=plan, postgrad_loan=lines["PGL"],
-            tax=_d(increments.get("uk_tax_paid")),
-            ni=_ni_blocks(year, _letter(issued), increments, thresholds)))
+            rows, key=lambda r: (people[r[0]].legal_last_name, r[0])):
+        tax_code, week1 = _tax_setup(issued, facts.profiles.get(employee_id))
+        found = _person_problems(people[employee_id], facts.genders.get(employee_id, ""),
+                                 tax_code)
+        prepared.problems.extend(Problem(
+            message, employee_id, _name(people[employee_id]), _fix_url(code, employee_id, run),
+            code) for code, message in found)
+        if not found:
+            prepared.employees.append(_fps_employee(facts, employee_id, gross, employee_tax,
+                                                    increments, issued, tax_code, week1))
     prepared.payment = M.FpsPayment(
         pay_frequency=schedule.frequency, payment_date=run.pay_date,
         # The tax month, or the last tax week of the period holding the pay date (the number
