@@ -28,6 +28,9 @@ FPS_NS = "http://www.govtalk.gov.uk/taxation/PAYE/RTI/FullPaymentSubmission/26-2
 EPS_NS = "http://www.govtalk.gov.uk/taxation/PAYE/RTI/EmployerPaymentSummary/26-27/1"
 TAX_YEAR = "2026-27"
 RELATED_TAX_YEAR = "26-27"  # data items guide, "Related tax year": YY-YY
+# IRheader PeriodEnd: the last day of the tax year the message is for (the published FPS and
+# EPS samples: "<PeriodEnd>2017-04-05</PeriodEnd>" on a 16-17 EPS), not the payment date.
+TAX_YEAR_END = date(2027, 4, 5)
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 
@@ -197,15 +200,16 @@ def _el(parent, tag: str, text: str | None = None, **attrs) -> etree._Element:
     return child
 
 
-def _header(root, refs: EmployerRefs, period_end: date) -> None:
-    """IRheader: the keys (office number and reference), the period end, currency, IRmark
-    placeholder and sender (data items guide, "Header"; the IRmark is filled in by govtalk)."""
+def _header(root, refs: EmployerRefs) -> None:
+    """IRheader: the keys (office number and reference), the period end (the tax year's last
+    day), currency, IRmark placeholder and sender (data items guide, "Header"; the IRmark is
+    filled in by govtalk)."""
     office, reference = split_paye_reference(refs.paye_reference)
     header = _el(root, "IRheader")
     keys = _el(header, "Keys")
     _el(keys, "Key", office, Type="TaxOfficeNumber")
     _el(keys, "Key", reference, Type="TaxOfficeReference")
-    _el(header, "PeriodEnd", period_end.isoformat())
+    _el(header, "PeriodEnd", TAX_YEAR_END.isoformat())
     _el(header, "DefaultCurrency", "GBP")
     _el(header, "IRmark", "", Type="generic")
     _el(header, "Sender", "Employer")
@@ -339,7 +343,7 @@ def fps_body(refs: EmployerRefs, payment: FpsPayment, employees: list[FpsEmploye
     """The FPS IRenvelope: header, employer references, related tax year, one Employee per
     payslip, and "Final submission for year" when this is the year's last FPS."""
     root = etree.Element(f"{{{FPS_NS}}}IRenvelope", nsmap={None: FPS_NS})
-    _header(root, refs, payment.payment_date)
+    _header(root, refs)
     fps = _el(root, "FullPaymentSubmission")
     _emp_refs(fps, refs)
     _el(fps, "RelatedTaxYear", RELATED_TAX_YEAR)
@@ -367,7 +371,7 @@ COMPENSATION_ELEMENTS = (
 @dataclass(frozen=True, slots=True)
 class EpsFigures:
     tax_month: int  # 1-12
-    period_end: date  # the 5th ending the tax month
+    period_end: date  # the 5th ending the tax month (shown on the page; not in the header)
     no_payment_from: date | None = None  # "No payment for period": the tax month's bounds
     no_payment_to: date | None = None
     employment_allowance: bool = False
@@ -384,7 +388,7 @@ def eps_body(refs: EmployerRefs, f: EpsFigures) -> etree._Element:
     recoverable statutory payments and NIC compensation with the tax month they run to; the
     related tax year; "Final submission for year" when chosen."""
     root = etree.Element(f"{{{EPS_NS}}}IRenvelope", nsmap={None: EPS_NS})
-    _header(root, refs, f.period_end)
+    _header(root, refs)
     eps = _el(root, "EmployerPaymentSummary")
     _emp_refs(eps, refs)
     if f.no_payment_from is not None:

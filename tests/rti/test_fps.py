@@ -41,7 +41,7 @@ def test_month_2_fps_reports_the_years_payslips_to_date(rti_year, payroll_admin)
     root = etree.fromstring(submission.message.encode())
     assert _text(root, "g:Header/g:MessageDetails/g:Class") == "HMRC-PAYE-RTI-FPS"
     assert _text(root, ".//f:EmpRefs/f:AORef") == "123PA00012345"
-    assert _text(root, ".//f:IRheader/f:PeriodEnd") == "2026-05-29"
+    assert _text(root, ".//f:IRheader/f:PeriodEnd") == "2027-04-05"  # the tax year's end
     people = _employees(submission)
     alice = people["Able"]
     # Alice: two months of 3000.00 / 390.40 (conftest)
