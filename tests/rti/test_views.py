@@ -187,3 +187,16 @@ def test_a_late_fps_warns_and_carries_the_late_reason_chosen(rti_year, as_user, 
     submission = RtiSubmission.objects.get()
     assert submission.late_reason == "G" and "<LateReason>G</LateReason>" in submission.message
     assert 'id="rti-late"' not in client.get(_fps_url(run)).content.decode()
+
+
+def test_accounts_office_reference_is_set_in_taxes_to_pay_settings(rti_year, as_user,
+                                                                   payroll_admin):
+    from liabilities.models import Employer
+
+    client = as_user(payroll_admin)
+    url = reverse("liabilities:settings", args=["gb", SLUG])
+    bad = client.post(url, {"accounts_office_reference": "123PA0001234"})  # 12 characters
+    assert bad.status_code == 422 and "123PA00012345" in bad.content.decode()
+    assert client.post(url, {"accounts_office_reference": "321pb0007654x"}).status_code == 302
+    assert Employer.objects.get(reference="123/AB45678").accounts_office_reference == (
+        "321PB0007654X")
