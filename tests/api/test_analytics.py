@@ -13,6 +13,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import Role
 from analytics.services import pay_band_save
@@ -141,3 +143,26 @@ def test_bad_parameters_are_problems_naming_the_field(personal_api, hr_admin, pa
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
     assert [e["field"] for e in response.json()["errors"]] == [field]
+
+
+def _queries(api, path) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert api.get(path, {"as_of": AS_OF}).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/analytics/pay/", "/api/v1/analytics/absence/",
+                                  "/api/v1/analytics/eeo1/"])
+def test_report_queries_do_not_grow_with_headcount(personal_api, hr_admin, paid, path):
+    # given the 7 paid people, then 7 more in the same departments and titles
+    api = personal_api(hr_admin)
+    _queries(api, path)  # warm: token, roles, ContentTypes
+    before = _queries(api, path)
+    for e in paid:
+        twin = person(hire=date(2024, 1, 8), department=e.department, location=e.location,
+                      title=e.job_title)
+        CompensationRecord.objects.create(employee=twin, effective_date=date(2024, 1, 8),
+                                          basis="salary", annual_salary=Decimal("45000"),
+                                          currency="GBP", reason="hire")
+    # then the same number of queries (the report's fixed set, the token, the call log)
+    assert _queries(api, path) == before
