@@ -97,9 +97,10 @@ def employee_update_personal(
         _check_work_email(employee)
     employee.version += 1
     try:
-        with transaction.atomic():
-            employee.save(update_fields=[*fields, "version", "updated_at"])
+        employee.save(update_fields=[*fields, "version", "updated_at"])
     except IntegrityError as exc:  # the same address saved for someone else at this moment
+        # Raised straight out of this service's atomic block (a savepoint when nested), which
+        # rolls the failed statement back; nothing else runs on the broken transaction.
         raise ValidationError({"work_email": _("Another employee has this work email.")}) from exc
     changes["version"] = [version, employee.version]
     audit_record(actor=acting_user, action="update", obj=employee, employee_id=employee.pk,

@@ -74,6 +74,24 @@ def test_a_work_email_someone_else_has_is_refused_and_sends_nothing(hr_admin, su
     assert not WebhookDelivery.objects.exists()
 
 
+def test_a_work_email_taken_at_the_same_moment_is_a_field_error(hr_admin, subscribe, org,
+                                                                 monkeypatch):
+    # given the check passes (another save of the address commits just after it)
+    subscribe("employee.updated")
+    EmployeeFactory(work_email="race@acme.test")
+    monkeypatch.setattr("employees.services.personal._check_work_email", lambda employee: None)
+    employee = org.report
+    # when the UPDATE meets the unique index: a field error, not a server error
+    with pytest.raises(ValidationError) as refused:
+        employee_update_personal(acting_user=hr_admin, employee=employee,
+                                 version=employee.version, data={"work_email": "race@acme.test"})
+    assert refused.value.message_dict == {"work_email": ["Another employee has this work email."]}
+    # then nothing was written, nothing sent, and the connection is still usable
+    employee.refresh_from_db()
+    assert employee.work_email != "race@acme.test"
+    assert not WebhookDelivery.objects.exists()
+
+
 @pytest.fixture
 def shirt(hr_admin):
     return custom_field_save(acting_user=hr_admin, data={
