@@ -152,3 +152,18 @@ def test_the_purge_works_in_batches_with_a_fixed_number_of_queries(hr_admin,
     with django_assert_num_queries(3 * 5):
         assert webhook_deliveries_purge(batch=2) == 5
     assert not WebhookDelivery.objects.exists()
+
+
+def test_the_page_shows_the_secret_once_and_says_how_long_the_log_is_kept(client, hr_admin,
+                                                                           settings):
+    from django.urls import reverse
+
+    from tests.mfa import enrol_totp
+
+    settings.WEBHOOK_DELIVERY_KEEP_DAYS = 45
+    enrol_totp(hr_admin)
+    client.force_login(hr_admin)
+    subscription, secret = _subscribe(hr_admin)
+    page = client.get(reverse("webhooks:subscription", args=[subscription.pk])).content.decode()
+    assert secret not in page and _stored(subscription.pk)[0] not in page
+    assert "kept 45 days after their last attempt" in page
