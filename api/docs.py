@@ -132,6 +132,8 @@ class PersonalPatch(Personal):
     legal_first_name = s.CharField(required=False)
     legal_last_name = s.CharField(required=False)
     preferred_name = s.CharField(required=False)
+    work_email = s.EmailField(required=False, allow_null=True,
+                              help_text="HR only; empty or null: none.")
     version = s.IntegerField(help_text="The version you read (or send If-Match).")
 
 

@@ -28,7 +28,8 @@ DESCRIPTIONS: dict[Scope, str] = {
     Scope.TIMEOFF_READ: _("Time-off balances and requests"),
     Scope.COMPLIANCE_READ: _("Compliance records and statuses"),
     Scope.LIFECYCLE_READ: _("Onboarding and offboarding checklists and tasks"),
-    Scope.ANALYTICS_READ: _("The workforce report"),
+    Scope.ANALYTICS_READ: _("The analytics reports: workforce, absence, pay and compliance "
+                            "coverage; gender pay gap and EEO-1 for HR Admin"),
 }
 
 ALL = frozenset(Scope)

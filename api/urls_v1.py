@@ -29,6 +29,13 @@ endpoints = [
          name="payroll_payslips"),
     path("analytics/workforce/", analytics.WorkforceReport.as_view(),
          name="analytics_workforce"),
+    path("analytics/pay/", analytics.PayReport.as_view(), name="analytics_pay"),
+    path("analytics/absence/", analytics.AbsenceReport.as_view(), name="analytics_absence"),
+    path("analytics/compliance-coverage/", analytics.ComplianceCoverageReport.as_view(),
+         name="analytics_compliance_coverage"),
+    path("analytics/gender-pay-gap/", analytics.GenderPayGapReport.as_view(),
+         name="analytics_gender_pay_gap"),
+    path("analytics/eeo1/", analytics.EEO1Report.as_view(), name="analytics_eeo1"),
 ]
 
 urlpatterns = [

@@ -76,6 +76,8 @@ class CustomFieldsExtension(RecordExtension):
             return list(errors.items()), None
 
         def apply(acting_user, employee) -> None:
-            custom_values_set(acting_user=acting_user, employee=employee, raw=raw)
+            # Only new hires are imported with custom values: their employee.hired is the news.
+            custom_values_set(acting_user=acting_user, employee=employee, raw=raw,
+                              announce=False)
 
         return [], apply

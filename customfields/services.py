@@ -13,6 +13,7 @@ from audit.services import audit_record, diff, snapshot
 from customfields.access import can_edit
 from customfields.models import CustomField, CustomFieldValue
 from employees.models import Employee
+from employees.signals import employee_updated
 
 FIELD_ATTRS = ("section", "label", "key", "kind", "choices", "required", "manager_sees",
                "manager_edits", "employee_sees", "employee_edits", "position", "is_active")
@@ -98,10 +99,14 @@ def values_check(fields: list[CustomField], raw: dict[str, object], current: dic
 
 
 @transaction.atomic
-def custom_values_set(*, acting_user, employee: Employee, raw: dict[str, object]
-                      ) -> dict[str, list]:
+def custom_values_set(*, acting_user, employee: Employee, raw: dict[str, object],
+                      announce: bool = True) -> dict[str, list]:
     """Set the given custom values ({"cf_<key>": raw}) on one employee; every field must be
-    editable by the acting user. Returns the changes audited ({"cf_<key>": [old, new]})."""
+    editable by the acting user. Returns the changes audited ({"cf_<key>": [old, new]}).
+
+    A change is announced as the record's `employee_updated` (webhooks: employee.updated with
+    the columns' names, never the values), in this transaction; `announce=False` for the values
+    a new hire is created with (their employee.hired is the news)."""
     fields = list(CustomField.objects.filter(is_active=True))
     given = [f for f in fields if f.column in raw]
     refused = [f.label for f in given if not can_edit(acting_user, employee, f)]
@@ -129,4 +134,6 @@ def custom_values_set(*, acting_user, employee: Employee, raw: dict[str, object]
     if changes:
         audit_record(actor=acting_user, action="update", obj=employee, employee_id=employee.pk,
                      changes=changes, note="custom fields")
+        if announce:
+            employee_updated.send(sender=Employee, employee=employee, changed=sorted(changes))
     return changes

@@ -76,9 +76,10 @@ class EmployeeAdmin(NotOwnRecordAdminMixin, AuditedAdmin):
     autocomplete_fields = ["manager", "department", "location", "job_title"]
     raw_id_fields = ["user"]
     # The encrypted national ID is neither shown nor editable here; status, job and pay change
-    # through their services (state machine, effective-dated records).
+    # through their services (state machine, effective-dated records), the work email on the
+    # Personal tab (checked, and announced to webhook subscribers as employee.updated).
     exclude = ["national_id"]
-    readonly_fields = ["masked_id", "national_id_country", "status", "hire_date",
+    readonly_fields = ["masked_id", "national_id_country", "work_email", "status", "hire_date",
                        "termination_date", "job_title", "department", "location", "manager",
                        "employment_type", "fte", "version", "created_at", "updated_at"]
     inlines = [EmploymentInline]

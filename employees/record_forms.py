@@ -57,14 +57,21 @@ class VersionedForm(forms.ModelForm):
 
 
 class PersonalForm(VersionedForm):
-    """What HR edits on the Personal tab."""
+    """What HR edits on the Personal tab (the work email too: HR keeps it, not the employee)."""
 
     class Meta:
         model = Employee
         fields = ["legal_first_name", "legal_last_name", "preferred_name", "date_of_birth",
-                  "personal_email", "phone", "address_line1", "address_line2", "city", "region",
-                  "postal_code", "country"]
+                  "work_email", "personal_email", "phone", "address_line1", "address_line2",
+                  "city", "region", "postal_code", "country"]
         widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"})}
+
+    def validate_unique(self) -> None:
+        """The service checks the work email (case-insensitively, in its transaction)."""
+
+    def clean_work_email(self) -> str | None:
+        # Empty is "no work email" (NULL): the column is unique, so "" could be held only once.
+        return (self.cleaned_data.get("work_email") or "").strip() or None
 
     def clean_date_of_birth(self) -> date | None:
         dob = self.cleaned_data.get("date_of_birth")

@@ -399,6 +399,13 @@ WEBHOOK_CONNECT_TIMEOUT = 3
 WEBHOOK_READ_TIMEOUT = 5
 # Attempts before a delivery fails (at most the mechanism's 8); backoff 30 s doubling, 10 min cap.
 WEBHOOK_MAX_ATTEMPTS = 6
+# api17b: the TLS trust store for webhook receivers (a PEM file; empty: the system's / certifi's),
+# e.g. an internal CA for an allow-listed receiver. The certificate is always checked for the
+# URL's host name (sent as SNI), although the connection goes to the checked address.
+WEBHOOK_CA_BUNDLE = env("WEBHOOK_CA_BUNDLE", default="") or None
+# api17b: finished deliveries (delivered or failed) whose last attempt is older than this are
+# purged daily with their work items (webhooks-purge-deliveries); the log shows the rest.
+WEBHOOK_DELIVERY_KEEP_DAYS = env.int("WEBHOOK_DELIVERY_KEEP_DAYS", default=30)
 DELIVERY_REPUBLISH_SECONDS = 180
 DELIVERY_RELAY_SECONDS = env.int("DELIVERY_RELAY_SECONDS", default=60)
 # store11: done items are kept this long (the delivery page and admin show them), then purged.
@@ -521,6 +528,11 @@ CELERY_BEAT_SCHEDULE = {
     "api-calls-purge": {
         "task": "api.tasks.api_calls_purge_task",
         "schedule": crontab(hour=3, minute=55),
+    },
+    # api17b: webhook deliveries finished more than WEBHOOK_DELIVERY_KEEP_DAYS ago.
+    "webhooks-purge-deliveries": {
+        "task": "webhooks.tasks.webhook_deliveries_purge_task",
+        "schedule": crontab(hour=4, minute=5),
     },
     # Big downloads (XLSX registers, directory exports) are kept DOWNLOADS_KEEP_HOURS.
     "delivery-clean-downloads": {

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from employees.crypto import EncryptedTextField
+
 
 class Event:
     """Every event a subscription may ask for (the value is the `type` in the payload)."""
@@ -42,9 +44,11 @@ class WebhookSubscription(models.Model):
     events = models.JSONField(_("events"), default=list)
     # Compensation events and pay fields go only to subscriptions granted this scope.
     sees_compensation = models.BooleanField(_("compensation scope"), default=False)
-    # Kept in the clear: HMAC needs the secret itself (like every webhook sender).
-    secret = models.CharField(max_length=100)
-    previous_secret = models.CharField(max_length=100, blank=True)
+    # HMAC needs the secret itself (it cannot be hashed like an API token), so it is encrypted
+    # at rest with the national IDs' and bank accounts' keys (employees.crypto,
+    # FIELD_ENCRYPTION_KEYS; `manage.py rotate_field_encryption` re-encrypts it too).
+    secret = EncryptedTextField()
+    previous_secret = EncryptedTextField(blank=True)
     previous_secret_until = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
@@ -89,7 +93,9 @@ class WebhookDelivery(models.Model):
 
     class Meta:
         ordering = ["-pk"]
-        indexes = [models.Index(fields=["subscription", "-id"], name="webhook_delivery_log")]
+        indexes = [models.Index(fields=["subscription", "-id"], name="webhook_delivery_log"),
+                   # the daily purge (webhooks.services.webhook_deliveries_purge)
+                   models.Index(fields=["created_at"], name="webhook_delivery_created")]
 
     def __str__(self) -> str:
         return f"{self.event_type} -> {self.subscription_id} ({self.status})"

@@ -26,7 +26,8 @@ def _pool(target: Target) -> urllib3.HTTPConnectionPool:
     if target.scheme == "https":
         return urllib3.HTTPSConnectionPool(
             target.address, target.port, timeout=timeout, retries=False,
-            server_hostname=target.host, assert_hostname=target.host, cert_reqs="CERT_REQUIRED")
+            server_hostname=target.host, assert_hostname=target.host, cert_reqs="CERT_REQUIRED",
+            ca_certs=settings.WEBHOOK_CA_BUNDLE)
     return urllib3.HTTPConnectionPool(target.address, target.port, timeout=timeout,
                                       retries=False)
 

@@ -2,8 +2,10 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +18,7 @@ from webhooks.signing import new_secret
 from webhooks.ssrf import UnsafeTarget, check_url
 
 ROTATION_OVERLAP = timedelta(hours=24)
+PURGE_BATCH = 2000
 
 
 def require_webhook_admin(user) -> None:
@@ -107,3 +110,29 @@ def webhook_send_again(*, acting_user, delivery: WebhookDelivery) -> WebhookDeli
     delivery.status = WebhookDelivery.Status.PENDING
     delivery.save(update_fields=["status"])
     return delivery
+
+
+def webhook_deliveries_purge(*, older_than_days: int | None = None, now=None,
+                             batch: int = PURGE_BATCH) -> int:
+    """Daily: delete deliveries that are finished (delivered or failed) and whose last attempt
+    (or creation, if never attempted) is more than WEBHOOK_DELIVERY_KEEP_DAYS old, with their
+    delivery items (a failed item would otherwise stay for ever, pointing at nothing); the
+    count of deliveries. Waiting and retrying ones stay whatever their age: they are still
+    being worked on. In batches, each its own short transaction; a second run finds nothing."""
+    days = settings.WEBHOOK_DELIVERY_KEEP_DAYS if older_than_days is None else older_than_days
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    finished = (WebhookDelivery.Status.DELIVERED, WebhookDelivery.Status.FAILED)
+    old = WebhookDelivery.objects.filter(
+        Q(last_attempt_at__lt=cutoff) | Q(last_attempt_at__isnull=True),
+        status__in=finished, created_at__lt=cutoff)
+    removed = 0
+    while True:
+        ids = list(old.order_by("pk").values_list("pk", flat=True)[:batch])
+        if not ids:
+            return removed
+        with transaction.atomic():
+            DeliveryItem.objects.filter(key__in=[f"webhook:{pk}" for pk in ids]).exclude(
+                status__in=DeliveryItem.UNDELIVERED).delete()
+            removed += WebhookDelivery.objects.filter(pk__in=ids, status__in=finished).delete()[0]
+        if len(ids) < batch:
+            return removed

@@ -1,6 +1,7 @@
 """HR Admin's webhook pages: the subscriptions (create: the secret is shown once), one
 subscription's delivery log with the verification example, and its POST actions."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -42,7 +43,8 @@ def subscription_list(request: HttpRequest) -> HttpResponse:
 def _detail(request, subscription, *, secret: str = "") -> HttpResponse:
     return render(request, "webhooks/subscription.html", {
         "subscription": subscription, "deliveries": delivery_log(subscription),
-        "secret": secret, "window": REPLAY_WINDOW_SECONDS})
+        "secret": secret, "window": REPLAY_WINDOW_SECONDS,
+        "keep_days": settings.WEBHOOK_DELIVERY_KEEP_DAYS})
 
 
 def subscription_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -20,11 +20,9 @@ from audit.services import audit_event, diff, snapshot
 from employees.hooks import job_fields_changed
 from employees.models import ChangeReason, CompensationRecord, Employee, Employment, JobRecord
 from employees.services.core import COMPENSATION_FIELDS, JOB_RECORD_FIELDS, JobData, PayData
+from employees.signals import employee_hired
 from hrops.copy_insert import assign_pks
 from hrops.copy_insert import copy_insert as _insert
-from webhooks.events import emit_many
-from webhooks.models import Event
-from webhooks.serializers import employee_resource
 
 BATCH = 1000
 EMPLOYEE_AUDIT_FIELDS = ["employee_number", "legal_first_name", "legal_last_name", "hire_date",
@@ -114,7 +112,7 @@ def _create_chunk(acting_user, user, chunk: Sequence[Hire], created: dict[str, E
     _insert(AuditEvent, list(_audit_events(acting_user, employees, jobs, pays)))
     # What employee_create's job record triggers (compliance statuses...), once per chunk.
     job_fields_changed([e.pk for e in employees])
-    emit_many(Event.EMPLOYEE_HIRED, [employee_resource(e) for e in employees])
+    employee_hired.send(sender=Employee, employees=list(employees))
 
 
 def _audit_events(acting_user, employees, jobs, pays):

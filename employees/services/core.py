@@ -25,9 +25,13 @@ from employees.models import (
     Location,
 )
 from employees.selectors import job_as_of, manager_chain
-from webhooks.events import emit
-from webhooks.models import Event
-from webhooks.serializers import compensation_resource, employee_resource, job_resource
+from employees.signals import (
+    compensation_changed,
+    employee_hired,
+    employee_terminated,
+    employee_updated,
+    job_changed,
+)
 
 JOB_FIELDS = ("job_title", "department", "location", "manager", "employment_type", "fte")
 # Fields of a job record that are not mirrored onto the employee (read as of a date instead).
@@ -136,7 +140,7 @@ def employee_create(
                    job=job, reason=reason)
     compensation_record_add(acting_user=acting_user, employee=employee,
                             effective_date=hire_date, pay=pay, reason=reason)
-    emit(Event.EMPLOYEE_HIRED, employee_resource(employee))
+    employee_hired.send(sender=Employee, employees=[employee])
     return employee
 
 
@@ -174,7 +178,7 @@ def job_record_add(
     )
     employee_sync_current_job(employee=employee)
     if reason not in STARTS:  # a hire is one employee.hired event, not three
-        emit(Event.JOB_CHANGED, job_resource(record))
+        job_changed.send(sender=JobRecord, record=record)
     return record
 
 
@@ -216,7 +220,7 @@ def compensation_record_add(
         note=f"{record.get_reason_display()} effective {effective_date}",
     )
     if reason not in STARTS:
-        emit(Event.COMPENSATION_CHANGED, compensation_resource(record))
+        compensation_changed.send(sender=CompensationRecord, record=record)
     return record
 
 
@@ -262,7 +266,7 @@ def employee_change_status(
     audit_record(actor=acting_user, action="status", obj=employee, employee_id=employee.pk,
                  changes={"status": [before, to_status]}, note=note)
     if to_status != Employee.Status.TERMINATED:  # a leaver is employee.terminated
-        emit(Event.EMPLOYEE_UPDATED, {**employee_resource(employee), "changed": ["status"]})
+        employee_updated.send(sender=Employee, employee=employee, changed=["status"])
     return employee
 
 
@@ -330,7 +334,7 @@ def employee_terminate(*, acting_user, employee: Employee, on: date | None = Non
     if employee.user_id:
         user_deactivate(acting_user=acting_user, user=employee.user,
                         note=f"Left the company ({employee.employee_number})")
-    emit(Event.EMPLOYEE_TERMINATED, employee_resource(employee))
+    employee_terminated.send(sender=Employee, employee=employee)
     return employee
 
 
@@ -366,5 +370,5 @@ def employee_rehire(
                    job=job, reason=ChangeReason.REHIRE)
     compensation_record_add(acting_user=acting_user, employee=employee,
                             effective_date=start_date, pay=pay, reason=ChangeReason.REHIRE)
-    emit(Event.EMPLOYEE_HIRED, employee_resource(employee))
+    employee_hired.send(sender=Employee, employees=[employee])
     return employee

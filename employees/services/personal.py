@@ -7,20 +7,19 @@ from datetime import datetime
 
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import audit_record, diff, snapshot
 from employees.models import EmergencyContact, Employee
-from webhooks.events import emit
-from webhooks.models import Event
-from webhooks.serializers import employee_resource
+from employees.signals import employee_updated
 
 PERSONAL_FIELDS = (
-    "legal_first_name", "legal_last_name", "preferred_name", "date_of_birth", "personal_email",
-    "phone", "address_line1", "address_line2", "city", "region", "postal_code", "country",
+    "legal_first_name", "legal_last_name", "preferred_name", "date_of_birth", "work_email",
+    "personal_email", "phone", "address_line1", "address_line2", "city", "region", "postal_code",
+    "country",
 )
 CONTACT_FIELDS = ("name", "relationship", "phone", "email", "is_primary")
 _SALT = "employees.personal.loaded"
@@ -94,15 +93,32 @@ def employee_update_personal(
     changes = diff(before, snapshot(employee, fields))
     if not changes:
         return employee
+    if "work_email" in changes:
+        _check_work_email(employee)
     employee.version += 1
-    employee.save(update_fields=[*fields, "version", "updated_at"])
+    try:
+        employee.save(update_fields=[*fields, "version", "updated_at"])
+    except IntegrityError as exc:  # the same address saved for someone else at this moment
+        # Raised straight out of this service's atomic block (a savepoint when nested), which
+        # rolls the failed statement back; nothing else runs on the broken transaction.
+        raise ValidationError({"work_email": _("Another employee has this work email.")}) from exc
     changes["version"] = [version, employee.version]
     audit_record(actor=acting_user, action="update", obj=employee, employee_id=employee.pk,
                  changes=changes, source=source)
     # The names of what changed, not the values (addresses, birth dates stay here).
-    emit(Event.EMPLOYEE_UPDATED, {**employee_resource(employee),
-                                  "changed": sorted(set(fields) & changes.keys())})
+    employee_updated.send(sender=Employee, employee=employee,
+                          changed=sorted(set(fields) & changes.keys()))
     return employee
+
+
+def _check_work_email(employee: Employee) -> None:
+    """A work email is one person's (the column is unique; compared case-insensitively, as a
+    mail server does). Empty means none."""
+    if employee.work_email is None:
+        return
+    if Employee.objects.filter(work_email__iexact=employee.work_email).exclude(
+            pk=employee.pk).exists():
+        raise ValidationError({"work_email": _("Another employee has this work email.")})
 
 
 def _demote_other_primaries(contact: EmergencyContact) -> None:

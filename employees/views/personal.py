@@ -43,6 +43,8 @@ def personal(request: HttpRequest, pk: int) -> HttpResponse:
             except EditConflict as exc:
                 conflict = exc
                 form.add_error(None, exc.message)
+            except ValidationError as exc:  # a work email someone else has
+                form.add_error(None, exc)
             else:
                 messages.success(request, _("Personal details saved."))
                 return redirect("employees:personal", pk=employee.pk)

@@ -33,10 +33,7 @@ from payroll.selectors_retro import arrears_paid_since_calculation
 from payroll.services.calculation import calculate_employees
 from payroll.services.corrections import check_correction_pay_date
 from payroll.services.run_summary import run_summary_write
-from payroll.signals import run_calculated
-from webhooks.events import emit
-from webhooks.models import Event
-from webhooks.serializers import pay_run_resource
+from payroll.signals import run_calculated, run_finalised, run_pay_date_check
 
 log = logging.getLogger(__name__)
 S = PayRun.Status
@@ -67,18 +64,10 @@ def _check(run: PayRun, new: str) -> None:
                               % {"status": run.get_status_display().lower(), "new": new})
 
 
-def year_lock_check(schedule: PaySchedule, pay_date: date) -> None:
-    """No run or correction is paid in a tax year its year-end close has locked."""
-    from yearend.selectors import tax_year_of, year_is_closed
-
-    if not schedule.is_supported:
-        return  # no tax year to lock: the run itself is refused or flagged as unsupported
-    tax_year = tax_year_of(schedule, pay_date)
-    if year_is_closed(schedule.pk, tax_year):
-        raise ValidationError(_(
-            "The tax year %(year)s of %(schedule)s is closed (year end): no run or correction "
-            "can be paid on %(date)s. Pay it in the current tax year instead.")
-            % {"year": tax_year, "schedule": schedule, "date": pay_date.isoformat()})
+def pay_date_check(schedule: PaySchedule, pay_date: date) -> None:
+    """Apps above payroll may refuse a pay date (yearend: a tax year its close has locked);
+    their ValidationError reaches the caller before anything is written."""
+    run_pay_date_check.send(sender=PaySchedule, schedule=schedule, pay_date=pay_date)
 
 
 def run_create(*, schedule: PaySchedule, period: PayPeriod, acting_user,
@@ -91,7 +80,7 @@ def run_create(*, schedule: PaySchedule, period: PayPeriod, acting_user,
         raise ValidationError(_("That period belongs to another schedule."))
     if kind != PayRun.Kind.REGULAR and not employees:
         raise ValidationError(_("Choose who this off-cycle run pays."))
-    year_lock_check(schedule, pay_date or period.pay_date)
+    pay_date_check(schedule, pay_date or period.pay_date)
     try:
         with transaction.atomic():
             run = PayRun.objects.create(
@@ -268,6 +257,9 @@ def finalise_in_transaction(*, run: PayRun, acting_user, deliver: bool = True) -
     if run.status == S.FINALISED:
         return run
     _check(run, S.FINALISED)
+    # Checked again here: a year closed after this run was created (the close refuses while a
+    # run of the year is unfinished, but the two can cross) still locks it.
+    pay_date_check(run.schedule, run.pay_date)
     # Gapless numbering: one counter row, locked until commit, so numbers never skip or repeat.
     # Locked BEFORE the checks below: finalisations queue here one after the other, so each
     # check sees every run finalised before it (two runs checked side by side could otherwise
@@ -299,17 +291,14 @@ def finalise_in_transaction(*, run: PayRun, acting_user, deliver: bool = True) -
     run.save(update_fields=["status", "finalised_by", "finalised_at"])
     audit_record(actor=acting_user, action="status", note="finalised", obj=run,
                  changes={"payslips": [None, len(payslip_ids)]})
-    emit(Event.PAYROLL_RUN_FINALISED, pay_run_resource(run))
     if deliver:
         # In this transaction: the PDFs are due exactly when the run is final (published to the
         # workers after commit; a broker outage only delays them, see delivery/).
         from payroll.services.payslips import payslips_render_for_run
 
         payslips_render_for_run(run.pk)
-        # A leaver's final pay: their P45, in this transaction (rendered after commit).
-        from yearend.services.documents import p45s_for_run
-
-        p45s_for_run(run, acting_user)
+    # The apps above (a leaver's P45, the webhook) write theirs in this transaction too.
+    run_finalised.send(sender=PayRun, run=run, acting_user=acting_user, deliver=deliver)
     return run
 
 
@@ -332,7 +321,7 @@ def run_correction_create(*, original: PayRun, employee_ids: list[int], acting_u
     """A correction run for some employees of a finalised run: reverses and replaces."""
     if not original.is_frozen:
         raise ValidationError(_("Only a finalised run can be corrected."))
-    year_lock_check(original.schedule, original.pay_date)  # the year it corrects is closed
+    pay_date_check(original.schedule, original.pay_date)  # the year it corrects is closed
     paid = set(original.payslips.values_list("employee_id", flat=True))
     chosen = [pk for pk in employee_ids if pk in paid]
     if not chosen:

@@ -358,6 +358,8 @@ PERMISSIONS: dict[str, str] = {
     # --- analytics15: stored analytics, saved reports (issue 15) ---
 
     # --- api17b: API leftovers (issue 17) ---
+    # No new page: the new api/v1/analytics/* routes are in tests/api/test_scope_matrix.py
+    # (api/v1/ is skipped here) and the webhook page only gained a line of text.
 }
 
 

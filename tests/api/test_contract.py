@@ -49,6 +49,10 @@ READS = [
     ("/api/v1/payroll/runs/", "/api/v1/payroll/runs/"),
     ("/api/v1/payroll/runs/{id}/payslips/", "/api/v1/payroll/runs/{run}/payslips/"),
     ("/api/v1/analytics/workforce/", "/api/v1/analytics/workforce/"),
+    # api17b (the HR-Admin-only reports: tests/api/test_analytics.py)
+    ("/api/v1/analytics/pay/", "/api/v1/analytics/pay/"),
+    ("/api/v1/analytics/absence/", "/api/v1/analytics/absence/"),
+    ("/api/v1/analytics/compliance-coverage/", "/api/v1/analytics/compliance-coverage/"),
 ]
 
 

@@ -30,6 +30,13 @@ MATRIX = {
     "payroll_runs": {"GET": (Scope.PAYROLL_READ, 200)},
     "payroll_payslips": {"GET": (Scope.PAYROLL_READ, 404)},  # no run with that id
     "analytics_workforce": {"GET": (Scope.ANALYTICS_READ, 200)},
+    # --- api17b: API leftovers (issue 17) ---
+    "analytics_pay": {"GET": (Scope.ANALYTICS_READ, 200)},
+    "analytics_absence": {"GET": (Scope.ANALYTICS_READ, 200)},
+    "analytics_compliance_coverage": {"GET": (Scope.ANALYTICS_READ, 200)},
+    # HR Admin only: a service account is never one (tests/api/test_analytics.py: HR Admin 200)
+    "analytics_gender_pay_gap": {"GET": (Scope.ANALYTICS_READ, 403)},
+    "analytics_eeo1": {"GET": (Scope.ANALYTICS_READ, 403)},
 }
 # Not scoped: public schema and reference page; the catch-all answers 404 problems.
 PUBLIC = {"schema": 200, "docs": 200, "not_found": 404}

@@ -21,7 +21,8 @@ DAILY = {"clear-expired-sessions", "employees-apply-effective-changes",
          "lifecycle-activate-starters", "lifecycle-terminate-leavers", "lifecycle-task-digest",
          "compliance-expiry-reminders", "timeoff-accrual", "timeoff-year-end",
          "delivery-purge-done", "compliance-status-roll", "analytics-snapshot-refresh",
-         "analytics-saved-reports", "liabilities-overdue-notify", "api-calls-purge"}
+         "analytics-saved-reports", "liabilities-overdue-notify", "api-calls-purge",
+         "webhooks-purge-deliveries"}
 
 
 @pytest.fixture
