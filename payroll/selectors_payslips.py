@@ -2,7 +2,7 @@
 
 from itertools import groupby
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, Value
 from django.utils.translation import gettext as _
 
 from delivery.models import DeliveryItem
@@ -38,17 +38,23 @@ def payslips_by_year(payslips) -> list[tuple[str, list[Payslip]]]:
 
 
 def run_pdf_progress(run: PayRun) -> dict:
-    """The run's delivery page: PDFs by their status on the payslip (the payslips and those
-    not ready yet: two index-only queries, the second on the partial index
-    payslip_run_pdf_open, so a finished run of 20,000 reads no payslip row), PDF and email
+    """The run's delivery page: PDFs by their status on the payslip (those not ready yet, on
+    the partial index payslip_run_pdf_open, and all the run's payslips: one UNION of two
+    index-only counts, so a finished run of 20,000 reads no payslip row), PDF and email
     delivery items by state with the oldest item's wait (one query, two while any is
     undelivered), and what needs attention: failed or rendering PDFs (one query), failed or
     retrying emails (two queries)."""
     counts = {status: 0 for status in Payslip.PdfStatus.values}
     open_pdfs = run.payslips.exclude(pdf_status=Payslip.PdfStatus.READY)
-    for row in open_pdfs.order_by().values("pdf_status").annotate(n=Count("*")):
-        counts[row["pdf_status"]] = row["n"]
-    total = run.payslips.order_by().count()
+    everyone = run.payslips.order_by().annotate(pdf=Value("")).values("pdf").annotate(
+        n=Count("*"))
+    total = 0
+    for row in open_pdfs.order_by().values("pdf_status").annotate(n=Count("*")).union(
+            everyone, all=True).order_by():
+        if row["pdf_status"]:
+            counts[row["pdf_status"]] = row["n"]
+        else:
+            total = row["n"]
     counts[Payslip.PdfStatus.READY] = total - sum(counts.values())
     group = f"payrun:{run.pk}"
     # PDFs done are counted on the payslips above: only emails need their "sent" count here
