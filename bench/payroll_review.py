@@ -12,7 +12,9 @@ hourly hours vary and every 50th person has a bonus; period 2 is calculated and 
 Seeding is skipped when period 2 is already calculated (`--reseed` starts again). Period 1's
 delivery is then recorded as a worker pool would leave it: every payslip's PDF and email item
 done, except a few failed or waiting to retry (bulk rows, no PDF is rendered), so its delivery
-page (issue 11: < 50 ms) is measured at 20,000 payslips.
+page (issue 11: < 50 ms) is measured at 20,000 payslips. `--only TEXT` measures only the pages
+whose label contains TEXT; `--paired` also alternates each page with the baseline request by
+request and counts the shared buffers its SELECTs touch (EXPLAIN BUFFERS).
 
 Each page is requested `--repeat` times through the Django test client (in-process, DEBUG off,
 logged in as the approving Payroll Admin) and p50/p95 are printed with the SQL queries per
@@ -303,12 +305,46 @@ def measure(client, path: str, repeat: int) -> tuple[float, float, int, int, flo
     return statistics.median(timings), p95, queries, status, slowest
 
 
+def paired(client, path: str, baseline: str, repeat: int) -> str:
+    """The page and the baseline alternately, request by request (so load hits both alike),
+    and the PostgreSQL shared buffers the page's SELECTs touch (EXPLAIN BUFFERS: does not
+    depend on load)."""
+    import json
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(path)
+    client.get(baseline)
+    page, bare = [], []
+    for _ in range(repeat):
+        for target, into in ((baseline, bare), (path, page)):
+            started = time.perf_counter()
+            client.get(target)
+            into.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(path)
+    blocks = 0
+    with connection.cursor() as cursor:
+        for query in ctx.captured_queries:
+            if query["sql"].lstrip("(").startswith("SELECT"):
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + query["sql"])
+                plan = cursor.fetchone()[0]
+                plan = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+                blocks += plan.get("Shared Hit Blocks", 0) + plan.get("Shared Read Blocks", 0)
+    p50, base = statistics.median(page), statistics.median(bare)
+    return (f"paired: p50 {p50:.1f} ms vs baseline {base:.1f} ms = {p50 / base:.2f}x; "
+            f"{len(ctx.captured_queries)} queries, {blocks} shared buffers")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--employees", type=int, default=20000)
     parser.add_argument("--db", default="hrops_bench_review")
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--reseed", action="store_true")
+    parser.add_argument("--paired", action="store_true",
+                        help="also alternate each page with the baseline and count buffers")
     parser.add_argument("--only", default="", help="measure only pages whose label contains "
                         "this (the baseline is always measured)")
     args = parser.parse_args()
@@ -348,6 +384,8 @@ def main() -> None:
     for label, path in pages:
         p50, p95, queries, status, slowest = measure(client, path, args.repeat)
         print(f"{label:<40} {p50:8.1f} {p95:8.1f} {queries:8d} {slowest:9.1f} {status:7d}")
+        if args.paired and path != baseline:
+            print(f"    {paired(client, path, baseline, args.repeat)}")
 
 
 if __name__ == "__main__":
