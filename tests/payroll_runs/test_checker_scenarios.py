@@ -11,37 +11,24 @@ from decimal import Decimal
 import pytest
 
 from employees.models import CompensationRecord
-from payroll.models import PayComponent, PayRun, Payslip, TaxProfile
+from payroll.models import PayRun, Payslip, TaxProfile
 from payroll.selectors import ytd_for
-from payroll.services.inputs import run_input_set
 from payroll.services.runs import (
     payslip_flag_override,
     run_approve,
-    run_calculate,
     run_correction_create,
     run_create,
     run_finalise,
 )
 from tests.factories.payroll_runs import paid_employee
+from tests.payroll_runs.test_multiple_payments import _calculate, _line, _off_cycle
 
 pytestmark = pytest.mark.django_db
 D = Decimal
 
 
-def _line(payslip: Payslip, code: str) -> Decimal:
-    return sum((ln.amount for ln in payslip.lines.all() if ln.code == code), D("0"))
-
-
 def _ni(payslip: Payslip) -> tuple[Decimal, Decimal]:
     return _line(payslip, "NI_EE"), _line(payslip, "NI_ER")
-
-
-def _calculate(run, user, capture):
-    with capture(execute=True):
-        run_calculate(run=run, acting_user=user)
-    run.refresh_from_db()
-    assert run.status == PayRun.Status.CALCULATED, run.last_error
-    return run
 
 
 def _finalise(run, approver, capture):
@@ -63,27 +50,16 @@ def _regular(schedule, number, calculator, approver, capture):
     return _finalise(_calculate(run, calculator, capture), approver, capture)
 
 
-def _off_cycle(schedule, employee, bonus, user, capture, *, pay_date, number=1):
-    run = run_create(schedule=schedule, period=schedule.periods.get(number=number),
-                     acting_user=user, kind=PayRun.Kind.OFF_CYCLE, employees=[employee],
-                     pay_date=pay_date)
-    component, _ = PayComponent.objects.get_or_create(
-        code="BONUS", defaults={"name": "Bonus", "kind": "earning"})
-    run_input_set(run=run, employee=employee, component=component, amount=D(bonus),
-                  acting_user=user)
-    return _calculate(run, user, capture)
-
-
 def test_two_off_cycles_and_the_salary_of_one_month_pay_the_ni_of_the_month_as_a_whole(
         uk_schedule, payroll_admin, second_payroll_admin, django_capture_on_commit_callbacks):
     # given: 3,900.00 April salary (30 April) and a 1,000 bonus on 2 May, both finalised
     capture = django_capture_on_commit_callbacks
     emp = paid_employee(uk_schedule, salary="46800.00")
     _regular(uk_schedule, 1, payroll_admin, second_payroll_admin, capture)
-    _finalise(_off_cycle(uk_schedule, emp, "1000", payroll_admin, capture,
+    _finalise(_off_cycle(uk_schedule, 1, emp, "1000", payroll_admin, capture,
                          pay_date=date(2025, 5, 2)), second_payroll_admin, capture)
     # when a second off-cycle pays 500 on 5 May 2025 (still tax month 1, to 5 May)
-    second = _off_cycle(uk_schedule, emp, "500", payroll_admin, capture,
+    second = _off_cycle(uk_schedule, 1, emp, "500", payroll_admin, capture,
                         pay_date=date(2025, 5, 5)).payslips.get(employee=emp)
     # then NI on the month's 5,400: EE 8% x (4,189 - 1,048) = 251.28 + 2% x (5,400 - 4,189)
     # = 24.22 -> 275.50, less 265.50 already paid on 4,900 = 10.00 (2% only: above the UEL);
@@ -108,10 +84,10 @@ def test_a_directors_off_cycle_bonus_is_cumulative_over_the_year_not_the_month(
     # 236.16 and 15% x 3,583 = 537.45
     assert _ni(april.payslips.get(employee=director)) == (D("0.00"), D("0.00"))
     # when each gets a 2,000 off-cycle bonus on 2 May (tax month 1)
-    boss = _off_cycle(uk_schedule, director, "2000", payroll_admin, capture,
+    boss = _off_cycle(uk_schedule, 1, director, "2000", payroll_admin, capture,
                       pay_date=date(2025, 5, 2))
     boss_slip = boss.payslips.get(employee=director)
-    other = _off_cycle(uk_schedule, staff, "2000", payroll_admin, capture,
+    other = _off_cycle(uk_schedule, 1, staff, "2000", payroll_admin, capture,
                        pay_date=date(2025, 5, 2)).payslips.get(employee=staff)
     # then the director: cumulative 6,000 for the year: EE nothing (below PT 12,570), ER 15% x
     # (6,000 - 5,000) = 150.00, nothing paid yet
