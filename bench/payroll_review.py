@@ -9,7 +9,12 @@ Creates (or reuses) the database and seeds N employees on one UK monthly schedul
 real services: period 1 is calculated, its no-bank flags overridden, approved by a second
 Payroll Admin and finalised; for period 2 1% have left, 1% join mid-period, 5% get a 10% rise,
 hourly hours vary and every 50th person has a bonus; period 2 is calculated and left for review.
-Seeding is skipped when period 2 is already calculated (`--reseed` starts again).
+Seeding is skipped when period 2 is already calculated (`--reseed` starts again). Period 1's
+delivery is then recorded as a worker pool would leave it: every payslip's PDF and email item
+done, except a few failed or waiting to retry (bulk rows, no PDF is rendered), so its delivery
+page (issue 11: < 50 ms) is measured at 20,000 payslips. `--only TEXT` measures only the pages
+whose label contains TEXT; `--paired` also alternates each page with the baseline request by
+request and counts the shared buffers its SELECTs touch (EXPLAIN BUFFERS).
 
 Each page is requested `--repeat` times through the Django test client (in-process, DEBUG off,
 logged in as the approving Payroll Admin) and p50/p95 are printed with the SQL queries per
@@ -167,6 +172,43 @@ def _changes(schedule, n: int) -> None:
     CompensationRecord.objects.bulk_create(rises)
 
 
+def _delivered(run) -> None:
+    """Period 1's PDFs and emails as a worker pool leaves them (once): all done but 3 failed
+    PDFs, 5 failed emails and 5 waiting to retry after an error. Bulk rows: no PDF is made."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from delivery.models import DeliveryItem
+    from payroll.services.payslips import EMAIL_KIND, PDF_KIND
+
+    group = f"payrun:{run.pk}"
+    if DeliveryItem.objects.filter(group=group, kind__in=[PDF_KIND, EMAIL_KIND]).exists():
+        return
+    ids = list(run.payslips.order_by("pk").values_list("pk", flat=True))
+    now = timezone.now()
+    S = DeliveryItem.Status
+
+    def item(kind, pk, status, error=""):
+        return DeliveryItem(kind=kind, key=f"{kind}:{pk}", group=group,
+                            payload={"payslip_id": pk}, status=status, attempts=1,
+                            last_error=error, done_at=now if status == S.DONE else None)
+
+    failed_pdf, failed_mail, retrying = set(ids[100:103]), set(ids[200:205]), set(ids[300:305])
+    DeliveryItem.objects.bulk_create(
+        [item(PDF_KIND, pk, S.FAILED if pk in failed_pdf else S.DONE,
+              "bench: font missing" if pk in failed_pdf else "") for pk in ids]
+        + [item(EMAIL_KIND, pk, S.FAILED if pk in failed_mail else
+                S.QUEUED if pk in retrying else S.DONE,
+                "bench: 550 mailbox unavailable" if pk in failed_mail | retrying else "")
+           for pk in ids if pk not in failed_pdf], batch_size=2000)
+    with connection.cursor() as cursor:  # the finalised payslips' delivery fields only
+        cursor.execute("UPDATE payroll_payslip SET pdf_status = CASE WHEN id = ANY(%s) "
+                       "THEN 'failed' ELSE 'ready' END, pdf_attempts = 1 WHERE run_id = %s",
+                       [sorted(failed_pdf), run.pk])
+        cursor.execute("ANALYZE delivery_deliveryitem")
+    print(f"seed: period 1 delivery recorded ({len(ids)} payslips)")
+
+
 def seed(n: int, reseed: bool):
     from django.db import connection
 
@@ -188,6 +230,7 @@ def seed(n: int, reseed: bool):
             started = time.perf_counter()
             run_summary_write(PayRun.objects.select_related("corrects").get(pk=ready.pk))
             print(f"seed: summary written in {time.perf_counter() - started:.2f} s")
+        _delivered(schedule.runs.get(period__number=1, kind="regular"))
         return ready, approver
     if reseed and schedule:
         sys.exit("--reseed: drop the database (dropdb) and run again.")
@@ -210,6 +253,7 @@ def seed(n: int, reseed: bool):
         _changes(schedule, n)
     current = _calculate(schedule, 2, calculator, hours=lambda pk: Decimal(150 + pk % 20),
                          bonus_every=50)
+    _delivered(schedule.runs.get(period__number=1, kind="regular"))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return current, approver
@@ -261,12 +305,48 @@ def measure(client, path: str, repeat: int) -> tuple[float, float, int, int, flo
     return statistics.median(timings), p95, queries, status, slowest
 
 
+def paired(client, path: str, baseline: str, repeat: int) -> str:
+    """The page and the baseline alternately, request by request (so load hits both alike),
+    and the PostgreSQL shared buffers the page's SELECTs touch (EXPLAIN BUFFERS: does not
+    depend on load)."""
+    import json
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(path)
+    client.get(baseline)
+    page, bare = [], []
+    for _ in range(repeat):
+        for target, into in ((baseline, bare), (path, page)):
+            started = time.perf_counter()
+            client.get(target)
+            into.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(path)
+    blocks = 0
+    with connection.cursor() as cursor:
+        for query in ctx.captured_queries:
+            if query["sql"].lstrip("(").startswith("SELECT"):
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + query["sql"])
+                plan = cursor.fetchone()[0]
+                plan = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+                blocks += plan.get("Shared Hit Blocks", 0) + plan.get("Shared Read Blocks", 0)
+    p50, base = statistics.median(page), statistics.median(bare)
+    return (f"paired: p50 {p50:.1f} ms vs baseline {base:.1f} ms = {p50 / base:.2f}x; "
+            f"{len(ctx.captured_queries)} queries, {blocks} shared buffers")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--employees", type=int, default=20000)
     parser.add_argument("--db", default="hrops_bench_review")
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--reseed", action="store_true")
+    parser.add_argument("--paired", action="store_true",
+                        help="also alternate each page with the baseline and count buffers")
+    parser.add_argument("--only", default="", help="measure only pages whose label contains "
+                        "this (the baseline is always measured)")
     args = parser.parse_args()
     _configure(args)
     run, approver = seed(args.employees, args.reseed)
@@ -294,12 +374,18 @@ def main() -> None:
         ("flagged view, one code (variance)", f"{detail}?flag=variance"),
         ("flagged view, blocking not overridden", f"{detail}?blocked=1"),
         ("run review", reverse("payroll:run_review", args=[run.pk])),
+        ("delivery page, finalised period 1", reverse(
+            "payroll:run_delivery", args=[run.schedule.runs.get(
+                period__number=1, kind="regular").pk])),
     ]
+    pages = [p for p in pages if p[0].startswith("baseline") or args.only in p[0]]
     print(f"{'page':<40} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'slowest q':>10} "
           f"{'status':>7}")
     for label, path in pages:
         p50, p95, queries, status, slowest = measure(client, path, args.repeat)
         print(f"{label:<40} {p50:8.1f} {p95:8.1f} {queries:8d} {slowest:9.1f} {status:7d}")
+        if args.paired and path != baseline:
+            print(f"    {paired(client, path, baseline, args.repeat)}")
 
 
 if __name__ == "__main__":

@@ -773,6 +773,15 @@ class Payslip(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["run", "employee"], name="payslip_one_per_run"),
         ]
+        indexes = [
+            # The delivery page at 20,000 payslips (payroll.selectors_payslips.run_pdf_progress,
+            # payroll.services.outputs.paid_outside_summary): the few PDFs not ready yet and
+            # the few payslips not paid by bank transfer, without reading the run's others.
+            models.Index(fields=["run", "pdf_status"], name="payslip_run_pdf_open",
+                         condition=~Q(pdf_status="ready")),
+            models.Index(fields=["run"], name="payslip_run_outside",
+                         condition=Q(payment_method="outside")),
+        ]
 
     def __str__(self) -> str:
         return f"Payslip {self.number or '(draft)'} run {self.run_id} emp {self.employee_id}"

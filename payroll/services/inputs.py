@@ -210,6 +210,9 @@ def _decimal(raw: str | None, field: str) -> Decimal | None:
     return value
 
 
+NOTE_MAX = 200  # RunInput.note
+
+
 def _rows_from_text(text: str, *, header_required: bool) -> tuple[list[dict], list]:
     """Rows as dicts with their line numbers; a paste may omit the header (tab or comma)."""
     first = text.lstrip("\ufeff").split("\n", 1)[0]
@@ -218,6 +221,12 @@ def _rows_from_text(text: str, *, header_required: bool) -> tuple[list[dict], li
     lines = [(n, row) for n, row in enumerate(reader, start=1) if any(c.strip() for c in row)]
     if not lines:
         return [], [(0, _("There are no rows."))]
+    # A NUL byte cannot be stored (PostgreSQL text) nor even looked up: name the lines instead
+    # of failing the request (a UTF-16 or binary file saved as .csv looks like this).
+    nul = [(n, _("contains a null character: save the file as UTF-8 CSV text"))
+           for n, row in lines if any("\x00" in c for c in row)]
+    if nul:
+        return [], nul
     head = lines[0][1]
     names = [c.strip().lower() for c in head]
     if "employee_number" in names:
@@ -249,8 +258,12 @@ def _check_rows(run: PayRun, rows: list, acting_user) -> tuple[list, list]:
             component = components.get((row.get("component") or "").strip().upper())
             if component is None:
                 raise ValueError(_("unknown component %(c)r") % {"c": row.get("component")})
+            note = (row.get("note") or "").strip()
+            if len(note) > NOTE_MAX:  # as the grid's form says; never cut silently
+                raise ValueError(_("the note is %(n)d characters long; at most %(max)d") % {
+                    "n": len(note), "max": NOTE_MAX})
             values = Values(*(_decimal(row.get(f), f) for f in ("quantity", "rate", "amount")),
-                            note=(row.get("note") or "").strip()[:200])
+                            note=note)
             problem = input_problem(run, employee, component, values, facts)
             if problem:
                 raise ValueError(problem)

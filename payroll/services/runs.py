@@ -318,9 +318,16 @@ def run_mark_paid(*, run: PayRun, acting_user) -> PayRun:
 @transaction.atomic
 def run_correction_create(*, original: PayRun, employee_ids: list[int], acting_user,
                           pay_date: date | None = None, note: str = "") -> PayRun:
-    """A correction run for some employees of a finalised run: reverses and replaces."""
+    """A correction run for some employees of a finalised run: reverses and replaces.
+
+    Correcting a correction corrects the payment it corrected: what is in force is that
+    payment plus all its finalised corrections, so reversing only the correction's difference
+    lines and paying a whole period again would pay the period twice."""
     if not original.is_frozen:
         raise ValidationError(_("Only a finalised run can be corrected."))
+    while original.kind == PayRun.Kind.CORRECTION and original.corrects_id:
+        original = PayRun.objects.select_related("schedule", "period", "corrects").get(
+            pk=original.corrects_id)
     pay_date_check(original.schedule, original.pay_date)  # the year it corrects is closed
     paid = set(original.payslips.values_list("employee_id", flat=True))
     chosen = [pk for pk in employee_ids if pk in paid]

@@ -52,6 +52,20 @@ def test_delivery_page_does_not_grow_with_the_run(client, uk_schedule, payroll_a
     assert large_queries == small_queries
     assert len(small_page.context["paid_outside"]["rows"]) == 2
     assert len(large_page.context["paid_outside"]["rows"]) == 20
+    # the count and total come from SQL (window aggregates over the rows shown): they equal
+    # the full list the CSV is made from
+    from payroll.services.outputs import paid_outside_file
+
+    everyone = paid_outside_file(large)
+    summary = large_page.context["paid_outside"]
+    assert (summary["count"], summary["more"]) == (len(everyone), 0)
+    assert summary["total"] == sum(r.amount for r in everyone)
+    assert summary["rows"] == everyone
+    # and the PDF counts of a run whose PDFs are all ready: every payslip, none open
+    Payslip.objects.filter(run=large).update(pdf_status=Payslip.PdfStatus.READY)
+    _, page = _queries(client, reverse("payroll:run_delivery", args=[large.pk]))
+    assert page.context["progress"]["counts"] == {
+        "pending": 0, "rendering": 0, "ready": 2000, "failed": 0, "purged": 0}
 
 
 def test_streamed_register_equals_the_in_memory_table(uk_schedule):
