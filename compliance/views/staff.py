@@ -27,6 +27,7 @@ from compliance.services.records import (
     requirement_rule_save,
     requirement_type_save,
 )
+from compliance.services.summary import compliance_figures
 from compliance.views.common import export_response, require_hr, wants_export
 from employees.access import employees_visible_to, is_manager
 
@@ -35,7 +36,7 @@ MATRIX_PAGE_SIZE = 25
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     require_hr(request)
-    data = dashboard_data()
+    data = dashboard_data(data=compliance_figures(timezone.localdate()))
     fmt = wants_export(request)
     if fmt:
         return _dashboard_export(fmt, request.GET.get("list", "expiring"),
