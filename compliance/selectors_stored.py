@@ -90,7 +90,7 @@ def _live_department_counts() -> list[list]:
 
 
 def live_figures(today: date) -> dict:
-    """The dashboard's figures counted now from the stored statuses (five queries): what
+    """The dashboard's figures counted now from the stored statuses (six queries): what
     `compliance.models.ComplianceSummary.data` holds when it is current."""
     counts = _expiring_window(today, max(HORIZONS)).aggregate(**{
         f"d{days}": Count("pk", filter=Q(valid_until__lte=today + timedelta(days=days)))
@@ -102,7 +102,22 @@ def live_figures(today: date) -> dict:
         "expiring": {str(days): counts[f"d{days}"] for days in HORIZONS},
         "expiring_ids": list(expiring_cells(today, max(HORIZONS))
                              .values_list("pk", flat=True)[:EXPIRING_SHOWN]),
+        # people with at least one cell in each status: the matrix's "status" filter counts
+        "people_by_status": {row["status"]: row["n"] for row in in_scope_statuses().values(
+            "status").annotate(n=Count("employee_id", distinct=True)).order_by()},
     }
+
+
+def matrix_count(data: dict, *, status: str = "", type_id: int | None = None) -> int | None:
+    """How many people the matrix lists for HR with only these filters (everyone in scope with
+    a cell of this type and/or status), from the figures: one cell per person and type. None
+    when the figures cannot tell (a summary stored before this figure existed)."""
+    if type_id is not None:
+        return sum(n for t, s, n in data["cells"] if t == type_id and (not status or s == status))
+    if status:
+        people = data.get("people_by_status")
+        return None if people is None else people.get(status, 0)
+    return sum(row[1] for row in data["departments"])
 
 
 def _fingerprint_parts() -> dict:

@@ -155,9 +155,9 @@ def test_matrix_selector_uses_constant_queries(hr_admin, django_assert_num_queri
 def test_dashboard_counts_and_constant_queries(hr_admin, django_assert_max_num_queries):
     _population(4, 2, hr_admin)
     # counted live: cells per type and status (all, then leavers'), people and compliant people
-    # per department, expiring counts and the first expiring cells' ids (5); types, department
-    # names and those cells (3)
-    with django_assert_max_num_queries(8):
+    # per department, expiring counts, the first expiring cells' ids and people per status (6);
+    # types, department names and those cells (3)
+    with django_assert_max_num_queries(9):
         live = dashboard()
     compliance_summary_build()
     # from the summary: the row with "a change waiting?", the employees' fingerprint; types,

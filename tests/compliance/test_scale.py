@@ -61,7 +61,7 @@ def test_pages_do_not_grow_with_headcount(client, hr_admin):
     _company(types, 200, "S")
     enrol_totp(hr_admin)
     client.force_login(hr_admin)
-    client.get(reverse("compliance:matrix"))  # the first request warms per-session caches
+    client.get(reverse("compliance:requirements"))  # the first request warms per-session caches
     # the first page after a change counts live and stores the summary; later ones read it
     first_small = _measure(client, {"home": reverse("home")})
     small = _measure(client, _pages(types))

@@ -173,7 +173,7 @@ def test_dashboard_and_home_read_the_summary(client, hr_admin, django_assert_max
     compliance_summary_build()
     enrol_totp(hr_admin)
     client.force_login(hr_admin)
-    client.get(reverse("compliance:matrix"))  # per-session caches
+    client.get(reverse("compliance:requirements"))  # per-session caches
     expected = dashboard()
     # when the dashboard is opened, then it shows the live figures from the stored row
     response = client.get(reverse("compliance:dashboard"))
@@ -185,3 +185,34 @@ def test_dashboard_and_home_read_the_summary(client, hr_admin, django_assert_max
         client.get(reverse("home"))
         client.get(reverse("compliance:dashboard"))
     counted.assert_not_called()
+
+
+def test_the_matrix_counts_from_the_summary_what_sql_counts(client, hr_admin):
+    # given two requirements, four people (one a leaver) with mixed statuses, a built summary
+    from compliance.selectors import employees_in_scope
+    from compliance.selectors_stored import employees_with_status, matrix_count
+
+    rtype, people = _world_with_record(hr_admin)
+    other = RequirementTypeFactory()
+    requirement_rule_save(acting_user=hr_admin, data={"requirement_type": other,
+                                                       "scope": "everyone"})
+    today = timezone.localdate()
+    record_add(acting_user=hr_admin, employee=people[1], requirement_type=other, verify=False,
+               data=RecordData(completed_on=today, expires_on=today + timedelta(days=300)))
+    employee_terminate(acting_user=hr_admin, employee=EmployeeFactory())
+    data = compliance_figures(today)
+    # then for every requirement/status filter the stored count is the SQL count
+    for type_id in (None, rtype.pk, other.pk):
+        for status in ("", "compliant", "expiring_soon", "missing", "pending_verification",
+                       "expired"):
+            qs = employees_in_scope()
+            if status or type_id:
+                qs = employees_with_status(qs, status=status,
+                                           type_ids=None if type_id is None else [type_id])
+            assert matrix_count(data, status=status, type_id=type_id) == qs.count(), (
+                type_id, status)
+    # and the page shows it (3 people missing something, 1 pending)
+    enrol_totp(hr_admin)
+    client.force_login(hr_admin)
+    page = client.get(reverse("compliance:matrix"), {"status": "missing"}).context["page"]
+    assert page.paginator.count == 3 and len(page.object_list) == 3
