@@ -117,9 +117,9 @@ def matrix(request: HttpRequest) -> HttpResponse:
               r.employee.location or ""] + [c.status.label if c else "n/a"
                                             for c in r.cells_in(types)] for r in rows),
         )
-    # Ids first (the OFFSET walks the name index and the stored cells only), then the page's 25
-    # people with their joins.
-    page = DeferredJoinPaginator(qs, MATRIX_PAGE_SIZE, count=_known_count(
+    # Deeper pages pick ids first (the OFFSET walks the name index and the stored cells only),
+    # then the page's 25 people with their joins.
+    page = DeferredJoinPaginator(qs, MATRIX_PAGE_SIZE, plain_first_page=True, count=_known_count(
         request, form, status, requirement)).get_page(request.GET.get("page"))
     page_rows = status_matrix(list(page.object_list), type_ids=type_ids)
     types = matrix_types(page_rows)
