@@ -1,18 +1,20 @@
 from django.utils import timezone
 
 from accounts.roles import is_hr
-from compliance.selectors_stored import expiring_count, status_counts
+from compliance.selectors_stored import status_counts
+from compliance.services.summary import compliance_figures
 from compliance.status import Status
 
 
 def home_cards(user) -> list[dict]:
-    """HR home's compliance card: two queries on the stored statuses (one GROUP BY, one count),
-    whatever the headcount."""
+    """HR home's compliance card: the summary's figures (two queries whatever the headcount;
+    counted and stored again after a change, see compliance.services.summary)."""
     if not is_hr(user):
         return []
-    counts = status_counts()
+    data = compliance_figures(timezone.localdate())
+    counts = status_counts(data)
     return [{
         "template": "compliance/cards/overview.html",
         "by_status": [(s, counts[s]) for s in Status],
-        "expiring_30": expiring_count(timezone.localdate(), 30),
+        "expiring_30": data["expiring"]["30"],
     }]

@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from employees.models import Department, Employee, EmploymentType, JobTitle, Location
@@ -537,3 +538,36 @@ class ComplianceStatus(models.Model):
 
         return None if self.valid_until is None else (
             self.valid_until - timezone.localdate()).days
+
+
+class ComplianceSummary(models.Model):
+    """The figures of the compliance dashboard and the HR home card (cells per requirement and
+    status, people and compliant people per department, expiring counts and the first expiring
+    cells), built from `ComplianceStatus` by a delivery item after every change, so those pages
+    read one row instead of counting 60,000 cells (`compliance.services.summary`).
+
+    One row (pk 1). It is used only while it is current: no `ComplianceSummaryChange` is
+    waiting, it was built today, and the employee table's fingerprint (rows, leavers and the
+    latest `updated_at`: hires, leavers and department moves) is the one it was built from;
+    otherwise the pages count again, so they never show a stale figure
+    (tests/compliance/test_summary.py checks the stored figures against a live count)."""
+
+    computed_on = models.DateField()
+    built_at = models.DateTimeField()
+    # selectors_stored.employees_fingerprint() when it was built
+    employees_fingerprint = models.CharField(max_length=100)
+    data = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"compliance summary of {self.computed_on}"
+
+
+class ComplianceSummaryChange(models.Model):
+    """A change the summary does not include yet: written in the transaction of every change
+    of the stored statuses. The build deletes the rows it saw when it started, so a change that
+    commits while it runs stays here and keeps the summary out of use until the next build."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"compliance change {self.pk}"

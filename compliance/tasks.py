@@ -33,5 +33,18 @@ def compliance_status_roll_task(day: str | None = None) -> int:
     """Daily (beat), just after midnight: stored statuses whose day to change has come (a record
     now expiring soon, or expired) are recomputed. Idempotent: a rerun finds nothing due."""
     from compliance.services.statuses import compliance_status_roll
+    from compliance.services.summary import compliance_summary_refresh
 
-    return compliance_status_roll(today=_day(day))
+    rolled = compliance_status_roll(today=_day(day))
+    # The dashboard's expiring windows start from a new day even when no status changed.
+    compliance_summary_refresh(today=_day(day))
+    return rolled
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def compliance_summary_build_task() -> bool:
+    """After a change of the stored statuses: build the dashboard's summary ahead of the next
+    page view. Idempotent (does nothing when it is current); a lost run loses nothing."""
+    from compliance.services.summary import compliance_summary_refresh
+
+    return compliance_summary_refresh()

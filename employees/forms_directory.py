@@ -51,8 +51,11 @@ class DirectoryForm(forms.Form):
         label=_("Type"), required=False,
         choices=[("", _("All types")), *EmploymentType.choices],
     )
-    manager = forms.CharField(label=_("Manager no."), required=False, max_length=20,
-                              widget=forms.TextInput(attrs={"size": 8}))
+    # The searchable employee picker (employees.picker): type a name or number, pick a
+    # suggestion (only people the viewer may see); the filter takes the employee number.
+    # Its own htmx request must not push its URL as the form's live search does.
+    manager = forms.CharField(label=_("Manager"), required=False, max_length=20,
+                              widget=EmployeePicker(attrs={"size": 16, "hx-push-url": "false"}))
     sort = forms.ChoiceField(required=False, choices=list(SORT_LABELS.items()))
     custom_field = forms.ChoiceField(label=_("Field"), required=False)
     custom_value = forms.CharField(label=_("is"), required=False, max_length=100,

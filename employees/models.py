@@ -146,6 +146,10 @@ class Employee(models.Model):
             models.Index(fields=["legal_last_name", "legal_first_name"], name="employee_name"),
             # API syncs (issue 17) walk people in (updated_at, id) order from a cursor.
             models.Index(fields=["updated_at", "id"], name="employee_updated_id"),
+            # Current staff in name order, as the directory and the compliance matrix list them:
+            # an OFFSET of 10,000 walks this index (index-only) instead of sorting every row.
+            models.Index(fields=["legal_last_name", "legal_first_name", "id"],
+                         name="employee_current_name", condition=~Q(status="terminated")),
         ]
         constraints = [
             models.CheckConstraint(

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from compliance.models import ComplianceStatus, RequirementType
 from compliance.selectors import active_rules, status_matrix, window_days_for
+from compliance.services.summary import compliance_summary_changed
 from compliance.status import Status
 from employees.models import Employee
 
@@ -92,6 +93,7 @@ def compliance_status_refresh(
         if employee_ids is not None:
             scope = scope.filter(employee_id__in=list(employee_ids))
         scope.delete()
+        compliance_summary_changed()
         return 0
     written = 0
     for employees in _chunks(employee_ids):
@@ -106,6 +108,7 @@ def compliance_status_refresh(
             update_fields=["status", "valid_until", "changes_on", "computed_on"],
         )
         written += len(rows)
+    compliance_summary_changed()
     return written
 
 

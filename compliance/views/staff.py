@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,22 +19,24 @@ from compliance.forms import (
 from compliance.models import RequirementRule, RequirementType
 from compliance.selectors import employees_in_scope, matrix_types, status_matrix
 from compliance.selectors_stored import dashboard as dashboard_data
-from compliance.selectors_stored import employees_with_status, expiring_cells
+from compliance.selectors_stored import employees_with_status, expiring_cells, matrix_count
 from compliance.services.exports import audit_export_csv
 from compliance.services.records import (
     requirement_rule_delete,
     requirement_rule_save,
     requirement_type_save,
 )
+from compliance.services.summary import compliance_figures
 from compliance.views.common import export_response, require_hr, wants_export
-from employees.access import employees_visible_to, is_manager
+from employees.access import employees_visible_to, is_manager, sees_everyone
+from employees.directory import DeferredJoinPaginator
 
 MATRIX_PAGE_SIZE = 25
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     require_hr(request)
-    data = dashboard_data()
+    data = dashboard_data(data=compliance_figures(timezone.localdate()))
     fmt = wants_export(request)
     if fmt:
         return _dashboard_export(fmt, request.GET.get("list", "expiring"),
@@ -79,6 +80,18 @@ def _matrix_queryset(request: HttpRequest, form: MatrixFilterForm):
     return qs.order_by("legal_last_name", "legal_first_name", "id")
 
 
+def _known_count(request: HttpRequest, form: MatrixFilterForm, status: str,
+                 requirement) -> int | None:
+    """The number of people listed, from the stored summary, when HR filter by requirement and
+    status only (the usual links from the dashboard): no COUNT over every person."""
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    if not sees_everyone(request.user) or any(filters.get(f) for f in ("department", "location",
+                                                                      "q")):
+        return None
+    return matrix_count(compliance_figures(timezone.localdate()), status=status,
+                        type_id=requirement.pk if requirement else None)
+
+
 def matrix(request: HttpRequest) -> HttpResponse:
     """People x requirements. HR see everyone; managers see their team's statuses."""
     if not (is_hr(request.user) or is_manager(request.user)):
@@ -104,7 +117,10 @@ def matrix(request: HttpRequest) -> HttpResponse:
               r.employee.location or ""] + [c.status.label if c else "n/a"
                                             for c in r.cells_in(types)] for r in rows),
         )
-    page = Paginator(qs, MATRIX_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Deeper pages pick ids first (the OFFSET walks the name index and the stored cells only),
+    # then the page's 25 people with their joins.
+    page = DeferredJoinPaginator(qs, MATRIX_PAGE_SIZE, plain_first_page=True, count=_known_count(
+        request, form, status, requirement)).get_page(request.GET.get("page"))
     page_rows = status_matrix(list(page.object_list), type_ids=type_ids)
     types = matrix_types(page_rows)
     query = request.GET.copy()

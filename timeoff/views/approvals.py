@@ -17,7 +17,7 @@ from timeoff.access import delegating_managers
 from timeoff.models import Delegation
 from timeoff.services import requests as svc
 from timeoff.services.delegation import delegation_set
-from timeoff.views.common import error, request_for_viewer
+from timeoff.views.common import error, request_for_viewer, request_summary
 
 
 def _may_approve(user) -> bool:
@@ -44,11 +44,13 @@ def request_decide(request: HttpRequest, request_pk: int) -> HttpResponse:
         if form.cleaned_data["decision"] == "approve":
             svc.request_approve(request=leave, acting_user=request.user,
                                 reason=form.cleaned_data["reason"])
-            messages.success(request, _("Approved."))
+            messages.success(request, _("Approved %(request)s.") % {
+                "request": request_summary(leave)})
         else:
             svc.request_decline(request=leave, acting_user=request.user,
                                 reason=form.cleaned_data["reason"])
-            messages.success(request, _("Declined."))
+            messages.success(request, _("Declined %(request)s.") % {
+                "request": request_summary(leave)})
     except ValidationError as exc:
         error(request, exc)
     return redirect("timeoff:approvals")

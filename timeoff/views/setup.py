@@ -25,14 +25,16 @@ def setup(request: HttpRequest) -> HttpResponse:
             "leave_type__name", "priority", "id")})
 
 
-def _edit(request: HttpRequest, form, save, template_title: str) -> HttpResponse | None:
+def _edit(request: HttpRequest, form, save, template_title: str, saved: str
+          ) -> HttpResponse | None:
+    """`saved` names what was saved: "Leave policy “%(name)s” saved."."""
     if request.method == "POST" and form.is_valid():
         try:
-            save(form)
+            obj = save(form)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Saved."))
+            messages.success(request, saved % {"name": obj.name})
             return redirect("timeoff:setup")
     return render(request, "timeoff/setup_form.html", {"form": form, "title": template_title},
                   status=400 if form.errors else 200)
@@ -44,7 +46,7 @@ def type_edit(request: HttpRequest, type_pk: int | None = None) -> HttpResponse:
     form = forms.LeaveTypeForm(request.POST or None, instance=leave_type)
     return _edit(request, form, lambda f: leave_type_save(
         acting_user=request.user, leave_type=leave_type, values=f.cleaned_data),
-        _("Leave type"))
+        _("Leave type"), _("Leave type “%(name)s” saved."))
 
 
 def policy_edit(request: HttpRequest, policy_pk: int | None = None) -> HttpResponse:
@@ -52,4 +54,5 @@ def policy_edit(request: HttpRequest, policy_pk: int | None = None) -> HttpRespo
     policy = get_object_or_404(LeavePolicy, pk=policy_pk) if policy_pk else None
     form = forms.LeavePolicyForm(request.POST or None, instance=policy)
     return _edit(request, form, lambda f: leave_policy_save(
-        acting_user=request.user, policy=policy, values=f.values()), _("Leave policy"))
+        acting_user=request.user, policy=policy, values=f.values()), _("Leave policy"),
+        _("Leave policy “%(name)s” saved."))
