@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from analytics.absence import absence_by_department, absence_people, totals
 from analytics.access import analytics_scope, require_analytics
 from analytics.charts import bar_chart
-from analytics.tables import export_response
+from analytics.tables import absence_rows, export_response
 
 
 class AbsenceForm(forms.Form):
@@ -29,14 +29,6 @@ class AbsenceForm(forms.Form):
         return (first, last) if first <= last else (last, first)
 
 
-def _rows(rows) -> list[list[object]]:
-    return [["Department", "People", "Working days available", "Working days lost",
-             "Absence rate %", "Spells", "Mean Bradford factor"], *(
-        [r.label, r.people, None if r.suppressed else r.available,
-         None if r.suppressed else r.lost, r.rate, None if r.suppressed else r.spells,
-         r.mean_bradford] for r in rows)]
-
-
 def absence(request: HttpRequest) -> HttpResponse:
     require_analytics(request.user)
     form = AbsenceForm(request.GET or None)
@@ -44,7 +36,7 @@ def absence(request: HttpRequest) -> HttpResponse:
     scope = analytics_scope(request.user)
     rows = absence_by_department(scope, first, last)
     if request.GET.get("format") in ("csv", "xlsx"):
-        return export_response(request.GET["format"], "absence-by-department", _rows(rows))
+        return export_response(request.GET["format"], "absence-by-department", absence_rows(rows))
     query = urlencode({"first": first.isoformat(), "last": last.isoformat()})
     shown = [r for r in rows if not r.suppressed]
     chart = bar_chart([r.label for r in shown], [
