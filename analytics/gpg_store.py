@@ -133,7 +133,10 @@ def pay_gap_refresh_request(*, acting_user, year: int, sector: str, employer: st
 
 def pay_gap_refresh_due(today: date | None = None) -> int:
     """The nightly part: recompute every stored result that is stale or of the last two
-    snapshot years. The number recomputed."""
+    snapshot years, and store the latest private-sector snapshot of all GB employees if it is
+    not stored yet (the page's default). The number computed."""
+    from analytics.forms_gpg import default_year
+
     today = today or timezone.localdate()
     done = 0
     for result in PayGapResult.objects.order_by("snapshot", "sector", "employer"):
@@ -141,4 +144,9 @@ def pay_gap_refresh_due(today: date | None = None) -> int:
         if recent or stale_since(result) is not None:
             pay_gap_store(result.snapshot.year, result.sector, result.employer)
             done += 1
+    latest = default_year()
+    if not PayGapResult.objects.filter(snapshot=snapshot_date(latest, "private"),
+                                       sector="private", employer="").exists():
+        pay_gap_store(latest, "private", "")
+        done += 1
     return done
