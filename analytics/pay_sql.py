@@ -37,16 +37,18 @@ _POPULATION = (
     ", c AS (SELECT cur, COUNT(*) AS people, COUNT(annual) AS annualised FROM a GROUP BY cur), "
     "chosen AS (SELECT cur FROM c ORDER BY CASE WHEN cur = %s THEN 0 ELSE 1 END, people DESC, "
     "cur DESC LIMIT 1), "
-    "g AS (SELECT 'title' AS k, title AS g, annual FROM a WHERE cur = (SELECT cur FROM chosen) "
-    "AND annual IS NOT NULL UNION ALL SELECT 'dept', dept, annual FROM a WHERE cur = (SELECT "
-    "cur FROM chosen) AND annual IS NOT NULL), "
-    "r AS (SELECT k, g, annual, ROW_NUMBER() OVER (PARTITION BY k, g ORDER BY annual) - 1 AS i, "
+    "g AS (SELECT 0 AS k, title AS g, annual, CAST(ROUND(annual * 100) AS BIGINT) AS cents "
+    "FROM a WHERE cur = (SELECT cur FROM chosen) AND annual IS NOT NULL UNION ALL SELECT 1, "
+    "dept, annual, CAST(ROUND(annual * 100) AS BIGINT) FROM a WHERE cur = (SELECT cur FROM "
+    "chosen) AND annual IS NOT NULL), "
+    # Ranked on whole cents (an integer sort; annual pay has two decimal places).
+    "r AS (SELECT k, g, annual, ROW_NUMBER() OVER (PARTITION BY k, g ORDER BY cents) - 1 AS i, "
     "COUNT(*) OVER (PARTITION BY k, g) AS n FROM g) "
     # (The typed branch first: PostgreSQL types a UNION's NULL columns from the left.)
     "SELECT k, g, NULL, n, i, annual FROM r WHERE i IN ((n - 1) / 4, (n - 1) / 2, "
     "(3 * (n - 1)) / 4) OR i IN ((n - 1) / 4 + 1, (n - 1) / 2 + 1, (3 * (n - 1)) / 4 + 1) "
-    "UNION ALL SELECT 'currency', NULL, cur, people, annualised, NULL FROM c "
-    "UNION ALL SELECT 'chosen', NULL, cur, NULL, NULL, NULL FROM chosen")
+    "UNION ALL SELECT 2, NULL, cur, people, annualised, NULL FROM c "
+    "UNION ALL SELECT 3, NULL, cur, NULL, NULL, NULL FROM chosen")
 _BAND_COUNTS = (
     "SELECT a.title, COUNT(*), SUM(CASE WHEN a.annual < b.minimum THEN 1 ELSE 0 END), "
     "SUM(CASE WHEN a.annual > b.maximum THEN 1 ELSE 0 END), "
@@ -102,12 +104,13 @@ def population(day: date, filters: Filters, currency: str = "") -> Population:
     sql, params = _base(day, filters)
     found = Population("", {}, {})
     for kind, group, cur, n, rank, annual in _run(sql + _POPULATION, [*params, currency]):
-        if kind == "currency":
+        if kind == 2:  # a currency: people, people with an annual pay
             found.counts[cur] = (n, rank)
-        elif kind == "chosen":
+        elif kind == 3:  # the report's currency
             found.currency = cur
         else:
-            found.points.setdefault((kind, group), (n, {}))[1][rank] = amount(annual)
+            key = ("title" if kind == 0 else "dept", group)
+            found.points.setdefault(key, (n, {}))[1][rank] = amount(annual)
     return found
 
 
