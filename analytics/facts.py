@@ -150,3 +150,18 @@ def stints_between(field_name: str, first: date, last: date,
     return [s for s in stints_load(wanted)
             if (s.start if field_name == "start_date" else s.end) is not None
             and first <= (s.start if field_name == "start_date" else s.end) <= last]
+
+
+def stints_starting_or_ending(first: date, last: date,
+                              employee_ids: Iterable[int] | None = None) -> list[Stint]:
+    """Employment periods that start or end (last working day) between first and last, once
+    each, with their people's whole job history. Three queries."""
+    ids = Employment.objects.filter(Q(start_date__range=(first, last))
+                                    | Q(end_date__range=(first, last))).order_by()
+    if employee_ids is not None:
+        ids = ids.filter(employee_id__in=list(employee_ids))
+    wanted = set(ids.values_list("employee_id", flat=True))
+    if not wanted:
+        return []
+    return [s for s in stints_load(wanted)
+            if first <= s.start <= last or (s.end is not None and first <= s.end <= last)]
