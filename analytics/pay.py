@@ -191,25 +191,30 @@ class ChangeRow:
 
 def pay_changes(first: date, last: date, filters: Filters, currency: str) -> list[ChangeRow]:
     """Pay changes effective between first and last, by reason (hires and rehires are not
-    changes). Two queries."""
+    changes). Two queries; a third for the jobs of the people concerned when the report is
+    narrowed by job (department, location, ...) or someone is paid by the hour."""
+    # order_by(): the default ordering would join the employee table for nothing.
     changed = CompensationRecord.objects.filter(
         effective_date__range=(first, last)).exclude(
-        reason__in=(ChangeReason.HIRE, ChangeReason.REHIRE))
+        reason__in=(ChangeReason.HIRE, ChangeReason.REHIRE)).order_by()
     if filters.employee_ids is not None:
         changed = changed.filter(employee_id__in=list(filters.employee_ids))
-    ids = set(changed.values_list("employee_id", flat=True))
-    jobs = jobs_in_force(last, employee_ids=ids)
     records = defaultdict(list)
-    for row in CompensationRecord.objects.filter(employee_id__in=ids, effective_date__lte=last
-                                                 ).order_by("employee_id", "effective_date"
-                                                            ).values_list(
+    for row in CompensationRecord.objects.filter(
+            employee_id__in=changed.values("employee_id"), effective_date__lte=last).order_by(
+            "employee_id", "effective_date").values_list(
             "employee_id", "effective_date", "basis", "annual_salary", "hourly_rate",
             "currency", "reason"):
         records[row[0]].append(row[1:])
+    narrowed = not filters.matches(None)  # a job dimension is filtered on
+    wanted = set(records) if narrowed else {
+        pk for pk, history in records.items()
+        if any(r[1] != CompensationRecord.Basis.SALARY for r in history)}
+    jobs = jobs_in_force(last, employee_ids=wanted) if wanted else {}
     percents: dict[str, list[Decimal]] = defaultdict(list)
     for pk, history in records.items():
         job = jobs.get(pk)
-        if not filters.matches(job):
+        if narrowed and not filters.matches(job):
             continue
         hours = job.weekly_hours if job else None
         for previous, current in pairwise(history):
