@@ -90,8 +90,8 @@ def _eeo1(owner, params: dict, table: str, as_of: date | None) -> Rows:
 
 def _absence(owner, params: dict, table: str, as_of: date | None) -> Rows:
     from analytics.absence import absence_by_department
+    from analytics.forms import AbsenceForm
     from analytics.tables import absence_rows
-    from analytics.views_absence import AbsenceForm
 
     if as_of is not None:  # the 52 weeks ending as_of
         params = {"last": as_of.isoformat()}
@@ -100,10 +100,9 @@ def _absence(owner, params: dict, table: str, as_of: date | None) -> Rows:
 
 
 def _coverage(owner, params: dict, table: str, as_of: date | None) -> Rows:
-    from analytics.coverage import coverage
+    from analytics.coverage import coverage, months_count
     from analytics.metrics import months_back
     from analytics.tables import coverage_rows
-    from analytics.views_coverage import months_count
 
     end = min(as_of or timezone.localdate(), timezone.localdate())
     return coverage_rows(coverage(months_back(end, months_count(params.get("months", "")))))

@@ -1,32 +1,16 @@
 """Sickness absence by department (absence rate, Bradford factor) and the people behind it."""
 
-from datetime import timedelta
 from urllib.parse import urlencode
 
-from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from analytics.absence import absence_by_department, absence_people, totals
 from analytics.access import analytics_scope, require_analytics
 from analytics.charts import bar_chart
+from analytics.forms import AbsenceForm
 from analytics.tables import absence_rows, export_response
-
-
-class AbsenceForm(forms.Form):
-    first = forms.DateField(label=_("From"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
-    last = forms.DateField(label=_("To"), required=False,
-                           widget=forms.DateInput(attrs={"type": "date"}))
-
-    def period(self):
-        """The chosen days; by default the 52 weeks ending today (the usual Bradford window)."""
-        data = self.cleaned_data if self.is_valid() else {}
-        last = data.get("last") or timezone.localdate()
-        first = data.get("first") or last - timedelta(weeks=52) + timedelta(days=1)
-        return (first, last) if first <= last else (last, first)
 
 
 def absence(request: HttpRequest) -> HttpResponse:

@@ -6,15 +6,9 @@ from django.utils import timezone
 
 from analytics.access import require_pay_analytics
 from analytics.charts import line_chart
-from analytics.coverage import coverage
+from analytics.coverage import CHOICES, coverage, months_count
 from analytics.metrics import months_back
 from analytics.tables import coverage_rows, export_response
-
-CHOICES = (12, 24, 60)
-
-
-def months_count(wanted: str) -> int:
-    return int(wanted) if wanted.isdigit() and int(wanted) in CHOICES else 24
 
 
 def compliance_coverage(request: HttpRequest) -> HttpResponse:
