@@ -155,15 +155,22 @@ def sickness_days(people, first: date, last: date) -> dict[int, tuple[int, int, 
 
 def absence_by_department(scope: frozenset[int] | None, first: date, last: date
                           ) -> list[AbsenceRow]:
-    """A fixed number of queries whatever the headcount: people and working days available
-    aggregated in SQL, one row per spell of sickness in the period."""
+    return absence_report(scope, first, last)[0]
+
+
+def absence_report(scope: frozenset[int] | None, first: date, last: date
+                   ) -> tuple[list[AbsenceRow], dict[int, tuple[int, int, int | None]]]:
+    """The rows by department, and each sick person's (spells, days lost, department) for the
+    drill-down. A fixed number of queries whatever the headcount: people and working days
+    available aggregated in SQL, one row per spell of sickness in the period."""
     people = _people(scope)
     available, _patterned = _available(people, first, last)
+    sick = sickness_days(people, first, last)
     names = dict(Department.objects.values_list("pk", "name"))
     rows = {dept: AbsenceRow(dept, names.get(dept, "—") if dept else "—", people=n,
                              available=Decimal(days))
             for dept, (n, days) in available.items()}
-    for spells, lost, dept in sickness_days(people, first, last).values():
+    for spells, lost, dept in sick.values():
         row = rows.setdefault(dept, AbsenceRow(dept, names.get(dept, "—") if dept else "—"))
         row.lost += lost
         row.spells += spells
@@ -171,17 +178,24 @@ def absence_by_department(scope: frozenset[int] | None, first: date, last: date
     minimum = settings.ANALYTICS_MIN_GROUP_SIZE
     for row in rows.values():
         row.suppressed = row.people < minimum
-    return sorted(rows.values(), key=lambda r: r.label)
+    return sorted(rows.values(), key=lambda r: r.label), sick
 
 
 def absence_people(viewer, scope: frozenset[int] | None, first: date, last: date,
                    department_id: int | None) -> list[SicknessLine]:
     """The people behind a department's figures who were sick, highest Bradford factor first,
     only those employees.access lets the viewer see."""
-    people = _people(scope).filter(department_id=department_id)
-    visible = employees_visible_to(viewer).filter(pk__in=people)
-    found = sickness_days(visible, first, last)
-    employees = Employee.objects.in_bulk(list(found))
+    return sick_people(viewer, sickness_days(_people(scope), first, last), department_id)
+
+
+def sick_people(viewer, sick: dict[int, tuple[int, int, int | None]],
+                department_id: int | None) -> list[SicknessLine]:
+    """The department's sick people of absence_report, highest Bradford factor first, only
+    those employees.access lets the viewer see. Two queries."""
+    wanted = [pk for pk, (_s, _l, dept) in sick.items() if dept == department_id]
+    visible = employees_visible_to(viewer).filter(pk__in=wanted)
+    employees = Employee.objects.in_bulk(list(visible.values_list("pk", flat=True)))
+    found = {pk: sick[pk] for pk in employees}
     lines = [SicknessLine(employees[pk], spells, Decimal(lost))
              for pk, (spells, lost, _dept) in found.items()]
     return sorted(lines, key=lambda line: (-line.bradford, line.employee.pk))

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from analytics.absence import absence_by_department, absence_people, totals
+from analytics.absence import absence_report, sick_people, totals
 from analytics.access import analytics_scope, require_analytics
 from analytics.charts import bar_chart
 from analytics.forms import AbsenceForm
@@ -18,7 +18,7 @@ def absence(request: HttpRequest) -> HttpResponse:
     form = AbsenceForm(request.GET or None)
     first, last = form.period()
     scope = analytics_scope(request.user)
-    rows = absence_by_department(scope, first, last)
+    rows, sick = absence_report(scope, first, last)
     if request.GET.get("format") in ("csv", "xlsx"):
         return export_response(request.GET["format"], "absence-by-department", absence_rows(rows))
     query = urlencode({"first": first.isoformat(), "last": last.isoformat()})
@@ -31,7 +31,7 @@ def absence(request: HttpRequest) -> HttpResponse:
     if department is not None:
         wanted = int(department) if department.isdigit() else None
         if any(r.department_id == wanted and not r.suppressed for r in rows):
-            drill = absence_people(request.user, scope, first, last, wanted)
+            drill = sick_people(request.user, sick, wanted)
     return render(request, "analytics/absence.html", {
         "form": form, "rows": rows, "total": totals(rows), "first": first, "last": last,
         "query": query, "chart": chart, "drill": drill})
