@@ -16,14 +16,16 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.db.models import Count, Exists, OuterRef
 
 from employees.access import employees_visible_to
-from employees.models import Employee
+from employees.models import Department, Employee
 from hrops.calendars import public_holidays
 from payroll.engine.money import quantize
 from timeoff.entitlement import days_between
-from timeoff.reports import SicknessLine, bradford
-from timeoff.services.patterns import patterns_for
+from timeoff.models import Category, LeaveRequest, WorkingPattern
+from timeoff.reports import SicknessLine
+from timeoff.services.patterns import default_pattern
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -55,64 +57,148 @@ class AbsenceRow:
 
 
 def _people(scope: frozenset[int] | None):
-    people = Employee.objects.exclude(status=Employee.Status.TERMINATED).select_related(
-        "department").only("pk", "fte", "department__name", "work_country")
+    people = Employee.objects.exclude(status=Employee.Status.TERMINATED)
     return people if scope is None else people.filter(pk__in=sorted(scope))
 
 
-def _available(people: list[Employee], first: date, last: date) -> dict[int, Decimal]:
-    patterns = patterns_for(people)
+def _in_force_on(day: date, people) -> dict[int, tuple[Decimal, ...]]:
+    """employee id -> weekday hours of the working pattern in force on `day`, for the people
+    who have one then (the others work the default week). One query, few rows."""
+    later = WorkingPattern.objects.filter(employee_id=OuterRef("employee_id"),
+                                          effective_from__gt=OuterRef("effective_from"),
+                                          effective_from__lte=day)
+    return {pk: tuple(Decimal(str(h)) for h in hours) for pk, hours in
+            WorkingPattern.objects.filter(employee__in=people, effective_from__lte=day).filter(
+                ~Exists(later)).values_list("employee_id", "weekday_hours")}
+
+
+def _working_days(hours: tuple[Decimal, ...], first: date, last: date, off) -> int:
+    return sum(1 for d in days_between(first, last) if hours[d.weekday()] > 0 and d not in off)
+
+
+def _available(people, first: date, last: date
+               ) -> tuple[dict[int | None, list], dict[int, tuple]]:
+    """Per department: [people, working days available]; and each patterned person's
+    (department, weekday hours at the start). Two queries, a few rows each: people without a
+    working pattern on `first` are counted by (department, country, FTE) in SQL."""
+    patterned = _in_force_on(first, people)
     years = range(first.year, last.year + 1)
-    holidays = {c: public_holidays(c, years) for c in {p.work_country for p in people}}
-    counted: dict[tuple, Decimal] = {}
+    holidays: dict[str, object] = {}
+    counted: dict[tuple, int] = {}
+
+    def days(hours: tuple[Decimal, ...], country: str) -> int:
+        if (hours, country) not in counted:
+            if country not in holidays:
+                holidays[country] = public_holidays(country, years)
+            off = holidays[country]
+            counted[(hours, country)] = _working_days(hours, first, last, off)
+        return counted[(hours, country)]
+
+    rows: dict[int | None, list] = {}
+    has_pattern = WorkingPattern.objects.filter(employee_id=OuterRef("pk"),
+                                                effective_from__lte=first)
+    for dept, country, fte, n in people.filter(~Exists(has_pattern)).values_list(
+            "department_id", "work_country", "fte").annotate(n=Count("pk")).order_by():
+        row = rows.setdefault(dept, [0, 0])
+        row[0] += n
+        row[1] += n * days(default_pattern(fte).hours, country)
     found = {}
-    for person in people:
-        pattern = patterns[person.pk](first)
-        key = (pattern.hours, person.work_country)
-        if key not in counted:
-            off = holidays[person.work_country]
-            counted[key] = Decimal(sum(1 for d in days_between(first, last)
-                                       if pattern.works(d) and d not in off))
-        found[person.pk] = counted[key]
-    return found
+    for pk, dept, country in people.filter(pk__in=list(patterned)).values_list(
+            "pk", "department_id", "work_country"):
+        row = rows.setdefault(dept, [0, 0])
+        row[0] += 1
+        row[1] += days(patterned[pk], country)
+        found[pk] = (dept, patterned[pk])
+    return rows, found
 
 
-def sickness_lines(first: date, last: date, ids: set[int]) -> dict[int, SicknessLine]:
-    return {line.employee.pk: line for line in bradford(first, last, limit=10 ** 9)
-            if line.employee.pk in ids}
+def sickness_days(people, first: date, last: date) -> dict[int, tuple[int, int, int | None]]:
+    """employee id -> (spells, working days lost, department) of approved sickness overlapping
+    the period (days clipped to it, by the working pattern in force each day, less public
+    holidays: timeoff.reports.bradford's definition). Three queries, one row per spell."""
+    spells = list(LeaveRequest.objects.filter(
+        employee__in=people, status=LeaveRequest.Status.APPROVED,
+        leave_type__category=Category.SICK, first_day__lte=last, last_day__gte=first).values_list(
+        "employee_id", "first_day", "last_day", "employee__department_id",
+        "employee__work_country", "employee__fte"))
+    history: dict[int, list[tuple[date, tuple[Decimal, ...]]]] = {}
+    for pk, start, hours in WorkingPattern.objects.filter(
+            employee__in=people, effective_from__lte=last).order_by(
+            "employee_id", "effective_from").values_list(
+            "employee_id", "effective_from", "weekday_hours"):
+        history.setdefault(pk, []).append((start, tuple(Decimal(str(h)) for h in hours)))
+    years = range(first.year, last.year + 1)
+    # Days as ordinals (weekday = (ordinal - 1) % 7, Monday 0): one spell is a few integers.
+    holidays: dict[str, set[int]] = {}
+    standards: dict[Decimal, tuple[Decimal, ...]] = {}
+    low, high = first.toordinal(), last.toordinal()
+    found: dict[int, list] = {}
+    for pk, start, end, dept, country, fte in spells:
+        off = holidays.get(country)
+        if off is None:
+            off = holidays[country] = {d.toordinal() for d in public_holidays(country, years)
+                                       if first <= d <= last}
+        hours = standards.get(fte) or standards.setdefault(fte, default_pattern(fte).hours)
+        rows = [(since.toordinal(), pattern) for since, pattern in history.get(pk, ())]
+        lost = 0
+        for day in range(max(start.toordinal(), low), min(end.toordinal(), high) + 1):
+            on = hours
+            for since, pattern in rows:
+                if since <= day:
+                    on = pattern
+            lost += on[(day - 1) % 7] > 0 and day not in off
+        entry = found.setdefault(pk, [0, 0, dept])
+        entry[0] += 1
+        entry[1] += lost
+    return {pk: tuple(v) for pk, v in found.items()}
 
 
 def absence_by_department(scope: frozenset[int] | None, first: date, last: date
                           ) -> list[AbsenceRow]:
-    people = list(_people(scope))
-    available = _available(people, first, last)
-    sick = sickness_lines(first, last, set(available))
-    rows: dict[int | None, AbsenceRow] = {}
-    for person in people:
-        label = person.department.name if person.department_id else "—"
-        row = rows.setdefault(person.department_id, AbsenceRow(person.department_id, label))
-        row.people += 1
-        row.available += available[person.pk]
-        line = sick.get(person.pk)
-        if line:
-            row.lost += line.days
-            row.spells += line.spells
-            row.bradford_total += line.bradford
+    return absence_report(scope, first, last)[0]
+
+
+def absence_report(scope: frozenset[int] | None, first: date, last: date
+                   ) -> tuple[list[AbsenceRow], dict[int, tuple[int, int, int | None]]]:
+    """The rows by department, and each sick person's (spells, days lost, department) for the
+    drill-down. A fixed number of queries whatever the headcount: people and working days
+    available aggregated in SQL, one row per spell of sickness in the period."""
+    people = _people(scope)
+    available, _patterned = _available(people, first, last)
+    sick = sickness_days(people, first, last)
+    names = dict(Department.objects.values_list("pk", "name"))
+    rows = {dept: AbsenceRow(dept, names.get(dept, "—") if dept else "—", people=n,
+                             available=Decimal(days))
+            for dept, (n, days) in available.items()}
+    for spells, lost, dept in sick.values():
+        row = rows.setdefault(dept, AbsenceRow(dept, names.get(dept, "—") if dept else "—"))
+        row.lost += lost
+        row.spells += spells
+        row.bradford_total += spells * spells * lost
     minimum = settings.ANALYTICS_MIN_GROUP_SIZE
     for row in rows.values():
         row.suppressed = row.people < minimum
-    return sorted(rows.values(), key=lambda r: r.label)
+    return sorted(rows.values(), key=lambda r: r.label), sick
 
 
 def absence_people(viewer, scope: frozenset[int] | None, first: date, last: date,
                    department_id: int | None) -> list[SicknessLine]:
     """The people behind a department's figures who were sick, highest Bradford factor first,
     only those employees.access lets the viewer see."""
-    people = _people(scope).filter(department_id=department_id)
-    visible = set(employees_visible_to(viewer).filter(pk__in=people).values_list(
-        "pk", flat=True))
-    lines = sickness_lines(first, last, visible)
-    return sorted(lines.values(), key=lambda line: (-line.bradford, line.employee.pk))
+    return sick_people(viewer, sickness_days(_people(scope), first, last), department_id)
+
+
+def sick_people(viewer, sick: dict[int, tuple[int, int, int | None]],
+                department_id: int | None) -> list[SicknessLine]:
+    """The department's sick people of absence_report, highest Bradford factor first, only
+    those employees.access lets the viewer see. Two queries."""
+    wanted = [pk for pk, (_s, _l, dept) in sick.items() if dept == department_id]
+    visible = employees_visible_to(viewer).filter(pk__in=wanted)
+    employees = Employee.objects.in_bulk(list(visible.values_list("pk", flat=True)))
+    found = {pk: sick[pk] for pk in employees}
+    lines = [SicknessLine(employees[pk], spells, Decimal(lost))
+             for pk, (spells, lost, _dept) in found.items()]
+    return sorted(lines, key=lambda line: (-line.bradford, line.employee.pk))
 
 
 def totals(rows: list[AbsenceRow]) -> AbsenceRow:

@@ -188,3 +188,4 @@ def people_page(day: date, filters: Filters, *, band: str = "", offset: int = 0,
                                                      else [])])
         rows = [(r[0], _date(r[1]), _date(r[2]), *r[3:]) for r in cursor.fetchall()]
     return total, rows
+

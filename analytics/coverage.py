@@ -24,6 +24,11 @@ from employees.models import Employment
 from payroll.engine.money import quantize
 
 ONE_DP = Decimal("0.1")
+CHOICES = (12, 24, 60)  # months of coverage a page or saved report shows
+
+
+def months_count(wanted: str) -> int:
+    return int(wanted) if wanted.isdigit() and int(wanted) in CHOICES else 24
 
 
 @dataclass(frozen=True, slots=True)

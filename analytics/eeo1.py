@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from analytics.facts import jobs_in_force, stints_on
 from analytics.models import EEOJobCategory, SelfIdentification
 from audit.services import audit_record
 from employees.models import Employee
@@ -86,19 +85,33 @@ class EEO1Report:
         return [*out, totals]
 
 
+# The job category of the job in force and the employee's own answers, joined after the
+# location (analytics.asof builds the people-on-a-day query).
+_LOCATION_JOIN = "JOIN employees_location l ON l.id = j.location_id "
+_ANSWERS_JOIN = ("LEFT JOIN analytics_eeojobcategory cat ON cat.job_title_id = j.job_title_id "
+                 "LEFT JOIN analytics_selfidentification s ON s.employee_id = e.employee_id ")
+
+
 def eeo1_report(as_of: date) -> EEO1Report:
-    """Four queries, whatever the headcount."""
-    jobs = jobs_in_force(as_of, country="US")
-    employed = [s.employee_id for s in stints_on(as_of, jobs)]
-    categories = dict(EEOJobCategory.objects.values_list("job_title_id", "category"))
-    answers = {e: (sx, race) for e, sx, race in SelfIdentification.objects.filter(
-        employee_id__in=employed).values_list("employee_id", "sex", "race_ethnicity")}
+    """One query, counted in the database: a row per (category, sex, race) whatever the
+    headcount."""
+    from django.db import connection
+
+    from analytics.asof import _people_sql
+    from analytics.metrics import Filters
+
+    sql, params = _people_sql(as_of, Filters(country="US"),
+                              "cat.category, s.sex, s.race_ethnicity, COUNT(*)",
+                              "GROUP BY cat.category, s.sex, s.race_ethnicity")
+    sql = sql.replace(_LOCATION_JOIN, _LOCATION_JOIN + _ANSWERS_JOIN, 1)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     counts: Counter = Counter()
-    for pk in employed:
-        category = categories.get(jobs[pk].job_title_id, NO_CATEGORY)
-        sex, race = answers.get(pk, ("", ""))
+    for category, sex, race, n in rows:
+        category = category or NO_CATEGORY
         if sex in SEXES and race in RACES:
-            counts[(category, race, sex)] += 1
+            counts[(category, race, sex)] += n
         else:
-            counts[(category, NOT_IDENTIFIED, "")] += 1
-    return EEO1Report(as_of, counts, len(employed))
+            counts[(category, NOT_IDENTIFIED, "")] += n
+    return EEO1Report(as_of, counts, sum(n for *_, n in rows))

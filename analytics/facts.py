@@ -136,17 +136,33 @@ def stints_on(day: date, jobs: dict[int, Job]) -> list[Stint]:
     return out
 
 
-def stints_between(field_name: str, first: date, last: date,
-                   employee_ids: Iterable[int] | None = None) -> list[Stint]:
-    """Employment periods whose start (field_name="start_date") or last day ("end_date") falls
-    between first and last, with their people's whole job history. Two queries."""
+def _stints_where(condition: Q, employee_ids: Iterable[int] | None) -> list[Stint]:
+    """Every employment period, with its job history, of the people with an employment
+    matching `condition`. Three queries."""
     # order_by(): Employment's default ordering would join the employee table for nothing.
-    ids = Employment.objects.filter(**{f"{field_name}__range": (first, last)}).order_by()
+    ids = Employment.objects.filter(condition).order_by()
     if employee_ids is not None:
         ids = ids.filter(employee_id__in=list(employee_ids))
     wanted = set(ids.values_list("employee_id", flat=True))
-    if not wanted:
-        return []
-    return [s for s in stints_load(wanted)
-            if (s.start if field_name == "start_date" else s.end) is not None
-            and first <= (s.start if field_name == "start_date" else s.end) <= last]
+    return stints_load(wanted) if wanted else []
+
+
+def stints_between(field_name: str, first: date, last: date,
+                   employee_ids: Iterable[int] | None = None) -> list[Stint]:
+    """Employment periods whose start (field_name="start_date") or last day ("end_date") falls
+    between first and last, with their people's whole job history."""
+    def day(s: Stint) -> date | None:
+        return s.start if field_name == "start_date" else s.end
+
+    found = _stints_where(Q(**{f"{field_name}__range": (first, last)}), employee_ids)
+    return [s for s in found if day(s) is not None and first <= day(s) <= last]
+
+
+def stints_starting_or_ending(first: date, last: date,
+                              employee_ids: Iterable[int] | None = None) -> list[Stint]:
+    """Employment periods that start or end (last working day) between first and last, once
+    each, with their people's whole job history."""
+    found = _stints_where(Q(start_date__range=(first, last)) | Q(end_date__range=(first, last)),
+                          employee_ids)
+    return [s for s in found
+            if first <= s.start <= last or (s.end is not None and first <= s.end <= last)]

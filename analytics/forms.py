@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django import forms
@@ -113,3 +113,17 @@ class EEOCategoryForm(forms.Form):
 class AsOfForm(forms.Form):
     as_of = forms.DateField(label=_("Snapshot date"), required=False,
                             widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class AbsenceForm(forms.Form):
+    first = forms.DateField(label=_("From"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    last = forms.DateField(label=_("To"), required=False,
+                           widget=forms.DateInput(attrs={"type": "date"}))
+
+    def period(self):
+        """The chosen days; by default the 52 weeks ending today (the usual Bradford window)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        last = data.get("last") or timezone.localdate()
+        first = data.get("first") or last - timedelta(weeks=52) + timedelta(days=1)
+        return (first, last) if first <= last else (last, first)

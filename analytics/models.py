@@ -119,6 +119,10 @@ class SavedReport(models.Model):
     class Kind(models.TextChoices):
         WORKFORCE = "workforce", _("Workforce")
         PAY = "pay", _("Pay")
+        PAY_GAP = "pay_gap", _("Gender pay gap")
+        EEO1 = "eeo1", _("EEO-1 Component 1")
+        ABSENCE = "absence", _("Sickness absence")
+        COVERAGE = "coverage", _("Compliance coverage")
 
     class Schedule(models.TextChoices):
         NONE = "", _("Not sent")
@@ -254,3 +258,24 @@ class ComplianceCoverageSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m}: {self.compliant}/{self.required}"
+
+
+class PayGapResult(models.Model):
+    """The UK gender pay gap figures of one snapshot date, sector and legal employer, stored
+    by analytics.gpg_store (the page reads them; computing them reads every relevant employee's
+    payslips). Recomputed by "Recalculate" and by the nightly refresh when a pay run of the
+    period was finalised, or a gender recorded, after `computed_at`; a test checks the stored
+    figures equal the live computation."""
+
+    snapshot = models.DateField()
+    sector = models.CharField(max_length=8)
+    employer = models.CharField(max_length=200, blank=True)
+    computed_at = models.DateTimeField()
+    figures = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["snapshot", "sector", "employer"],
+                                               name="paygapresult_one_per_snapshot")]
+
+    def __str__(self) -> str:
+        return f"Pay gap {self.snapshot} {self.sector} {self.employer or 'all'}"

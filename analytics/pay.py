@@ -12,16 +12,16 @@ payroll cost. Aggregates only; any group smaller than ANALYTICS_MIN_GROUP_SIZE i
   follow an earlier record in the same currency; half up to 0.1.
 """
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
 
-from analytics.facts import Job, jobs_in_force, stints_on
+from analytics import pay_sql
+from analytics.facts import jobs_in_force
 from analytics.metrics import Filters
 from analytics.models import PayBand
 from employees.models import ChangeReason, CompensationRecord, Department, JobTitle
@@ -76,69 +76,62 @@ def distribution(label: str, values: list[Decimal]) -> Distribution:
 @dataclass
 class PaidPerson:
     employee_id: int
-    job: Job
+    job_title_id: int
     annual: Decimal
 
 
 @dataclass
 class PayPopulation:
+    """Who the report is about, as aggregates (analytics.pay_sql): how many are paid in the
+    report's currency with an annual pay, the quartile points of each job title and
+    department, and the pay band figures."""
+
     currency: str
-    people: list[PaidPerson]
-    other_currencies: dict = field(default_factory=Counter)
+    count: int = 0
+    other_currencies: dict = field(default_factory=dict)
     not_annualised: int = 0
     currencies: list[str] = field(default_factory=list)
-
-
-def compensation_in_force(day: date, employee_ids) -> dict[int, tuple]:
-    """employee id -> (basis, salary, hourly rate, currency) in force on `day`. One query."""
-    later = CompensationRecord.objects.filter(
-        employee_id=OuterRef("employee_id"), effective_date__gt=OuterRef("effective_date"),
-        effective_date__lte=day)
-    qs = CompensationRecord.objects.filter(effective_date__lte=day).filter(~Exists(later))
-    if employee_ids is not None:
-        qs = qs.filter(employee_id__in=list(employee_ids))
-    return {row[0]: row[1:] for row in qs.values_list(
-        "employee_id", "basis", "annual_salary", "hourly_rate", "currency")}
+    points: dict = field(default_factory=dict)
+    day: date | None = None
+    filters: Filters | None = None
 
 
 def pay_population(filters: Filters, as_of: date, currency: str = "") -> PayPopulation:
-    """Everyone in the report on as_of with their annual pay, in one currency (the most common
-    unless chosen). Three queries."""
-    jobs = jobs_in_force(as_of, department_ids=filters.department_ids,
-                         location_id=filters.location_id, country=filters.country,
-                         employment_type=filters.employment_type,
-                         employee_ids=filters.employee_ids)
-    employed = {s.employee_id for s in stints_on(as_of, jobs)}
-    pay = compensation_in_force(as_of, filters.employee_ids)
-    by_currency = Counter(pay[pk][3] for pk in employed if pk in pay)
-    chosen = currency if currency in by_currency else (
-        by_currency.most_common(1)[0][0] if by_currency else "")
-    population = PayPopulation(chosen, [], currencies=sorted(by_currency))
-    for pk in employed:
-        if pk not in pay:
-            continue
-        basis, salary, hourly, cur = pay[pk]
-        if cur != chosen:
-            population.other_currencies[cur] += 1
-            continue
-        annual = annual_pay(basis, salary, hourly, jobs[pk].weekly_hours)
-        if annual is None:
-            population.not_annualised += 1
-            continue
-        population.people.append(PaidPerson(pk, jobs[pk], annual))
-    # A plain dict: templates look keys up first, and a Counter answers 0 for "items".
-    population.other_currencies = dict(population.other_currencies)
-    return population
+    """Everyone in the report on as_of, in one currency (the one asked for if anyone is paid
+    in it, else the most common). One query whatever the headcount (analytics.pay_sql)."""
+    found = pay_sql.population(as_of, filters, currency)
+    people, annualised = found.counts.get(found.currency, (0, 0))
+    return PayPopulation(
+        found.currency, annualised,
+        {c: n for c, (n, _a) in found.counts.items() if c != found.currency},
+        people - annualised, sorted(found.counts), found.points, as_of, filters)
+
+
+def _quantile_at(n: int, points: dict[int, Decimal], p: Decimal) -> Decimal:
+    """QUARTILE.INC from the two ranks around (n - 1) x p (what quantile() does on the whole
+    sorted list), half up to the cent."""
+    position = (n - 1) * p
+    low = int(position)
+    high = min(low + 1, n - 1)
+    value = points[low] + (points[high] - points[low]) * (position - low)
+    return value.quantize(CENT, ROUND_HALF_UP)
 
 
 def distributions_by(population: PayPopulation, key: str) -> list[Distribution]:
     """By "job_title" or "department", largest groups first."""
     model = JobTitle if key == "job_title" else Department
+    kind = "title" if key == "job_title" else "dept"
     names = dict(model.objects.values_list("pk", "name"))
-    groups: dict[int, list[Decimal]] = defaultdict(list)
-    for p in population.people:
-        groups[getattr(p.job, f"{key}_id")].append(p.annual)
-    rows = [distribution(names.get(pk, "—"), values) for pk, values in groups.items()]
+    rows = []
+    for (k, group), (n, points) in population.points.items():
+        if k != kind:
+            continue
+        label = names.get(group, "—")
+        if n < min_group():
+            rows.append(Distribution(label, n))
+            continue
+        rows.append(Distribution(label, n, *(_quantile_at(n, points, Decimal(p))
+                                              for p in ("0.25", "0.5", "0.75"))))
     return sorted(rows, key=lambda d: (-d.count, d.label))
 
 
@@ -164,25 +157,24 @@ def compa_ratio(annual: Decimal, midpoint: Decimal) -> Decimal:
 def band_rows(population: PayPopulation) -> tuple[list[BandRow], list[tuple[PaidPerson,
                                                                               PayBand]]]:
     """Per job title with a band in the report's currency: counts below / within / above and
-    the average compa-ratio (suppressed under the minimum group); and the people outside their
-    band (for HR Admin only: it shows individual pay)."""
+    the average compa-ratio = mean annual pay / midpoint, half up to 2 places, rounded once
+    (suppressed under the minimum group); and the people outside their band (for HR Admin
+    only: it shows individual pay). Three queries."""
     bands = {b.job_title_id: b for b in PayBand.objects.filter(
         currency=population.currency).select_related("job_title")}
-    grouped: dict[int, list[PaidPerson]] = defaultdict(list)
-    for p in population.people:
-        if p.job.job_title_id in bands:
-            grouped[p.job.job_title_id].append(p)
-    rows, outside = [], []
-    for title_id, people in grouped.items():
+    if not bands or population.day is None:
+        return [], []
+    day, filters, currency = population.day, population.filters, population.currency
+    rows = []
+    for title_id, (n, below, above, cents) in pay_sql.band_counts(day, filters,
+                                                                  currency).items():
         band = bands[title_id]
-        below = [p for p in people if p.annual < band.minimum]
-        above = [p for p in people if p.annual > band.maximum]
-        outside.extend((p, band) for p in below + above)
-        ratios = [compa_ratio(p.annual, band.midpoint) for p in people]
-        average = (sum(ratios, Decimal("0")) / len(ratios)).quantize(TWO_DP, ROUND_HALF_UP) \
-            if len(people) >= min_group() else None
-        rows.append(BandRow(band.job_title.name, band, len(people), len(below),
-                            len(people) - len(below) - len(above), len(above), average))
+        average = compa_ratio(Decimal(cents) / 100 / n, band.midpoint) \
+            if n >= min_group() else None
+        rows.append(BandRow(band.job_title.name, band, n, below, n - below - above, above,
+                            average))
+    outside = [(PaidPerson(pk, title, annual), bands[title])
+               for pk, title, annual in pay_sql.outside_bands(day, filters, currency)]
     return sorted(rows, key=lambda r: r.label), outside
 
 
@@ -199,25 +191,30 @@ class ChangeRow:
 
 def pay_changes(first: date, last: date, filters: Filters, currency: str) -> list[ChangeRow]:
     """Pay changes effective between first and last, by reason (hires and rehires are not
-    changes). Two queries."""
+    changes). Two queries; a third for the jobs of the people concerned when the report is
+    narrowed by job (department, location, ...) or someone is paid by the hour."""
+    # order_by(): the default ordering would join the employee table for nothing.
     changed = CompensationRecord.objects.filter(
         effective_date__range=(first, last)).exclude(
-        reason__in=(ChangeReason.HIRE, ChangeReason.REHIRE))
+        reason__in=(ChangeReason.HIRE, ChangeReason.REHIRE)).order_by()
     if filters.employee_ids is not None:
         changed = changed.filter(employee_id__in=list(filters.employee_ids))
-    ids = set(changed.values_list("employee_id", flat=True))
-    jobs = jobs_in_force(last, employee_ids=ids)
     records = defaultdict(list)
-    for row in CompensationRecord.objects.filter(employee_id__in=ids, effective_date__lte=last
-                                                 ).order_by("employee_id", "effective_date"
-                                                            ).values_list(
+    for row in CompensationRecord.objects.filter(
+            employee_id__in=changed.values("employee_id"), effective_date__lte=last).order_by(
+            "employee_id", "effective_date").values_list(
             "employee_id", "effective_date", "basis", "annual_salary", "hourly_rate",
             "currency", "reason"):
         records[row[0]].append(row[1:])
+    narrowed = not filters.matches(None)  # a job dimension is filtered on
+    wanted = set(records) if narrowed else {
+        pk for pk, history in records.items()
+        if any(r[1] != CompensationRecord.Basis.SALARY for r in history)}
+    jobs = jobs_in_force(last, employee_ids=wanted) if wanted else {}
     percents: dict[str, list[Decimal]] = defaultdict(list)
     for pk, history in records.items():
         job = jobs.get(pk)
-        if not filters.matches(job):
+        if narrowed and not filters.matches(job):
             continue
         hours = job.weekly_hours if job else None
         for previous, current in pairwise(history):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from analytics import metrics
 from analytics.asof import as_of_figures, retention_figures
-from analytics.facts import Stint, stints_between, stints_load
+from analytics.facts import Stint, stints_load, stints_starting_or_ending
 from analytics.metrics import Filters, Month, months_back
 from analytics.models import HeadcountPlan, SnapshotRun
 from analytics.snapshot import filters_need_live, snapshot_covering, snapshot_months
@@ -102,27 +102,16 @@ def workforce_report(*, filters: Filters, as_of: date, months: int) -> Workforce
     trend from the snapshot, the next 90 days' starts and leaves (few people) in Python."""
     figures = as_of_figures(as_of, filters)
     retention_90, retention_365 = retention_figures(as_of, filters)
-    ahead = (stints_between("start_date", as_of + timedelta(days=1),
-                            as_of + timedelta(days=UPCOMING_DAYS), filters.employee_ids)
-             + stints_between("end_date", as_of + timedelta(days=1),
-                              as_of + timedelta(days=UPCOMING_DAYS), filters.employee_ids))
+    ahead = stints_starting_or_ending(as_of + timedelta(days=1),
+                                      as_of + timedelta(days=UPCOMING_DAYS), filters.employee_ids)
     rows, source, refreshed = trend(filters, months, as_of)
     _attach_plan(rows, filters)
     return WorkforceReport(
         as_of=as_of, filters=filters, headcount=figures.headcount, fte=figures.fte,
         trend=rows, source=source, refreshed_at=refreshed, retention_90=retention_90,
         retention_365=retention_365, tenure=figures.tenure, span=figures.span,
-        upcoming=metrics.upcoming(_unique(ahead), as_of, UPCOMING_DAYS, filters),
+        upcoming=metrics.upcoming(ahead, as_of, UPCOMING_DAYS, filters),
     )
-
-
-def _unique(stints: list[Stint]) -> list[Stint]:
-    seen, out = set(), []
-    for s in stints:
-        if (s.employee_id, s.start) not in seen:
-            seen.add((s.employee_id, s.start))
-            out.append(s)
-    return out
 
 
 def snapshot_status() -> SnapshotRun | None:

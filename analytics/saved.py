@@ -14,22 +14,19 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from analytics.access import can_use_analytics, sees_all_analytics
+from analytics.catalogue import KINDS, may_open
 from analytics.models import SavedReport
 from audit.services import audit_record
 from delivery.services import delivery_enqueue
 
 log = logging.getLogger(__name__)
 REPORT_EMAIL_KIND = "analytics.saved_report"
-PARAM_KEYS = frozenset({"as_of", "months", "department", "location", "country",
-                        "employment_type", "manager", "currency", "changes_from",
-                        "changes_to"})
 
 
 def may_receive(user, kind: str) -> bool:
-    if not user.is_active:
-        return False
-    return sees_all_analytics(user) if kind == SavedReport.Kind.PAY else can_use_analytics(user)
+    """The report's own rule (analytics.catalogue): a recipient opens the link with their own
+    access, so only people who may open the report are sent it."""
+    return may_open(user, kind)
 
 
 def _unique_slug(name: str) -> str:
@@ -60,7 +57,7 @@ def saved_report_save(*, acting_user, name: str, kind: str, params: dict, schedu
         raise PermissionDenied(_("You may not open this report."))
     report = SavedReport.objects.create(
         owner=acting_user, name=name, slug=_unique_slug(name), kind=kind, schedule=schedule,
-        params={k: str(v) for k, v in params.items() if k in PARAM_KEYS and v})
+        params={k: str(v) for k, v in params.items() if k in KINDS[kind].params and v})
     report.recipients.set(recipients)
     audit_record(actor=acting_user, action="create", obj=report, changes={
         "params": [None, report.params], "schedule": [None, schedule],
@@ -77,9 +74,9 @@ def saved_report_delete(*, acting_user, report: SavedReport) -> None:
 
 
 def report_url(report: SavedReport) -> str:
-    name = "analytics:pay" if report.kind == SavedReport.Kind.PAY else "analytics:workforce"
     query = urlencode(report.params)
-    return f"{settings.SITE_URL}{reverse(name)}{'?' + query if query else ''}"
+    return (f"{settings.SITE_URL}{reverse(KINDS[report.kind].url_name)}"
+            f"{'?' + query if query else ''}")
 
 
 def is_due(report: SavedReport, day: date) -> bool:

@@ -101,3 +101,18 @@ def pay_table(report: dict, table: str) -> list[list[object]]:
              "Employer cost"], *(
         [r.month.strftime("%Y-%m"), r.department, r.people, r.gross, r.employer_tax,
          r.employer_cost] for r in report["cost"])]
+
+
+def absence_rows(rows) -> list[list[object]]:
+    """Sickness absence by department (analytics.absence); suppressed rows keep their size."""
+    return [["Department", "People", "Working days available", "Working days lost",
+             "Absence rate %", "Spells", "Mean Bradford factor"], *(
+        [r.label, r.people, None if r.suppressed else r.available,
+         None if r.suppressed else r.lost, r.rate, None if r.suppressed else r.spells,
+         r.mean_bradford] for r in rows)]
+
+
+def coverage_rows(rows) -> list[list[object]]:
+    """Compliance coverage by month (analytics.coverage)."""
+    return [["Month", "Required", "Compliant", "Coverage %"], *(
+        [r.month.strftime("%Y-%m"), r.required, r.compliant, r.percent] for r in rows)]

@@ -29,4 +29,6 @@ urlpatterns = [
     path("compliance/", views_coverage.compliance_coverage, name="compliance_coverage"),
     path("gender-pay-gap/", views_gpg.gender_pay_gap, name="gender_pay_gap"),
     path("gender-pay-gap/gender/", views_gpg.gender_set, name="gender_pay_gap_gender"),
+    path("gender-pay-gap/recalculate/", views_gpg.recalculate,
+         name="gender_pay_gap_recalculate"),
 ]

@@ -1,40 +1,16 @@
 """Sickness absence by department (absence rate, Bradford factor) and the people behind it."""
 
-from datetime import timedelta
 from urllib.parse import urlencode
 
-from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from analytics.absence import absence_by_department, absence_people, totals
+from analytics.absence import absence_report, sick_people, totals
 from analytics.access import analytics_scope, require_analytics
 from analytics.charts import bar_chart
-from analytics.tables import export_response
-
-
-class AbsenceForm(forms.Form):
-    first = forms.DateField(label=_("From"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
-    last = forms.DateField(label=_("To"), required=False,
-                           widget=forms.DateInput(attrs={"type": "date"}))
-
-    def period(self):
-        """The chosen days; by default the 52 weeks ending today (the usual Bradford window)."""
-        data = self.cleaned_data if self.is_valid() else {}
-        last = data.get("last") or timezone.localdate()
-        first = data.get("first") or last - timedelta(weeks=52) + timedelta(days=1)
-        return (first, last) if first <= last else (last, first)
-
-
-def _rows(rows) -> list[list[object]]:
-    return [["Department", "People", "Working days available", "Working days lost",
-             "Absence rate %", "Spells", "Mean Bradford factor"], *(
-        [r.label, r.people, None if r.suppressed else r.available,
-         None if r.suppressed else r.lost, r.rate, None if r.suppressed else r.spells,
-         r.mean_bradford] for r in rows)]
+from analytics.forms import AbsenceForm
+from analytics.tables import absence_rows, export_response
 
 
 def absence(request: HttpRequest) -> HttpResponse:
@@ -42,9 +18,9 @@ def absence(request: HttpRequest) -> HttpResponse:
     form = AbsenceForm(request.GET or None)
     first, last = form.period()
     scope = analytics_scope(request.user)
-    rows = absence_by_department(scope, first, last)
+    rows, sick = absence_report(scope, first, last)
     if request.GET.get("format") in ("csv", "xlsx"):
-        return export_response(request.GET["format"], "absence-by-department", _rows(rows))
+        return export_response(request.GET["format"], "absence-by-department", absence_rows(rows))
     query = urlencode({"first": first.isoformat(), "last": last.isoformat()})
     shown = [r for r in rows if not r.suppressed]
     chart = bar_chart([r.label for r in shown], [
@@ -55,7 +31,7 @@ def absence(request: HttpRequest) -> HttpResponse:
     if department is not None:
         wanted = int(department) if department.isdigit() else None
         if any(r.department_id == wanted and not r.suppressed for r in rows):
-            drill = absence_people(request.user, scope, first, last, wanted)
+            drill = sick_people(request.user, sick, wanted)
     return render(request, "analytics/absence.html", {
         "form": form, "rows": rows, "total": totals(rows), "first": first, "last": last,
         "query": query, "chart": chart, "drill": drill})

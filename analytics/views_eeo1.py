@@ -49,6 +49,7 @@ def eeo1(request: HttpRequest) -> HttpResponse:
         return export_response(fmt, "eeo1-component1", rows)
     return render(request, "analytics/eeo1.html", {
         "form": form, "report": report, "rows": rows, "as_of": as_of,
+        "query": f"as_of={as_of.isoformat()}",
         "category_form": EEOCategoryForm(),
         "categories": EEOJobCategory.objects.select_related("job_title")})
 

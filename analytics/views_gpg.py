@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +15,7 @@ from analytics.access import require_pay_analytics, sees_individual_pay
 from analytics.charts import bar_chart
 from analytics.forms_gpg import PayGapForm, PayGapGenderForm
 from analytics.gpg import figure_rows, pay_gap_gender_set, pay_gap_report, sheet_rows
+from analytics.gpg_store import pay_gap_refresh_request, pay_gap_report_stored
 from analytics.tables import export_response
 
 
@@ -25,21 +27,24 @@ def gender_pay_gap(request: HttpRequest) -> HttpResponse:
     individual = sees_individual_pay(request.user)
     if fmt in ("csv", "xlsx") and table == "sheet" and not individual:
         raise PermissionDenied("The audit sheet shows individual pay: HR Admin only.")
-    report = pay_gap_report(year, sector, employer)
+    if fmt in ("csv", "xlsx") and table == "sheet":
+        # The sheet is every relevant employee line by line: computed from the record.
+        report = pay_gap_report(year, sector, employer)
+        return export_response(fmt, f"gender-pay-gap-sheet-{report.snapshot}",
+                               sheet_rows(report))
+    stored = pay_gap_report_stored(year, sector, employer, with_state=True)
+    report = stored.report
     if fmt in ("csv", "xlsx"):
-        rows = sheet_rows(report) if table == "sheet" else figure_rows(report)
-        return export_response(fmt, f"gender-pay-gap-{table}-{report.snapshot}", rows)
-    excluded: dict[str, int] = {}
-    for row in report.figures.rows:
-        if row.reason:
-            excluded[row.reason] = excluded.get(row.reason, 0) + 1
+        return export_response(fmt, f"gender-pay-gap-figures-{report.snapshot}",
+                               figure_rows(report))
     query = urlencode({"year": year, "sector": sector, "employer": employer})
     bands = report.figures.quartiles
     chart = bar_chart([b[0] for b in bands], [
         (_("Men %"), [b[1] for b in bands], []), (_("Women %"), [b[2] for b in bands], [])],
         stacked=True)
     return render(request, "analytics/gender_pay_gap.html", {
-        "form": form, "report": report, "f": report.figures, "excluded": excluded,
+        "form": form, "report": report, "f": report.figures, "excluded": stored.excluded,
+        "stored": stored,
         "query": query, "individual": individual, "chart": chart,
         "gender_form": PayGapGenderForm() if individual else None, "show_eeo1": individual})
 
@@ -58,3 +63,17 @@ def gender_set(request: HttpRequest) -> HttpResponse:
             for error in errors:
                 messages.error(request, error)
     return redirect("analytics:gender_pay_gap")
+
+
+@require_POST
+def recalculate(request: HttpRequest) -> HttpResponse:
+    """Recompute the stored figures of one snapshot (a delivery item: a worker does it)."""
+    require_pay_analytics(request.user)
+    form = PayGapForm(request.POST)
+    year, sector, employer = form.wanted()
+    pay_gap_refresh_request(acting_user=request.user, year=year, sector=sector,
+                            employer=employer)
+    messages.success(request, _("Recalculation requested: the figures below are replaced as "
+                                "soon as it is done."))
+    return redirect(reverse("analytics:gender_pay_gap") + "?" + urlencode(
+        {"year": year, "sector": sector, "employer": employer}))

@@ -214,6 +214,47 @@ def seed_gender_pay(rng: random.Random) -> None:
     print(f"seed: {len(lines)} payslip lines, genders for the gender pay gap")
 
 
+def seed_sickness(rng: random.Random) -> None:
+    """Sickness for the absence report: about half of today's bench staff with one to three
+    approved spells of 1-5 days in the last 15 months (approved sickness, bulk inserted)."""
+    from timeoff.models import LeaveRequest
+    from timeoff.services.sickness import sick_type
+
+    bench = Employee.objects.filter(employee_number__startswith="AX")
+    if LeaveRequest.objects.filter(employee__in=bench).exists():
+        return
+    kind = sick_type()
+    today = timezone.localdate()
+    rows = []
+    for pk in bench.exclude(status="terminated").values_list("pk", flat=True):
+        if rng.random() < 0.5:
+            continue
+        for _ in range(rng.randint(1, 3)):
+            first = today - timedelta(days=rng.randrange(455))
+            rows.append(LeaveRequest(
+                employee_id=pk, leave_type=kind, first_day=first,
+                last_day=first + timedelta(days=rng.randrange(5)), amount=Decimal("1"),
+                status=LeaveRequest.Status.APPROVED))
+    LeaveRequest.objects.bulk_create(rows, batch_size=BATCH)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"seed: {len(rows)} sickness spells")
+
+
+def admin_client() -> Client:
+    """An HR Admin (EEO-1 and the pay gap's audit sheet are theirs), second factor enrolled."""
+    from tests.mfa import enrol_totp
+
+    user, created = User.objects.get_or_create(email="bench.admin@example.test",
+                                               defaults={"full_name": "Bench Admin"})
+    user.groups.add(Group.objects.get(name="HR Admin"))
+    if created:
+        enrol_totp(user)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 def analyst_client() -> Client:
     user, _ = User.objects.get_or_create(email="bench.analyst@example.test",
                                          defaults={"full_name": "Bench Analyst"})
@@ -237,11 +278,28 @@ def measure(client: Client, path: str, repeat: int) -> tuple[float, float, int, 
     return statistics.median(timings), p95, queries, status
 
 
+def refresh_pay_gap() -> None:
+    """The stored gender pay gap figures (part of the nightly job), timed, when the code has
+    them (main before issue 15's last part computes them on every request)."""
+    try:
+        from analytics.gpg_store import pay_gap_refresh_due
+    except ImportError:
+        return
+    started = time.perf_counter()
+    done = pay_gap_refresh_due()
+    print(f"gender pay gap store (nightly job): {done} snapshot(s) in "
+          f"{time.perf_counter() - started:.1f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=20_000, help="people employed today")
     parser.add_argument("--repeat", type=int, default=15, help="requests per report")
     parser.add_argument("--reseed", action="store_true", help="drop and re-create bench data")
+    parser.add_argument("--only", default="", help="measure only reports whose label contains "
+                        "this (the baseline is always measured)")
+    parser.add_argument("--no-refresh", action="store_true",
+                        help="keep the stored pre-aggregates (skip the nightly jobs)")
     parser.add_argument("--payslip-months", type=int, default=12,
                         help="months of finalised payslips to seed")
     args = parser.parse_args()
@@ -251,11 +309,14 @@ def main() -> None:
     seed(args.n, random.Random(15), args.reseed)
     seed_pay(random.Random(16), args.payslip_months)
     seed_gender_pay(random.Random(17))
-    started = time.perf_counter()
-    run = snapshot_refresh()
-    print(f"snapshot refresh (nightly job): {run.rows} rows in "
-          f"{time.perf_counter() - started:.1f} s")
-    client = analyst_client()
+    seed_sickness(random.Random(18))
+    if not args.no_refresh:
+        started = time.perf_counter()
+        run = snapshot_refresh()
+        print(f"snapshot refresh (nightly job): {run.rows} rows in "
+              f"{time.perf_counter() - started:.1f} s")
+        refresh_pay_gap()
+    client, admin = analyst_client(), admin_client()
     dept = Department.objects.get(code="AD3")
     us = "US"
     manager = Employee.objects.get(employee_number="AX000009")  # ~300 people below
@@ -281,6 +342,10 @@ def main() -> None:
         ("pay report, department", f"/analytics/pay/?department={dept.pk}"),
         ("pay table CSV (by title)", "/analytics/pay/?table=by_title&format=csv"),
         ("gender pay gap", f"/analytics/gender-pay-gap/?year={snapshot_year}"),
+        ("absence, 52 weeks", "/analytics/absence/"),
+        ("absence, 52 weeks, a department", f"/analytics/absence/?department={dept.pk}"),
+        ("compliance coverage, 60 months", "/analytics/compliance/?months=60"),
+        ("EEO-1 (HR Admin)", "/analytics/eeo1/"),
     ]
     employed = Employment.objects.filter(end_date__isnull=True).count()
     print(f"\n{Employee.objects.count()} people ({employed} with an open employment); "
@@ -289,7 +354,10 @@ def main() -> None:
           f"{'status':>7}")
     baseline = None
     for label, path in pages:
-        p50, p95, queries, status = measure(client, path, args.repeat)
+        if args.only and not label.startswith("baseline") and args.only not in label:
+            continue
+        p50, p95, queries, status = measure(admin if "HR Admin" in label else client, path,
+                                            args.repeat)
         baseline = baseline or p50  # the first row: the same machine's floor in this run
         print(f"{label:<38} {p50:8.1f} {p95:8.1f} {p50 / baseline:7.1f} {queries:8d} "
               f"{status:7d}")

@@ -356,6 +356,7 @@ PERMISSIONS: dict[str, str] = {
     # --- timeoff14: time-off pages (issue 14) ---
 
     # --- analytics15: stored analytics, saved reports (issue 15) ---
+    "analytics:gender_pay_gap_recalculate": "a m m m m m",
 
     # --- api17b: API leftovers (issue 17) ---
     # No new page: the new api/v1/analytics/* routes are in tests/api/test_scope_matrix.py

@@ -15,7 +15,7 @@ from tests.factories.employees import DepartmentFactory, JobTitleFactory, Locati
 from tests.mfa import enrol_totp
 
 pytestmark = pytest.mark.django_db
-PAGES = ["/analytics/pay/", "/analytics/absence/", "/analytics/compliance/",
+PAGES = ["/analytics/", "/analytics/pay/", "/analytics/absence/", "/analytics/compliance/",
          "/analytics/gender-pay-gap/?year=2026", "/analytics/eeo1/",
          "/analytics/people/?metric=headcount", "/analytics/saved/"]
 
