@@ -109,11 +109,16 @@ def balances_by_department(leave_type: LeaveType, on: date, *, with_pay: bool
 #   hours, hourly: units x hourly                        -> N = U*H,         D = 100000
 # (test_reports checks the result against owed() for each case, a half cent included.)
 _N_D = {
-    Unit.DAYS: ("u.units_m * c.salary_c", "260000",
-                "u.units_m * c.hourly_h * 75 * e.fte_m", "1000000000"),
-    Unit.HOURS: ("u.units_m * c.salary_c", "1950 * e.fte_m",
-                 "u.units_m * c.hourly_h", "100000"),
+    Unit.DAYS: ("u.units_m * CAST(ROUND(c.annual_salary * 100) AS BIGINT)", "260000",
+                "u.units_m * CAST(ROUND(c.hourly_rate * 10000) AS BIGINT) * 75"
+                " * CAST(ROUND(p.fte * 1000) AS BIGINT)", "1000000000"),
+    Unit.HOURS: ("u.units_m * CAST(ROUND(c.annual_salary * 100) AS BIGINT)",
+                 "1950 * CAST(ROUND(p.fte * 1000) AS BIGINT)",
+                 "u.units_m * CAST(ROUND(c.hourly_rate * 10000) AS BIGINT)", "100000"),
 }
+# The pay in force on the day is the record with no later one on or before it (one a day per
+# person: comprecord_one_per_date), written as an anti-join: the planner hashes it, where a
+# MAX() sub-select was estimated at a few rows and run as 20,000 nested loops (3x slower).
 _LIABILITY_SQL = """
 SELECT per_person.department, per_person.currency, SUM((2 * n + d) / (2 * d))
 FROM (
@@ -125,23 +130,17 @@ FROM (
         FROM {ledger} l
         WHERE l.leave_type_id = %s AND l.effective_date <= %s
         GROUP BY l.employee_id HAVING SUM(l.amount) > 0) u
-  JOIN (SELECT p.id AS id, p.department_id AS department_id,
-               CAST(ROUND(p.fte * 1000) AS BIGINT) AS fte_m
-        FROM {employee} p
-        WHERE p.status <> 'terminated' AND p.fte > 0
-          AND NOT EXISTS (SELECT 1 FROM {pattern} w
-                          WHERE w.employee_id = p.id AND w.effective_from <= %s)) e
-    ON e.id = u.employee_id
-  JOIN (SELECT employee_id, MAX(effective_date) AS effective_date FROM {pay}
-        WHERE effective_date <= %s GROUP BY employee_id) latest
-    ON latest.employee_id = e.id
-  JOIN (SELECT employee_id, effective_date, basis, currency,
-               CAST(ROUND(COALESCE(annual_salary, 0) * 100) AS BIGINT) AS salary_c,
-               CAST(ROUND(COALESCE(hourly_rate, 0) * 10000) AS BIGINT) AS hourly_h
-        FROM {pay}) c
-    ON c.employee_id = latest.employee_id AND c.effective_date = latest.effective_date
-  LEFT JOIN {department} dep ON dep.id = e.department_id
-  WHERE (c.basis = 'salary' AND c.salary_c > 0) OR (c.basis = 'hourly' AND c.hourly_h > 0)
+  JOIN {employee} p ON p.id = u.employee_id
+  JOIN {pay} c ON c.employee_id = p.id AND c.effective_date <= %s
+  LEFT JOIN {department} dep ON dep.id = p.department_id
+  WHERE p.status <> 'terminated' AND p.fte > 0
+    AND NOT EXISTS (SELECT 1 FROM {pay} later
+                    WHERE later.employee_id = c.employee_id
+                      AND later.effective_date > c.effective_date AND later.effective_date <= %s)
+    AND NOT EXISTS (SELECT 1 FROM {pattern} w
+                    WHERE w.employee_id = p.id AND w.effective_from <= %s)
+    AND ((c.basis = 'salary' AND c.annual_salary > 0)
+         OR (c.basis = 'hourly' AND c.hourly_rate > 0))
 ) per_person
 GROUP BY per_person.department, per_person.currency
 """
@@ -156,7 +155,7 @@ def _liability_default_week(leave_type: LeaveType, on: date) -> list[tuple[str, 
         pattern=WorkingPattern._meta.db_table, pay=CompensationRecord._meta.db_table,
         department=Department._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [leave_type.pk, on, on, on])
+        cursor.execute(sql, [leave_type.pk, on, on, on, on])
         return [(name, currency, Decimal(int(cents)) / 100)
                 for name, currency, cents in cursor.fetchall()]
 
