@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection
+from django.db import DataError, connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from employees.models import CompensationRecord, Department, Employee
@@ -88,10 +88,17 @@ def balances_by_department(leave_type: LeaveType, on: date, *, with_pay: bool
             "employee__department__name", "t"):
         line(name).balance += total or ZERO
     if with_pay:
-        for name, currency, amount in _liability_default_week(leave_type, on):
-            target = line(name).liability
-            target[currency] = target.get(currency, ZERO) + amount
-        for name, currency, amount in _liability_own_pattern(leave_type, on):
+        try:
+            # A savepoint: after an overflow, a caller's transaction is still usable.
+            with transaction.atomic():
+                found = _liability_default_week(leave_type, on)
+            found += _liability_person_by_person(leave_type, on, _current().filter(
+                _has_pattern(on)))
+        except DataError:
+            # Amounts past what 64-bit integers hold (a salary in the billions): everyone
+            # person by person, slower but right, rather than an error page.
+            found = _liability_person_by_person(leave_type, on, _current())
+        for name, currency, amount in found:
             target = line(name).liability
             target[currency] = target.get(currency, ZERO) + amount
     return sorted(lines.values(), key=lambda x: x.name)
@@ -171,10 +178,11 @@ def _pay(employee_ids: list[int], on: date) -> dict[int, tuple]:
     return found
 
 
-def _liability_own_pattern(leave_type: LeaveType, on: date) -> list[tuple[str, str, Decimal]]:
-    """The same for the (few) people with a working pattern of their own, person by person:
-    their pattern decides the days and hours a week."""
-    people = list(_current().filter(_has_pattern(on), fte__gt=0).select_related(
+def _liability_person_by_person(leave_type: LeaveType, on: date, who
+                                ) -> list[tuple[str, str, Decimal]]:
+    """The same, one person at a time, for the (few) people with a working pattern of their
+    own (their pattern decides the days and hours a week)."""
+    people = list(who.filter(fte__gt=0).select_related(
         "department").only("pk", "fte", "department__name"))
     if not people:
         return []

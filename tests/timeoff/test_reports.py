@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from decimal import Decimal as D
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -210,3 +211,18 @@ def test_upcoming_lists_a_page_and_the_export_lists_all(client, hr_admin, holida
     assert "The first 2 of 3" in page
     csv = client.get(reverse("timeoff:report_export", args=["upcoming", "csv"])).content.decode()
     assert all(p.employee_number in csv for p in people)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="PostgreSQL raises on a 64-bit overflow; SQLite turns it into a float")
+def test_liability_past_64_bit_integers_is_computed_person_by_person(holiday):
+    # 999,999 days untaken at 9,999,999,999.99 a year: U x S = 999999000 x 999999999999
+    # overflows BIGINT; the report falls back to owed() for everyone instead of an error:
+    # 9,999,999,999.99 / 52 / 5 = 38,461,538.4615... a day x 999,999 = 38,461,499,999,961.54
+    dept = DepartmentFactory(name="Huge")
+    person = _person(dept, annual_salary=D("9999999999.99"))
+    entry_post(employee=person, leave_type=holiday, kind="opening", amount=D("999999"),
+               effective_date=date(2026, 1, 1), reason="opening")
+    (line,) = [x for x in reports.balances_by_department(holiday, date(2026, 6, 1),
+                                                         with_pay=True) if x.name == "Huge"]
+    assert line.liability == {"GBP": D("38461499999961.54")}
