@@ -63,9 +63,20 @@ def day_rate(pay: tuple, pattern: Pattern, unit: str) -> Decimal | None:
 
 
 def owed(units: Decimal, pay: tuple, pattern: Pattern, unit: str) -> Decimal | None:
-    """One person's liability: untaken units x day (or hour) rate, half up to the cent."""
-    rate = day_rate(pay, pattern, unit)
-    return None if rate is None else (units * rate).quantize(CENT, rounding=ROUND_HALF_UP)
+    """One person's liability: untaken units x day (or hour) rate, half up to the cent. One
+    division, last: a day rate such as 1.00 / 260 = 0.00384615... rounded first and multiplied
+    by 1.3 would land a hair under the exact half cent (0.005) and round down."""
+    basis, salary, hourly, _currency = pay
+    days, hours = pattern.days_per_week, pattern.hours_per_week
+    if not days:
+        return None
+    if basis == CompensationRecord.Basis.SALARY and salary:
+        value = units * salary / (52 * (hours if unit == Unit.HOURS else days))
+    elif hourly:
+        value = units * hourly if unit == Unit.HOURS else units * hourly * hours / days
+    else:
+        return None
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def balances_by_department(leave_type: LeaveType, on: date, *, with_pay: bool

@@ -4,9 +4,11 @@ from datetime import date, timedelta
 from decimal import Decimal as D
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from accounts.roles import requires_second_factor
 from tests.factories.employees import CompensationRecordFactory, DepartmentFactory, EmployeeFactory
@@ -116,6 +118,9 @@ HOURLY = {"basis": "hourly", "annual_salary": None}
 LIABILITY_CASES = [
     # 26,001.30 / 52 / 5 = 100.005 a day, 1 day: exactly half a cent, half up -> 100.01
     ("days", "1.000", {"annual_salary": D("26001.30")}, D("1"), D("100.01")),
+    # 1.3 x 1.00 / 260 = 0.005 exactly -> 0.01 (a day rate rounded first, 0.0038461538...,
+    # times 1.3 would be 0.00499999... and round down: owed() divides last)
+    ("days", "1.000", {"annual_salary": D("1.00")}, D("1.3"), D("0.01")),
     # 31,000 / 52 / 5 = 119.2307...; x 3.333 = 397.3961... -> 397.40
     ("days", "1.000", {"annual_salary": D("31000.00")}, D("3.333"), D("397.40")),
     # hourly 12.3456 x 37.5 x 0.8 / 5 = 74.0736 a day; x 3.333 = 246.8873... -> 246.89
@@ -226,3 +231,35 @@ def test_liability_past_64_bit_integers_is_computed_person_by_person(holiday):
     (line,) = [x for x in reports.balances_by_department(holiday, date(2026, 6, 1),
                                                          with_pay=True) if x.name == "Huge"]
     assert line.liability == {"GBP": D("38461499999961.54")}
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(unit=st.sampled_from(["days", "hours"]), hourly=st.booleans(),
+       cents=st.integers(100, 50_000_000), ten_thousandths=st.integers(1, 2_000_000),
+       thousandths=st.integers(1, 400_000), fte=st.integers(10, 1500))
+def test_the_sql_liability_equals_the_rule_for_any_pay(db, unit, hourly, cents,
+                                                       ten_thousandths, thousandths, fte):
+    """For any salary (1.00 .. 500,000.00) or hourly rate (0.0001 .. 200), untaken amount
+    (0.001 .. 400) and FTE (0.01 .. 1.5): the database's integer rounding gives owed()'s cent."""
+    from tests.factories.timeoff import leave_type as make_type
+    from timeoff.entitlement import Pattern
+
+    units, full_time = D(thousandths) / 1000, D(fte) / 1000
+    pay = ({"basis": "hourly", "annual_salary": None, "hourly_rate": D(ten_thousandths) / 10000}
+           if hourly else {"annual_salary": D(cents) / 100})
+    with transaction.atomic():
+        kind = make_type("holiday")
+        kind.unit = unit
+        kind.save(update_fields=["unit"])
+        person = _person(DepartmentFactory(name="Any"), str(full_time), **pay)
+        entry_post(employee=person, leave_type=kind, kind="opening", amount=units,
+                   effective_date=date(2026, 1, 1), reason="opening")
+        (line,) = [x for x in reports.balances_by_department(kind, date(2026, 6, 1),
+                                                             with_pay=True) if x.name == "Any"]
+        record = person.compensation_records.get()
+        expected = reports.owed(units, (record.basis, record.annual_salary, record.hourly_rate,
+                                        "GBP"), Pattern.standard(D("37.5") * full_time), unit)
+        # None: no day rate (nothing owed, no line); 0.00: owed rounds to nothing
+        assert line.liability == ({"GBP": expected} if expected is not None else {})
+        transaction.set_rollback(True)
