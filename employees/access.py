@@ -239,6 +239,12 @@ def is_manager(viewer) -> bool:
     return bool(_report_ids_cached(viewer))
 
 
+def viewer_report_ids(viewer) -> set[int]:
+    """Everyone reporting to the viewer, directly or not: computed once per request (the menu,
+    the gate and the page share it)."""
+    return _report_ids_cached(viewer)
+
+
 def employee_get_for_viewer(
     viewer, pk: int, *, section: Section = Section.SUMMARY, for_write: bool = False,
     queryset: QuerySet[Employee] | None = None,

@@ -10,9 +10,9 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role, is_hr
-from employees.access import is_self
+from employees.access import is_self, viewer_report_ids
 from employees.models import Employee
-from employees.selectors import employee_for_user, report_ids
+from employees.selectors import employee_for_user
 from hrops.calendars import public_holidays
 from timeoff.access import delegating_managers
 from timeoff.models import Category, LeaveRequest, LeaveType, LedgerEntry
@@ -22,14 +22,18 @@ OPEN = (LeaveRequest.Status.PENDING, LeaveRequest.Status.APPROVED)
 CALENDAR_ROWS = 50  # people a page: a month grid a manager can read, and a fast page
 
 
-def tracked_types() -> list[LeaveType]:
-    return list(LeaveType.objects.filter(is_active=True, tracks_balance=True).order_by("name"))
+def active_types() -> list[LeaveType]:
+    return list(LeaveType.objects.filter(is_active=True).order_by("name"))
 
 
-def requestable_types() -> list[LeaveType]:
+def tracked_types(active: list[LeaveType] | None = None) -> list[LeaveType]:
+    return [t for t in (active if active is not None else active_types()) if t.tracks_balance]
+
+
+def requestable_types(active: list[LeaveType] | None = None) -> list[LeaveType]:
     """What an employee asks for in the portal; sickness is recorded, not requested."""
-    return list(LeaveType.objects.filter(is_active=True).exclude(category=Category.SICK)
-                .order_by("name"))
+    return [t for t in (active if active is not None else active_types())
+            if t.category != Category.SICK]
 
 
 @dataclass
@@ -40,12 +44,13 @@ class BalanceLine:
     year_end: Decimal
 
 
-def my_balances(employee: Employee, today: date) -> list[BalanceLine]:
+def my_balances(employee: Employee, today: date,
+                active: list[LeaveType] | None = None) -> list[BalanceLine]:
     """Per tracked type: today's balance, what waits for approval, and the balance at the end of
     the calendar year with everything booked (approved and pending). Three queries whatever the
-    number of types (the types, the ledger sums, the pending sums)."""
+    number of types (the types unless given, the ledger sums, the pending sums)."""
     year_end = date(today.year, 12, 31)
-    types = tracked_types()
+    types = tracked_types(active)
     sums = {row["leave_type_id"]: row for row in LedgerEntry.objects.filter(
         employee=employee, leave_type__in=types, effective_date__lte=year_end,
     ).values("leave_type_id").annotate(now=Sum("amount", filter=Q(effective_date__lte=today)),
@@ -75,7 +80,7 @@ def _decidable(viewer) -> Q | None:
     if is_hr(viewer):
         scope = Q()
     elif me is not None:
-        scope = Q(employee_id__in=report_ids(me)) | Q(
+        scope = Q(employee_id__in=viewer_report_ids(viewer)) | Q(
             employee__manager_id__in=delegating_managers(viewer))
     else:
         scope = None
@@ -165,7 +170,7 @@ def _team_scope(viewer) -> tuple[QuerySet[Employee] | None, bool]:
     me = employee_for_user(viewer)
     if me is None:
         return None, False
-    reports = report_ids(me)
+    reports = viewer_report_ids(viewer)
     if reports:
         return Employee.objects.filter(pk__in=reports | {me.pk}), True
     team = Q(pk=me.pk)

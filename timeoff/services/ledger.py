@@ -85,10 +85,16 @@ def adjustment_post(*, employee: Employee, leave_type: LeaveType, amount: Decima
     return entry
 
 
-def entries_for(employee: Employee, leave_type: LeaveType | None = None) -> list[LedgerEntry]:
+def entries_for(employee: Employee, leave_type: LeaveType | None = None,
+                limit: int | None = None) -> list[LedgerEntry]:
+    """A person's entries by type and date; with ``limit``, only the latest that many (a long
+    career is thousands of monthly accruals)."""
     qs = LedgerEntry.objects.filter(employee=employee).select_related("leave_type", "request")
     if leave_type is not None:
         qs = qs.filter(leave_type=leave_type)
+    if limit is not None:
+        qs = LedgerEntry.objects.filter(pk__in=qs.order_by("-effective_date", "-id").values(
+            "pk")[:limit]).select_related("leave_type", "request")
     return list(qs.order_by("leave_type__name", "effective_date", "id"))
 
 

@@ -24,17 +24,22 @@ from timeoff.services.patterns import working_pattern_set
 from timeoff.services.sickness import fit_note_attach, needs_fit_note, sickness_record
 from timeoff.views.common import error, request_for_viewer
 
+ENTRIES_ON_TAB = 100  # the latest ledger entries shown; balances are sums of all of them
 
-def _hr_employee(request: HttpRequest, pk: int) -> Employee:
+
+def _hr_employee(request: HttpRequest, pk: int, queryset=None) -> Employee:
     # Sickness history is HR's only: the section only HR sees (employees.access).
-    return employee_get_for_viewer(request.user, pk, section=Section.HISTORY)
+    return employee_get_for_viewer(request.user, pk, section=Section.HISTORY,
+                                   queryset=queryset)
 
 
 def employee_leave(request: HttpRequest, pk: int) -> HttpResponse:
-    employee = _hr_employee(request, pk)
+    # The profile header shows title, department and location: joined, not three queries.
+    employee = _hr_employee(request, pk, Employee.objects.select_related(
+        "job_title", "department", "location"))
     today = timezone.localdate()
-    sickness = [r for r in LeaveRequest.objects.filter(employee=employee).select_related(
-        "leave_type").order_by("-first_day") if r.leave_type.category == Category.SICK]
+    sickness = list(LeaveRequest.objects.filter(
+        employee=employee, leave_type__category=Category.SICK).order_by("-first_day"))
     for row in sickness:
         row.needs_fit_note = needs_fit_note(row)
     family = list(LeaveRequest.objects.filter(
@@ -43,10 +48,16 @@ def employee_leave(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("kit_days").order_by("-first_day")[:20])
     for row in family:
         row.kit_limit = KIT_LIMITS[row.leave_type.category]
+    # One more than shown: whether there are older ones, without counting them.
+    entries = entries_for(employee, limit=ENTRIES_ON_TAB + 1)
+    older = len(entries) > ENTRIES_ON_TAB
+    if older:
+        entries.remove(min(entries, key=lambda e: (e.effective_date, e.pk)))
     return render(request, "timeoff/employee_leave.html", {
         "employee": employee, "tabs": profile_tabs(request.user, employee),
         "current": "timeoff", "balances": selectors.my_balances(employee, today),
-        "entries": entries_for(employee), "requests": selectors.my_requests(employee),
+        "entries": entries, "older_entries": older,
+        "requests": selectors.my_requests(employee),
         "sickness": sickness, "patterns": WorkingPattern.objects.filter(employee=employee),
         "adjust_form": forms.AdjustmentForm(initial={"effective_date": today}),
         "pattern_form": forms.PatternForm(initial={"effective_from": today}),

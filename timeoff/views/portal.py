@@ -26,10 +26,11 @@ def _me(request: HttpRequest):
 def _page(request: HttpRequest, me, form=None, sick_form=None, status: int = 200):
     today = timezone.localdate()
     feed = CalendarFeed.objects.filter(employee=me).first()
+    active = selectors.active_types()  # one query for the balances and the form
     return render(request, "timeoff/my_leave.html", {
-        "me": me, "today": today, "balances": selectors.my_balances(me, today),
+        "me": me, "today": today, "balances": selectors.my_balances(me, today, active),
         "requests": selectors.my_requests(me),
-        "form": form or forms.RequestForm(types=selectors.requestable_types()),
+        "form": form or forms.RequestForm(types=selectors.requestable_types(active)),
         "sick_form": sick_form or forms.SicknessForm(prefix="sick"), "feed": feed,
     }, status=status)
 

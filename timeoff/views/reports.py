@@ -36,7 +36,8 @@ def report_page(request: HttpRequest) -> HttpResponse:
         balances=reports.balances_by_department(ctx["chosen"], today, with_pay=ctx["with_pay"])
         if ctx["chosen"] else [],
         rates=reports.absence_rate(since, today), bradford=reports.bradford(since, today),
-        upcoming=reports.upcoming(today))
+        upcoming=reports.upcoming(today, limit=reports.UPCOMING_ON_PAGE),
+        upcoming_count=reports.upcoming_count(today))
     return render(request, "timeoff/reports.html", ctx)
 
 
@@ -53,7 +54,7 @@ def _rows(kind: str, ctx: dict) -> list[list]:
     if kind == "bradford":
         rows = [[_("Employee number"), _("Name"), _("Spells"), _("Days"), _("Bradford factor")]]
         rows += [[line.employee.employee_number, line.employee.display_name, line.spells,
-                  line.days, line.bradford] for line in reports.bradford(since, today, 10_000)]
+                  line.days, line.bradford] for line in reports.bradford(since, today, None)]
         return rows
     rows = [[_("Employee number"), _("Name"), _("Type"), _("From"), _("To"), _("Status")]]
     rows += [[r.employee.employee_number, r.employee.display_name, r.leave_type.name,
