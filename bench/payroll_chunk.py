@@ -75,11 +75,12 @@ def _wrap_phases(times: dict[str, float]) -> None:
     def timed(name, fn):
         @functools.wraps(fn)
         def inner(*args, **kwargs):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             try:
                 return fn(*args, **kwargs)
             finally:
                 times[name] += time.perf_counter() - t
+                times[f"{name} (CPU)"] += time.process_time() - c
         return inner
 
     for attr, name in PHASES.items():
@@ -122,13 +123,15 @@ def _full(run, sql, phases, profiler, timed) -> None:
         fn = getattr(runs, attr)
 
         def inner(*a, _fn=fn, _name=name, **kw):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             try:
                 return _fn(*a, **kw)
             finally:
                 phases[_name] += time.perf_counter() - t
+                phases[f"{_name} (CPU)"] += time.process_time() - c
         setattr(runs, attr, inner)
     sql.update(n=0, t=0.0)
+    server = _server_cpu()
     t, c = time.perf_counter(), time.process_time()
     with connection.execute_wrapper(timed):
         if profiler:
@@ -137,11 +140,15 @@ def _full(run, sql, phases, profiler, timed) -> None:
         if profiler:
             profiler.disable()
     wall, cpu = time.perf_counter() - t, time.process_time() - c
+    server = _server_cpu() - server
     run.refresh_from_db()
-    print(f"run {run.pk}: {run.status}, {run.payslips.count()} payslips, wall {wall:.1f} s, CPU "
-          f"{cpu:.1f} s, SQL {sql['t']:.1f} s in {sql['n']} queries")
+    print(f"run {run.pk}: {run.status}, {run.payslips.count()} payslips, wall {wall:.1f} s, "
+          f"client CPU {cpu:.1f} s + server CPU {server:.1f} s = {cpu + server:.1f} s, SQL "
+          f"{sql['t']:.1f} s in {sql['n']} queries")
+    print("per phase: wall (includes waiting for a CPU on a loaded machine) and client CPU")
     for name, seconds in sorted(phases.items(), key=lambda kv: -kv[1]):
-        print(f"  {name:<22} {seconds:7.1f} s")
+        if not name.endswith(" (CPU)"):
+            print(f"  {name:<22} {seconds:7.1f} s   CPU {phases[name + ' (CPU)']:6.1f} s")
 
 
 def main() -> None:
@@ -225,10 +232,11 @@ def main() -> None:
             walls.append(wall)
             cpus.append(cpu)
             servers.append(server)
-            detail = ", ".join(f"{k} {v * 1000:.0f}" for k, v in phases.items())
+            detail = ", ".join(f"{k} {v * 1000:.0f}/{phases[k + ' (CPU)'] * 1000:.0f}"
+                               for k, v in phases.items() if not k.endswith(" (CPU)"))
             print(f"chunk {i}: {len(chunk)} employees, wall {wall * 1000:.0f} ms, CPU "
                   f"{cpu * 1000:.0f} ms + server {server * 1000:.0f} ms, SQL "
-                  f"{sql_t * 1000:.0f} ms in {sql_n} queries ({detail} ms)")
+                  f"{sql_t * 1000:.0f} ms in {sql_n} queries (wall/CPU: {detail} ms)")
         if args.finish:
             from payroll.services.run_summary import run_summary_write
 
