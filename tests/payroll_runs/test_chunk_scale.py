@@ -100,10 +100,15 @@ def test_second_month_chunk_queries_do_not_grow_with_its_people(uk_schedule, pay
     # then both cost the same queries: existing payslips, employees, compensation, recurring
     # items, their components, run inputs, unpaid leave, tax profiles, year to date, the
     # period's other payments, weekly hours, statutory absences, bank accounts, the
-    # calculator's audit events, previous payslips, payslip ids; (lines by COPY on PostgreSQL)
-    assert len(few) == len(many), (len(few), len(many))
-    assert len(many) == (16 if connection.vendor == "postgresql" else 17)
+    # calculator's audit events, previous payslips, and the payslip ids (PostgreSQL: the rows
+    # then go by COPY; elsewhere by INSERTs of at most 1,000 rows each)
+    def reads(queries):
+        return [sql for sql in queries if not sql.startswith("INSERT") and "nextval(" not in sql]
+
+    assert len(reads(few)) == len(reads(many)) == 15, (len(reads(few)), len(reads(many)))
     if connection.vendor == "postgresql":
+        # one COPY each for payslips and lines, whatever the chunk's size (not in the log)
+        assert len(few) == len(many) == 16
         assert not [sql for sql in many if "unnest(" in sql]
         assert sum("= ANY(" in sql for sql in many) >= 12
     # and month 2 worked on month 1's figures: year to date = month 1 + month 2
