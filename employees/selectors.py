@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from employees.models import CompensationRecord, Employee, Employment, JobRecord
-from hrops.sql_ids import ids_in
+from hrops.sql_ids import id_array
 
 
 def with_leaving_on(qs: QuerySet[Employee]) -> QuerySet[Employee]:
@@ -147,8 +147,8 @@ def employees_with_payment_account(employee_ids: Iterable[int]) -> set[int]:
     from employees.models import BankAccount
 
     return set(BankAccount.objects.filter(
-        employee_id__in=ids_in(employee_ids), is_primary=True, is_active=True
-    ).values_list("employee_id", flat=True))
+        employee_id__in_ids=id_array(employee_ids), is_primary=True, is_active=True
+    ).order_by().values_list("employee_id", flat=True))  # no ordering: no join to names
 
 
 def weekly_hours_as_of(employee_ids: Iterable[int], on: date) -> dict[int, Decimal]:
@@ -156,7 +156,7 @@ def weekly_hours_as_of(employee_ids: Iterable[int], on: date) -> dict[int, Decim
     whose record has none are absent). One query, for any number of employees."""
     found: dict[int, Decimal | None] = {}
     for employee_id, hours in JobRecord.objects.filter(
-        employee_id__in=ids_in(employee_ids), effective_date__lte=on
+        employee_id__in_ids=id_array(employee_ids), effective_date__lte=on
     ).order_by("employee_id", "effective_date").values_list("employee_id", "weekly_hours"):
         found[employee_id] = hours  # ordered by date: the record in force wins
     return {pk: hours for pk, hours in found.items() if hours is not None}

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 
 from employees.models import CompensationRecord, Employee
-from hrops.sql_ids import ids_in
+from hrops.sql_ids import id_array
 from payroll.models import PayRun, Payslip, PayslipLine, UnpaidLeave
 
 ZERO = Decimal("0")
@@ -30,7 +30,7 @@ def ytd_by_employee(
     corrections. Drafts, calculated and approved runs never count.
     """
     qs = Payslip.objects.filter(
-        employee_id__in=ids_in(employee_ids), tax_year=tax_year, run__status__in=PayRun.FROZEN
+        employee_id__in_ids=id_array(employee_ids), tax_year=tax_year, run__status__in=PayRun.FROZEN
     ).exclude(run_id__in=exclude_run_ids)
     if on_or_before is not None:
         qs = qs.filter(run__pay_date__lte=on_or_before)
@@ -99,7 +99,7 @@ def previous_payslips(
     """Each employee's latest finalised regular payslip paid before `before` (for variance)."""
     rows = (
         Payslip.objects.filter(
-            employee_id__in=ids_in(employee_ids), run__status__in=PayRun.FROZEN,
+            employee_id__in_ids=id_array(employee_ids), run__status__in=PayRun.FROZEN,
             run__kind=PayRun.Kind.REGULAR, run__pay_date__lt=before,
         )
         .exclude(run_id=exclude_run_id)
@@ -186,7 +186,7 @@ def unpaid_leave_days_by_employee(
     number of employees (the calculation asks per chunk)."""
     days: dict[int, list[date]] = defaultdict(list)
     for employee_id, first, last in UnpaidLeave.objects.filter(
-        employee_id__in=ids_in(employee_ids), first_day__lte=end, last_day__gte=start
+        employee_id__in_ids=id_array(employee_ids), first_day__lte=end, last_day__gte=start
     ).order_by("employee_id", "first_day").values_list("employee_id", "first_day", "last_day"):
         day, stop = max(first, start), min(last, end)
         while day <= stop:

@@ -22,7 +22,7 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
-from hrops.sql_ids import ids_in
+from hrops.sql_ids import id_array
 from payroll.engine import tax_years
 from payroll.models import PayRun, Payslip
 from payroll.selectors import ytd_by_employee
@@ -97,7 +97,7 @@ def pay_position(run: PayRun, employee_ids: list[int], *, tax_year: str, pay_dat
                                            exclude_run_ids=exclude_run_ids), bounds=(start, end))
     in_window = Q(run__pay_date__range=(start, end)) | Q(
         run__kind=PayRun.Kind.CORRECTION, run__corrects__pay_date__range=(start, end))
-    rows = Payslip.objects.filter(in_window, employee_id__in=ids_in(employee_ids),
+    rows = Payslip.objects.filter(in_window, employee_id__in_ids=id_array(employee_ids),
                                   tax_year=tax_year).exclude(run_id__in=exclude_run_ids)
     kinds = dict(PayRun.Kind.choices)
     for employee_id, run_id, status, kind, paid_on, corrected_on, increments in rows.order_by(
@@ -126,8 +126,8 @@ def last_regular_paychecks(employee_ids: list[int], tax_year: str, pay_date: dat
     method on supplemental wages paid separately (Pub 15 section 7). One query."""
     found: dict[int, tuple[Decimal, Decimal]] = defaultdict(lambda: (ZERO, ZERO))
     for employee_id, increments in Payslip.objects.filter(
-        employee_id__in=ids_in(employee_ids), tax_year=tax_year, run__status__in=PayRun.FROZEN,
-        run__kind=PayRun.Kind.REGULAR, run__pay_date__lte=pay_date,
+        employee_id__in_ids=id_array(employee_ids), tax_year=tax_year,
+        run__status__in=PayRun.FROZEN, run__kind=PayRun.Kind.REGULAR, run__pay_date__lte=pay_date,
     ).exclude(run_id__in=exclude_run_ids).order_by("employee_id", "run__pay_date", "run_id"
                                                    ).values_list("employee_id", "ytd_increments"):
         found[employee_id] = (Decimal(str(increments.get("us_income_tax_wages", 0))),

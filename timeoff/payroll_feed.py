@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from employees.models import Employee
-from hrops.sql_ids import ids_in
+from hrops.sql_ids import id_array
 from payroll.absence_feed import AbsenceKind, StatutoryAbsence, WorkingWeek
 from timeoff.models import Category, KeepingInTouchDay, LeaveRequest, WorkingPattern
 from timeoff.services.patterns import default_pattern
@@ -28,7 +28,7 @@ class TimeOffAbsenceProvider:
     def statutory_absences(self, employee_ids: list[int], start: date,
                            end: date) -> dict[int, list[StatutoryAbsence]]:
         rows = LeaveRequest.objects.filter(
-            employee_id__in=ids_in(employee_ids), status=LeaveRequest.Status.APPROVED,
+            employee_id__in_ids=id_array(employee_ids), status=LeaveRequest.Status.APPROVED,
             leave_type__category__in=list(KIND_OF), first_day__lte=end, last_day__gte=start,
         ).select_related("leave_type").order_by("employee_id", "first_day", "id")
         rows = list(rows)
@@ -48,13 +48,14 @@ class TimeOffAbsenceProvider:
 
     def working_weeks(self, employee_ids: list[int], on: date) -> dict[int, list[WorkingWeek]]:
         weeks: dict[int, list[WorkingWeek]] = defaultdict(list)
-        people = Employee.objects.filter(pk__in=ids_in(employee_ids)).only("pk", "fte", "hire_date")
+        people = Employee.objects.filter(pk__in_ids=id_array(employee_ids)).only(
+            "pk", "fte", "hire_date")
         for person in people:
             # Before any recorded pattern: Monday to Friday (the default pattern).
             default = frozenset(d for d, h in enumerate(default_pattern(person.fte).hours) if h)
             weeks[person.pk].append(WorkingWeek(person.pk, default, person.hire_date))
         for row in WorkingPattern.objects.filter(
-                employee_id__in=ids_in(employee_ids), effective_from__lte=on).order_by(
+                employee_id__in_ids=id_array(employee_ids), effective_from__lte=on).order_by(
                 "employee_id", "effective_from"):
             days = frozenset(d for d, h in enumerate(row.weekday_hours) if Decimal(str(h)) > 0)
             history = weeks[row.employee_id]

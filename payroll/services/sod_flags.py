@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
-from hrops.sql_ids import ids_in
+from hrops.sql_ids import id_array
 from payroll.models import PayRun
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -41,7 +41,7 @@ def changed_by_calculator_flags(run: PayRun, prepared: list, make_flag) -> None:
         return
     events = AuditEvent.objects.filter(
         actor_id=run.calculated_by_id, object_type__in=WATCHED,
-        employee_id__in=ids_in(p.employee.pk for p in prepared), at__gt=_last_run_end(run))
+        employee_id__in_ids=id_array([p.employee.pk for p in prepared]), at__gt=_last_run_end(run))
     changed: dict[int, set[str]] = {}
     for employee_id, object_type in events.values_list("employee_id", "object_type").distinct():
         changed.setdefault(employee_id, set()).add(str(WATCHED[object_type]))

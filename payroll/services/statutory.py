@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from hrops.sql_ids import ids_in
+from hrops.sql_ids import id_array
 from payroll import engine
 from payroll.absence_feed import absence_provider
 from payroll.engine import statutory as sp
@@ -94,7 +94,7 @@ def _payments(windows: dict[int, tuple[date, date]], exclude: set[int]
     low = min(w[0] for w in windows.values())
     high = max(w[1] for w in windows.values())
     rows = Payslip.objects.filter(
-        employee_id__in=ids_in(windows), run__status__in=PayRun.FROZEN,
+        employee_id__in_ids=id_array(windows), run__status__in=PayRun.FROZEN,
         run__pay_date__range=(low, high),
     ).exclude(run_id__in=exclude).values_list(
         "employee_id", "run__pay_date", "run__kind", "ytd_increments").order_by()
@@ -113,7 +113,7 @@ def _paid_days(employee_ids: list[int], since: date, exclude: set[int]
     original's lines, whose reversal names no days, and pays again what is due), as for retro
     pay: days a correction took back are due again."""
     rows = PayslipLine.objects.filter(
-        payslip__employee_id__in=ids_in(employee_ids), payslip__run__status__in=PayRun.FROZEN,
+        payslip__employee_id__in_ids=id_array(employee_ids), payslip__run__status__in=PayRun.FROZEN,
         payslip__run__pay_date__gte=since, code__in=list(REASONS),
     ).exclude(payslip__run_id__in=exclude).values_list(
         "payslip__employee_id", "payslip__run_id", "payslip__run__corrects_id",
