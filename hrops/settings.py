@@ -391,6 +391,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 DELIVERY_TASK_SOFT_TIME_LIMIT = 100
 DELIVERY_TASK_TIME_LIMIT = 120
 DELIVERY_LEASE_SECONDS = 200
+# Embedded mode (no broker): big files, imports and PDFs run on one background thread of the
+# serving process after the response, never inside the request (delivery/embedded.py).
+DELIVERY_EMBEDDED_BACKGROUND = env.bool("DELIVERY_EMBEDDED_BACKGROUND", default=True)
 # Webhooks (webhooks/README.md): hosts or CIDRs that may receive them although they resolve to
 # a loopback/private/link-local address (an internal IdP connector); empty = none.
 WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
