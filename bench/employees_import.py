@@ -34,6 +34,9 @@ os.environ.setdefault("DEBUG", "False")
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789abcdefghijklmnopqrstuv")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("CELERY_BROKER_URL", "")
+# Embedded mode hands an import to a background thread after the response (delivery/embedded.py);
+# here each step runs inline on commit instead, so a call returns when its step is done.
+os.environ["DELIVERY_EMBEDDED_BACKGROUND"] = "False"
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="hrops-bench-import-"))
 
