@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -151,14 +152,23 @@ def start_workers(n: int, code: Path = ROOT) -> list[subprocess.Popen]:
     ]
 
 
-def timed_round(count: int, workers: int, code: Path) -> tuple[int, float, float]:
-    """(PDFs, seconds, KiB per PDF) for one fresh run rendered by workers of `code`."""
+def _children_cpu() -> float:
+    """CPU seconds of the reaped worker processes (and their pool children)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed_round(count: int, workers: int, code: Path) -> tuple[int, float, float, float]:
+    """(PDFs, seconds, KiB per PDF, worker CPU seconds) for one fresh run rendered by workers
+    of `code`. The CPU figure (start-up included, the same for both sides) depends far less on
+    the machine's load than the seconds do."""
     from hrops.celery import app
     from payroll.models import Payslip
     from payroll.services.payslips import payslips_render_for_run
 
     run_id = build_run(count)
     app.control.purge()
+    cpu_before = _children_cpu()
     started_workers = start_workers(workers, code)
     try:
         deadline = time.monotonic() + 90
@@ -180,8 +190,9 @@ def timed_round(count: int, workers: int, code: Path) -> tuple[int, float, float
         for worker in started_workers:
             worker.wait(timeout=30)
         app.control.purge()  # ready-emails still queued for this throwaway run
+    cpu = _children_cpu() - cpu_before
     files = list((Path(MEDIA_ROOT) / "payslips" / str(run_id)).glob("*.pdf"))
-    return queued, elapsed, sum(f.stat().st_size for f in files) / max(len(files), 1) / 1024
+    return queued, elapsed, sum(f.stat().st_size for f in files) / max(len(files), 1) / 1024, cpu
 
 
 def main() -> None:
@@ -206,10 +217,11 @@ def main() -> None:
     results: dict[str, list[float]] = {label: [] for label, _code in sides}
     for round_ in range(args.rounds):
         for label, code in (sides if round_ % 2 == 0 else sides[::-1]):
-            queued, elapsed, size = timed_round(args.count, args.workers, code)
+            queued, elapsed, size, cpu = timed_round(args.count, args.workers, code)
             results[label].append(queued / elapsed)
             print(f"{label:<14} {queued} PDFs by {args.workers} workers in {elapsed:.1f} s "
-                  f"({queued / elapsed:.1f} PDFs/s), {size:.1f} KiB each; load average "
+                  f"({queued / elapsed:.1f} PDFs/s), {size:.1f} KiB each, workers' CPU "
+                  f"{1000 * cpu / queued:.0f} ms per PDF; load average "
                   f"{os.getloadavg()[0]:.1f}", flush=True)
     if args.against:
         mine, theirs = (max(results[label]) for label, _code in sides)

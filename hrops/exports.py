@@ -166,8 +166,9 @@ def _sheet_view(freeze: str | None) -> str:
 def _cell(ref: str, value: object, bold: bool, numbered: bool) -> str:
     """One <c> element. Text is an inline string (never a formula); numbers and dates are
     typed values, so a negative amount is still a number."""
-    if value is None:
-        return ""
+    if value is None or value == "":
+        # An empty cell is still written (a row keeps its width for readers that count cells).
+        return f'<c r="{ref}" s="{_XF[bold, 0]}"/>'
     if isinstance(value, bool):
         value = str(value)
     elif isinstance(value, datetime):
@@ -185,8 +186,6 @@ def _cell(ref: str, value: object, bold: bool, numbered: bool) -> str:
         text = repr(value)
     else:
         text = safe_text(value)
-        if not text:
-            return ""
         return (f'<c r="{ref}" t="inlineStr" s="{_XF[bold, 0]}"><is><t xml:space="preserve">'
                 f'{_xml_text(text)}</t></is></c>')
     return f'<c r="{ref}" s="{_XF[bold, 1 if numbered else 0]}"><v>{text}</v></c>'
