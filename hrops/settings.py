@@ -126,6 +126,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL;",
         "transaction_mode": "IMMEDIATE",
+        # A request that writes while the embedded background thread (delivery/embedded.py)
+        # holds the one write lock (an import, a big file) waits for it instead of failing
+        # after sqlite3's default 5 s.
+        "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # SQLite cannot make the analytics snapshots' UNIQUE NULLS NOT DISTINCT constraints
