@@ -42,7 +42,11 @@ def test_only_free_text_cells_may_wrap(paid_people):
     # descriptions keep wrapping so a long one never runs into the next column.
     html = _html(paid_people)
     css = (pdf.Path(pdf.__file__).parent / "templates/payroll/pdf/payslip.css").read_text()
-    assert "white-space: nowrap" in css and ".w { white-space: normal; }" in css
+    assert "white-space: nowrap" in css
+    assert ".w, .lines td:nth-child(2) { white-space: normal; }" in css
     root = ET.fromstring(html)  # noqa: S314 (our template)
-    wrapping = [td for td in root.iter("td") if td.get("class") == "w"]
-    assert len(wrapping) >= 3  # name, department, each line's description
+    wrapping = [td.text for td in root.iter("td") if td.get("class") == "w"]
+    assert len(wrapping) == 2  # the name and the department
+    [lines] = [t for t in root.iter("table") if t.get("class") == "lines"]
+    descriptions = [row[1].text for row in lines.iter("tr") if len(row) == 6]
+    assert "Basic pay" in descriptions  # the second cell of a line: its description
