@@ -136,45 +136,56 @@ def build_run(count: int) -> int:
     return run.pk
 
 
-def start_workers(n: int) -> list[subprocess.Popen]:
+def start_workers(n: int, code: Path = ROOT) -> list[subprocess.Popen]:
+    """`n` workers running the code of the checkout `code` (this one, or `--against`)."""
     celery = str(Path(sys.executable).with_name("celery"))
-    env = {**os.environ, **ENV}
+    env = {**os.environ, **ENV, "PYTHONPATH": str(code)}
     return [
         subprocess.Popen(
             [celery, "-A", "hrops", "worker", "--pool=prefork", "--concurrency=1",
              "--loglevel=WARNING", "--without-gossip", "--without-mingle",
              "--without-heartbeat", "-n", f"benchpdf{i}@%h"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            cwd=code, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         for i in range(n)
     ]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--count", type=int, default=1000)
-    parser.add_argument("--workers", type=int, default=2)
-    args = parser.parse_args()
+def _tree_cpu(pids: list[int]) -> float:
+    """CPU seconds used so far by these processes and all their descendants (the prefork pool
+    children do the rendering), read from /proc: start-up is left out by reading it twice."""
+    total, stack = 0.0, list(pids)
+    ticks = os.sysconf("SC_CLK_TCK")
+    while stack:
+        pid = stack.pop()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                stack.extend(int(c) for c in (task / "children").read_text().split())
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
 
-    ensure_database()
-    import django
 
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+def timed_round(count: int, workers: int, code: Path) -> tuple[int, float, float, float]:
+    """(PDFs, seconds, KiB per PDF, worker CPU seconds) for one fresh run rendered by workers
+    of `code`. The CPU figure (from the first payslip queued to the last one ready, start-up
+    left out) depends far less on the machine's load than the seconds do."""
     from hrops.celery import app
     from payroll.models import Payslip
     from payroll.services.payslips import payslips_render_for_run
 
-    run_id = build_run(args.count)
+    run_id = build_run(count)
     app.control.purge()
-    workers = start_workers(args.workers)
+    started_workers = start_workers(workers, code)
     try:
-        deadline = time.monotonic() + 60
-        while len(app.control.ping(timeout=0.5) or []) < args.workers:
+        deadline = time.monotonic() + 90
+        while len(app.control.ping(timeout=0.5) or []) < workers:
             if time.monotonic() > deadline:
                 raise SystemExit("the workers did not start")
+        pids = [worker.pid for worker in started_workers]
+        cpu_before = _tree_cpu(pids)
         started = time.perf_counter()
         queued = payslips_render_for_run(run_id)
         pending = Payslip.objects.filter(run_id=run_id).exclude(pdf_status="ready")
@@ -184,16 +195,50 @@ def main() -> None:
                 raise SystemExit(f"a payslip failed: {error}")
             time.sleep(0.2)
         elapsed = time.perf_counter() - started
+        time.sleep(2)  # the last ready-emails
+        cpu = _tree_cpu(pids) - cpu_before
     finally:
-        for worker in workers:
+        for worker in started_workers:
             worker.terminate()
-        for worker in workers:
+        for worker in started_workers:
             worker.wait(timeout=30)
         app.control.purge()  # ready-emails still queued for this throwaway run
-    size = sum(f.stat().st_size for f in Path(MEDIA_ROOT).rglob("*.pdf"))
-    print(f"payslip PDFs: {queued} rendered by {args.workers} workers in {elapsed:.1f} s "
-          f"({queued / elapsed:.1f} PDFs/s), {size / queued / 1024:.1f} KiB each; "
-          f"target < 60 s for 1,000")
+    files = list((Path(MEDIA_ROOT) / "payslips" / str(run_id)).glob("*.pdf"))
+    return queued, elapsed, sum(f.stat().st_size for f in files) / max(len(files), 1) / 1024, cpu
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--against", type=Path, default=None,
+                        help="another checkout (e.g. a worktree of main): its workers are timed "
+                             "too, alternating with this one's, on the same database and load")
+    parser.add_argument("--rounds", type=int, default=1, help="rounds (each side once a round)")
+    args = parser.parse_args()
+
+    ensure_database()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    sides = [("this checkout", ROOT)] + ([("against", args.against.resolve())]
+                                         if args.against else [])
+    results: dict[str, list[float]] = {label: [] for label, _code in sides}
+    for round_ in range(args.rounds):
+        for label, code in (sides if round_ % 2 == 0 else sides[::-1]):
+            queued, elapsed, size, cpu = timed_round(args.count, args.workers, code)
+            results[label].append(queued / elapsed)
+            print(f"{label:<14} {queued} PDFs by {args.workers} workers in {elapsed:.1f} s "
+                  f"({queued / elapsed:.1f} PDFs/s), {size:.1f} KiB each, workers' CPU "
+                  f"{1000 * cpu / queued:.0f} ms per PDF (email included); load average "
+                  f"{os.getloadavg()[0]:.1f}", flush=True)
+    if args.against:
+        mine, theirs = (max(results[label]) for label, _code in sides)
+        print(f"best PDFs/s: this checkout {mine:.1f}, against {theirs:.1f} "
+              f"({mine / theirs:.2f}x); target 30/s with 2 workers")
 
 
 if __name__ == "__main__":

@@ -15,13 +15,13 @@ def _raise_if_failed(model, pk: int) -> None:
         raise PermanentError(row["error"] or "The file could not be made.")
 
 
-@handler("compliance.evidence_pack")
+@handler("compliance.evidence_pack", background=True)
 def evidence_pack(item: DeliveryItem) -> None:
     exports.evidence_pack_render(pack_id=item.payload["pack_id"], take_over=True)
     _raise_if_failed(EvidencePack, item.payload["pack_id"])
 
 
-@handler("compliance.subject_access")
+@handler("compliance.subject_access", background=True)
 def subject_access(item: DeliveryItem) -> None:
     exports.subject_access_render(export_id=item.payload["export_id"], take_over=True)
     _raise_if_failed(SubjectAccessExport, item.payload["export_id"])

@@ -5,6 +5,6 @@ from delivery.models import DeliveryItem
 from delivery.registry import handler
 
 
-@handler(BUILD_KIND)
+@handler(BUILD_KIND, background=True)
 def build(item: DeliveryItem) -> None:
     download_build(download_id=item.payload["download_id"])

@@ -30,15 +30,19 @@ class Handler:
     # default (DELIVERY_TASK_TIME_LIMIT): an import of 20,000 people. Its item's lease is
     # extended to outlast it (see services.delivery_run), so it is never run twice at once.
     time_limit: int | None = None
+    # Embedded mode (no broker): run on the in-process background thread after the response
+    # instead of inline on commit, so no request waits on it (big files, imports; issue 11).
+    background: bool = False
 
 
 _HANDLERS: dict[str, Handler] = {}
 
 
-def handler(kind: str, *, batch: int = 1,
-            time_limit: int | None = None) -> Callable[[Callable], Callable]:
+def handler(kind: str, *, batch: int = 1, time_limit: int | None = None,
+            background: bool = False) -> Callable[[Callable], Callable]:
     def register(func: Callable) -> Callable:
-        _HANDLERS[kind] = Handler(kind=kind, run=func, batch=batch, time_limit=time_limit)
+        _HANDLERS[kind] = Handler(kind=kind, run=func, batch=batch, time_limit=time_limit,
+                                  background=background)
         return func
     return register
 

@@ -91,16 +91,31 @@ def _batches(ids: list[int]) -> list[tuple[list[int], dict]]:
         options = ({"time_limit": found.time_limit,
                     "soft_time_limit": found.time_limit - LONG_TASK_SOFT_MARGIN}
                    if found.time_limit else {})
+        if found.background:
+            options["background"] = True
         batches.extend((pks[start:start + found.batch], options)
                        for start in range(0, len(pks), found.batch))
     return batches
 
 
+def _send(batch: list[int], options: dict) -> None:
+    """One batch to the broker; in embedded mode a background kind goes to the in-process
+    thread instead (delivery.embedded), so the request that committed it does not wait."""
+    from delivery import embedded
+    from delivery.tasks import delivery_run_task
+
+    options = dict(options)
+    if options.pop("background", False) and embedded.in_background():
+        embedded.submit(batch)
+        return
+    # No publish retries here: the relay is the retry, and a web request must not wait on a
+    # broker that is down.
+    delivery_run_task.apply_async((batch,), retry=False, **options)
+
+
 def delivery_publish(ids: list[int], now: datetime | None = None) -> int:
     """Hand queued items to the broker; the number handed over. Never raises: at the first
     broker error it stops and un-marks the rest, which the relay publishes later."""
-    from delivery.tasks import delivery_run_task
-
     now = now or timezone.now()
     try:
         batches = _batches(ids)
@@ -115,9 +130,7 @@ def delivery_publish(ids: list[int], now: datetime | None = None) -> int:
     sent = 0
     for index, (batch, options) in enumerate(batches):
         try:
-            # No publish retries here: the relay is the retry, and a web request must not
-            # wait on a broker that is down.
-            delivery_run_task.apply_async((batch,), retry=False, **options)
+            _send(batch, options)
         except Exception:
             rest = [pk for b, _options in batches[index:] for pk in b]
             log.exception("delivery: broker unavailable; %s item(s) left for the relay",

@@ -48,13 +48,13 @@ def bank_notice(item: DeliveryItem) -> None:
 IMPORT_TIME_LIMIT = 600
 
 
-@handler("employees.import.check", time_limit=IMPORT_TIME_LIMIT)
+@handler("employees.import.check", time_limit=IMPORT_TIME_LIMIT, background=True)
 def import_check(item: DeliveryItem) -> None:
     """The dry run of an uploaded import file (employees.services.import_jobs)."""
     _import_step(item, import_jobs.import_check)
 
 
-@handler("employees.import.apply", time_limit=IMPORT_TIME_LIMIT)
+@handler("employees.import.apply", time_limit=IMPORT_TIME_LIMIT, background=True)
 def import_apply(item: DeliveryItem) -> None:
     """The all-or-nothing write of a checked import file."""
     _import_step(item, import_jobs.import_apply)

@@ -127,6 +127,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL;",
         "transaction_mode": "IMMEDIATE",
+        # A request that writes while the embedded background thread (delivery/embedded.py)
+        # holds the one write lock (an import, a big file) waits for it instead of failing
+        # after sqlite3's default 5 s.
+        "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # SQLite cannot make the analytics snapshots' UNIQUE NULLS NOT DISTINCT constraints
@@ -398,6 +402,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 DELIVERY_TASK_SOFT_TIME_LIMIT = 100
 DELIVERY_TASK_TIME_LIMIT = 120
 DELIVERY_LEASE_SECONDS = 200
+# Embedded mode (no broker): big files, imports and PDFs run on one background thread of the
+# serving process after the response, never inside the request (delivery/embedded.py).
+DELIVERY_EMBEDDED_BACKGROUND = env.bool("DELIVERY_EMBEDDED_BACKGROUND", default=True)
 # Webhooks (webhooks/README.md): hosts or CIDRs that may receive them although they resolve to
 # a loopback/private/link-local address (an internal IdP connector); empty = none.
 WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])

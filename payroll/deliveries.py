@@ -18,7 +18,7 @@ from payroll.services.runs import CHUNK_KIND, run_calculate_chunk, run_calculati
 
 
 # 20 PDFs per message: fewer broker round trips; each still claimed on its own.
-@handler(payslips.PDF_KIND, batch=20)
+@handler(payslips.PDF_KIND, batch=20, background=True)
 def payslip_pdf(item: DeliveryItem) -> None:
     status = payslips.payslip_render(item.payload["payslip_id"], take_over=True)
     if status == Payslip.PdfStatus.FAILED:

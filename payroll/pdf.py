@@ -207,19 +207,48 @@ def _html_class():
     from weasyprint import HTML
 
     class PayslipHTML(HTML):
+        @classmethod
+        def from_xhtml(cls, text: str, url_fetcher) -> "PayslipHTML":
+            """The payslip template is well-formed XHTML, so the C XML parser reads it; it
+            replaces tinyhtml5's pure-Python HTML5 parser (about 8% of a render)."""
+            import xml.etree.ElementTree as ET
+
+            import cssselect2
+
+            document = cls.__new__(cls)
+            document.base_url, document.url_fetcher, document.media_type = (
+                None, url_fetcher, "print")
+            # Our own template's output: user text is autoescaped (no markup, no entities), the
+            # doctype is ours (no entity declarations) and expat never fetches external ones.
+            root = ET.fromstring(text)  # noqa: S314
+            document.wrapper_element = cssselect2.ElementWrapper.from_html_root(
+                root, content_language=None)
+            document.etree_element = document.wrapper_element.etree_element
+            return document
+
         def _ua_stylesheets(self, forms=False):
             return [_ua_stylesheet()]
 
     return PayslipHTML
 
 
-def render_pdf(html: str) -> bytes:
-    HTML = _html_class()
+def _document(html: str):
+    """The parsed payslip: as XML when it is well formed (always, from the template), else
+    through WeasyPrint's HTML5 parser (text with a character XML forbids, say)."""
+    import xml.etree.ElementTree as ET
 
+    HTML = _html_class()
+    try:
+        return HTML.from_xhtml(html, _fetcher())
+    except ET.ParseError:
+        return HTML(string=html, base_url=None, url_fetcher=_fetcher())
+
+
+def render_pdf(html: str) -> bytes:
     # No <meta name=dcterms.created/modified> in the template and pdf_identifier=False, so the
     # PDF carries no creation/modification date and no random /ID: identical input, identical
     # bytes. Font subsets get names derived from their content, not random tags.
-    return HTML(string=html, base_url=None, url_fetcher=_fetcher()).write_pdf(
+    return _document(html).write_pdf(
         pdf_identifier=False, uncompressed_pdf=False, font_config=_font_config(),
         stylesheets=[_stylesheet()],
     )

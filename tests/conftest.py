@@ -19,6 +19,14 @@ def _fast_hashing_and_fresh_cache(settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _embedded_work_inline(settings):
+    """Embedded mode hands big files and imports to a background thread (delivery/embedded.py);
+    a second thread cannot see a test transaction's rows, so tests run that work inline, on
+    commit. tests/delivery/test_embedded_background.py tests the thread itself."""
+    settings.DELIVERY_EMBEDDED_BACKGROUND = False
+
+
 ROLE_GROUPS = [*(role.value for role in Role), "IT"]
 
 

@@ -11,7 +11,7 @@ from yearend.services import bundles
 from yearend.services.documents import PDF_KIND
 
 
-@handler(PDF_KIND, batch=20)
+@handler(PDF_KIND, batch=20, background=True)
 def yearend_pdf(item: DeliveryItem) -> None:
     status = document_render(item.payload["document_id"])
     if status == YearEndDocument.PdfStatus.FAILED:
@@ -20,6 +20,6 @@ def yearend_pdf(item: DeliveryItem) -> None:
         raise PermanentError(error or _("The PDF could not be rendered."))
 
 
-@handler(bundles.BUNDLE_KIND, time_limit=600)
+@handler(bundles.BUNDLE_KIND, time_limit=600, background=True)
 def yearend_bundle(item: DeliveryItem) -> None:
     bundles.bundle_build(bundle_id=item.payload["bundle_id"])

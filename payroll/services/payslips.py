@@ -151,16 +151,14 @@ def payslip_render(payslip_id: int, *, take_over: bool = False) -> str | None:
 
     `take_over`: the caller holds the payslip's delivery item, so a "rendering" payslip was left
     by a worker whose lease ran out (it died): render it again (same file name, same bytes)."""
-    run_id = Payslip.objects.filter(pk=payslip_id).values_list("run_id", flat=True).first()
-    if run_id is None:
-        log.warning("payslip %s vanished before rendering", payslip_id)
-        return None
     # The claim: exactly one worker moves it to "rendering"; every other one sees 0 rows.
     claimable = (*CLAIMABLE, S.RENDERING) if take_over else CLAIMABLE
     claimed = Payslip.objects.filter(
         pk=payslip_id, pdf_status__in=claimable, run__status__in=PayRun.FROZEN
     ).update(pdf_status=S.RENDERING, pdf_attempts=F("pdf_attempts") + 1, pdf_error="")
     if not claimed:
+        if not Payslip.objects.filter(pk=payslip_id).exists():
+            log.warning("payslip %s vanished before rendering", payslip_id)
         return None
     try:
         # Slow work outside any transaction: load, render, write the file.
@@ -170,7 +168,7 @@ def payslip_render(payslip_id: int, *, take_over: bool = False) -> str | None:
             .prefetch_related("lines").get(pk=payslip_id)
         )
         data = render_pdf(payslip_html(payslip_document(payslip)))
-        name = pdf_name(payslip)
+        name, run_id = pdf_name(payslip), payslip.run_id
         store_atomically(name, data)
     except Exception as exc:
         log.exception("payslip %s failed to render", payslip_id)
