@@ -19,6 +19,16 @@ CHROMIUM_ARGS = [
 ]
 
 
+def pytest_collection_modifyitems(items):
+    """A real-browser test is run once more if it fails (pytest-rerunfailures). Two live servers,
+    two Chromiums and two test processes share 2 cores under xdist, and a page that takes longer
+    than a step's 45 s once in a while (a sign-in, an approval) fails a whole CI run. A test that
+    fails twice still fails; the rerun is reported in the summary ("R")."""
+    for item in items:
+        if item.get_closest_marker("browser") and not item.get_closest_marker("flaky"):
+            item.add_marker(pytest.mark.flaky(reruns=1, reruns_delay=2))
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM or not os.path.exists(CHROMIUM):
