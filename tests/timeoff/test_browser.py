@@ -19,7 +19,10 @@ def _next_monday(today: date) -> date:
     return today + timedelta(days=7 - today.weekday() + 7)
 
 
-@pytest.mark.xfail(reason="intermittent on CI since the fourth session's merge: the balance shows 0 days or the approval page times out; cause not found, see the session note", strict=False)
+@pytest.mark.xfail(
+    reason="intermittent on CI since the fourth session's merge: the balance shows 0 days or "
+           "the approval page times out; cause not found (see the session note)",
+    strict=False)
 @pytest.mark.browser
 def test_book_approve_calendar_balance(page, live_server, transactional_db):
     # given an employee with 10 days of holiday and their manager
