@@ -53,7 +53,13 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     if found is None:
         raise Http404(_("No such notification."))
     if request.headers.get("HX-Request"):
+        # The row, and the bell out of band with the count after this change: the bell's own
+        # fetch after the page loaded may still be in flight with the count from before, and a
+        # refresh triggered while it is would be lost when its answer replaces the bell.
+        bell = render_to_string("notifications/bell.html",
+                                {"unread": unread_count(request.user), "oob": True})
         response = render(request, "notifications/list.html#item", {"n": found})
+        response.content += bell.encode()
         response["HX-Trigger"] = "notifications-changed"
         return response
     return redirect("notifications:list")

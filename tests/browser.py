@@ -80,3 +80,20 @@ def login(page, email: str, password: str, *, totp_secret: str | None = None) ->
             if "/2fa/authenticate" not in page.url:
                 break
     page.wait_for_load_state("networkidle")
+
+
+def sign_out(page) -> None:
+    """Sign out with the header's button, as a person does, so the server ends the session.
+
+    Clearing the browser's cookies alone does not switch users reliably: every page loads the
+    notification bell with a background request, and with SESSION_SAVE_EVERY_REQUEST each
+    response carries Set-Cookie for the session. A response still in flight when the cookies
+    are cleared puts the previous user's session back, and the next page is theirs (seen as the
+    approval page refused to the manager, or the employee's balance shown as the manager's).
+    Once the server has ended the session, a late cookie names a session that no longer exists.
+    """
+    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("header form[action$='/logout/'] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    page.context.clear_cookies()

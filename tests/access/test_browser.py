@@ -8,7 +8,7 @@ import pytest
 
 from accounts.roles import Role
 from employees.models import CompensationRecord
-from tests.browser import login
+from tests.browser import login, sign_out
 from tests.factories import UserFactory
 from tests.factories.accounts import PASSWORD
 from tests.factories.employees import CompensationRecordFactory, EmployeeFactory
@@ -35,7 +35,7 @@ def test_hr_admin_grants_payroll_admin_who_enrols_totp_and_cannot_raise_own_pay(
     assert "Roles of priya.browser@example.test saved." in page.content()
 
     # then: she signs in and is sent to set up an authenticator before anything else
-    page.context.clear_cookies()
+    sign_out(page)
     login(page, priya.email, PASSWORD)
     page.goto("/payroll/")
     page.wait_for_load_state("networkidle")

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from customfields.models import CustomFieldValue
 from customfields.services import custom_field_save
-from tests.browser import login
+from tests.browser import login, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,7 +26,7 @@ def test_hr_fills_in_a_field_and_the_employee_edits_it(page, org, hr_admin, hr_s
     page.click("main button[type=submit]")
     expect(page.locator(".messages")).to_contain_text("Details saved.")
     # then: the employee sees it and changes it
-    page.context.clear_cookies()
+    sign_out(page)
     login(page, org.users["employee"].email, password)
     page.goto(f"/custom-fields/employee/{org.report.pk}/")
     expect(page.locator("select[name=cf_shirt]")).to_have_value("M")

@@ -5,7 +5,7 @@ import pytest
 
 from accounts.roles import Role
 from lifecycle.models import AssigneeRule, Task
-from tests.browser import login
+from tests.browser import login, sign_out
 from tests.factories import EmployeeFactory, UserFactory
 from tests.factories.accounts import PASSWORD
 from tests.factories.employees import DepartmentFactory, JobTitleFactory, LocationFactory
@@ -59,7 +59,7 @@ def test_hire_new_hire_completes_task_hr_sees_progress(page, live_server, transa
     new_user = get_user_model().objects.get(email="grace@work.example.test")
     new_user.set_password("Grace-hopper-2027!")
     new_user.save()
-    page.context.clear_cookies()
+    sign_out(page)
     login(page, "grace@work.example.test", "Grace-hopper-2027!")
     page.goto("/portal/")
     page.click("text=Read the handbook")
@@ -72,7 +72,7 @@ def test_hire_new_hire_completes_task_hr_sees_progress(page, live_server, transa
     assert task.status == Task.Status.DONE and task.closed_by == new_user
 
     # and HR sees the progress on the checklist page
-    page.context.clear_cookies()
+    sign_out(page)
     login(page, hr.email, PASSWORD)
     page.goto(f"/lifecycle/employees/{task.checklist.employee_id}/")
     assert "1 of 2 tasks done (50%)" in page.content()

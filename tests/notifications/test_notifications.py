@@ -99,6 +99,18 @@ def test_mark_read_with_htmx_answers_the_row_and_refreshes_the_bell(client, org)
     assert note.read_at is not None
 
 
+def test_mark_read_answers_the_bell_out_of_band_with_the_count_after_the_change(client, org):
+    # The bell's own fetch after the page loaded can still be in flight with the count from
+    # before; the answer carries the new count, so the bell never stays at the stale one.
+    first, _second = _note(org.users["employee"]), _note(org.users["employee"])
+    html = _login(client, org.users["employee"]).post(
+        reverse("notifications:read", args=[first.pk]),
+        headers={"HX-Request": "true"}).content.decode()
+    bell = html[html.index('id="bell"'):]
+    assert 'hx-swap-oob="outerHTML"' in bell
+    assert 'data-unread="1"' in bell
+
+
 def test_nobody_marks_or_opens_someone_elses(client, org):
     note = _note(org.users["other"])
     client = _login(client, org.users["employee"])
