@@ -20,7 +20,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import partial
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.utils import timezone
 
 # Not datetime: a naive one is made aware in TIME_ZONE by the field, not by COPY.
 PLAIN_VALUES = frozenset({str, int, bool, Decimal, date, type(None)})
@@ -42,12 +44,34 @@ def _is_plain(field: models.Field) -> bool:
     return isinstance(field, PLAIN_FIELDS)
 
 
-def _column_value(field: models.Field, conn):
-    """A function giving what `obj` stores in this column (`conn`: the connection itself)."""
+def _column_value(field: models.Field, conn, now: datetime):
+    """A function giving what `obj` stores in this column (`conn`: the connection itself;
+    `now`: the time an auto_now(_add) datetime of this write is set to)."""
+    from employees.crypto import EncryptedTextField
+
     name = field.attname
 
     def saved(obj):
         return field.get_db_prep_save(field.pre_save(obj, True), conn)
+
+    if type(field) is models.DateTimeField and (field.auto_now or field.auto_now_add) \
+            and settings.USE_TZ:
+        # What the field's pre_save does (set the attribute to timezone.now()), with one
+        # moment for the whole write: 120,000 clock reads and conversions in a 20,000-person
+        # import.
+        def stamped(obj):
+            obj.__dict__[name] = now
+            return now
+        return stamped
+    if isinstance(field, (models.GenericIPAddressField, EncryptedTextField)):
+        # None is stored as NULL by both (and "" as "" by the encrypted field: nothing to hide);
+        # only a real value needs the field's conversion.
+        blank = (None, "") if isinstance(field, EncryptedTextField) else (None,)
+
+        def converted(obj):
+            raw = obj.__dict__[name]
+            return raw if type(raw) in (str, type(None)) and raw in blank else saved(obj)
+        return converted
 
     if isinstance(field, models.JSONField) and not field.null:
         # As Django's adapt_json_value dumps (django.db.models.fields.json.get_json_dumps).
@@ -108,7 +132,8 @@ def copy_insert(model: type[models.Model], objs: Sequence[models.Model],
     meta = model._meta
     fields = [f for f in meta.concrete_fields if f is not meta.pk]
     conn = connections[DEFAULT_DB_ALIAS]
-    values = [_column_value(f, conn) for f in fields]
+    now = timezone.now()
+    values = [_column_value(f, conn, now) for f in fields]
     with connection.cursor() as cursor:
         quote = connection.ops.quote_name
         columns = ", ".join(quote(f.column) for f in [meta.pk, *fields])

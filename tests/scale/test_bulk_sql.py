@@ -10,12 +10,13 @@ from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEvent
+from audit.services import diff
 from customfields.services import custom_field_save
 from employees.models import CompensationRecord, Employee
 from hrops.copy_insert import assign_pks, copy_insert
 from hrops.sql_ids import ids_in
 from tests.employees_directory.test_imports import csv_bytes, hire_row, refs, run  # noqa: F401
-from tests.factories import EmployeeFactory
+from tests.factories import DepartmentFactory, EmployeeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +67,35 @@ def test_copy_insert_writes_what_bulk_create_writes(hr_admin):
     assert AuditEvent.objects.get(pk=event.pk).changes == {"fte": [None, "0.800"]}
 
 
+def test_copy_insert_stamps_one_moment_and_keeps_blank_ips_and_secrets_as_the_orm(hr_admin):
+    # given: people with and without a national id and audit events with and without an IP
+    def person(number, national_id):
+        return Employee(employee_number=number, legal_first_name="A", legal_last_name="B",
+                        hire_date=date(2026, 1, 5), national_id=national_id)
+    people = [person("SM1", ""), person("SM2", "QQ123456C")]
+    events = [AuditEvent(action="create", object_type="employees.employee", object_id="1",
+                         object_label="x", ip_address=ip, changes={})
+              for ip in (None, "192.0.2.7", "2001:db8::1")]
+    # when: each list goes in with one COPY (bulk_create elsewhere)
+    copy_insert(Employee, people)
+    copy_insert(AuditEvent, events)
+    # then: the instances carry the stored auto_now(_add) moments, as after a save
+    stored = {e.pk: e for e in Employee.objects.filter(pk__in=[p.pk for p in people])}
+    for p in people:
+        assert p.created_at is not None and p.updated_at is not None
+        assert (stored[p.pk].created_at, stored[p.pk].updated_at) == (p.created_at, p.updated_at)
+    # and a blank secret stays blank, a real one is encrypted and reads back
+    assert [stored[p.pk].national_id for p in people] == ["", "QQ123456C"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT national_id FROM employees_employee WHERE id = %s", [people[1].pk])
+        assert cursor.fetchone()[0] not in ("", None, "QQ123456C")
+    # and the IP addresses are stored as the field stores them, NULL for none
+    ips = dict(AuditEvent.objects.filter(pk__in=[e.pk for e in events])
+               .values_list("pk", "ip_address"))
+    assert [ips[e.pk] for e in events] == [None, "192.0.2.7", "2001:db8::1"]
+    assert all(AuditEvent.objects.get(pk=e.pk).at == e.at for e in events)
+
+
 def test_assign_pks_lets_rows_point_at_each_other_before_they_are_written():
     boss, report = Employee(employee_number="AB1", legal_first_name="A", legal_last_name="B",
                             hire_date=date(2026, 1, 5)), Employee(
@@ -91,3 +121,21 @@ def test_import_check_queries_do_not_grow_with_rows_when_custom_fields_exist(hr_
         return len(captured)
     # then: a dry run of 30 rows asks what a dry run of 3 asks
     assert queries(30) == queries(3)
+
+
+def test_diff_of_a_creation_lists_every_value_set_as_the_general_comparison_does():
+    # given: a new record's snapshot with a None, a blank, a Decimal, a date and a model value
+    department = DepartmentFactory(name="Ops")
+    after = {"fte": Decimal("0.800"), "note": "", "manager": None, "hire_date": date(2026, 1, 5),
+             "department": department, "tags": ("a", "b")}
+    # when: it is diffed against nothing (the fast path) and against a record of all Nones
+    created = diff({}, after)
+    compared = diff(dict.fromkeys(after), after)
+    # then: both list every value set, as plain values, None left out, in field order
+    assert created == compared == {"department": [None, "Ops"], "fte": [None, "0.800"],
+                                   "hire_date": [None, "2026-01-05"], "note": [None, ""],
+                                   "tags": [None, ["a", "b"]]}
+    assert list(created) == sorted(created)
+    # and a secret among them is still masked (the general path)
+    assert diff({}, {"iban": "GB33BUKB20201555555555"}, secret_fields=["iban"])["iban"][1] \
+        != "GB33BUKB20201555555555"
