@@ -167,6 +167,9 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=20_000, help="employees to seed")
     parser.add_argument("--repeat", type=int, default=30, help="requests per page")
     parser.add_argument("--reseed", action="store_true", help="drop and re-create bench data")
+    parser.add_argument("--baseline", action="store_true",
+                        help="also time page 1 and page 200 against a bare-Django 50-row page, "
+                             "request by request")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Set DATABASE_URL to a PostgreSQL database (the indexes are PostgreSQL's).")
@@ -198,6 +201,12 @@ def main() -> None:
     for label, path in pages:
         p50, p95, queries, status = measure(client, path, args.repeat)
         print(f"{label:<38} {p50:8.1f} {p95:8.1f} {queries:8d} {status:7d}")
+    if args.baseline:
+        from payroll_review import _mount_baseline, paired
+
+        baseline = _mount_baseline()
+        for label, path in pages[:1] + pages[6:7]:
+            print(f"{label:<38} {paired(client, path, baseline, args.repeat)}")
     p50, p95, queries, status = measure(
         client, reverse("employees:directory_export", args=["csv"]), 3)
     print(f"{'export CSV (all, streamed)':<38} {p50:8.1f} {p95:8.1f} {queries:8d} {status:7d}")
