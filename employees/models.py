@@ -165,6 +165,15 @@ class Employee(models.Model):
     def __str__(self) -> str:
         return f"{self.display_name} ({self.employee_number})"
 
+    # Django's generated get_FOO_display rebuilds a dict of every choice, hashing each lazy
+    # label (one translation lookup each), on every call: ~0.1 ms, twice per directory row.
+    # These look the one label up in a dict built once (an unknown value shows as itself).
+    def get_status_display(self) -> str:
+        return str(_STATUS_LABELS.get(self.status, self.status))
+
+    def get_employment_type_display(self) -> str:
+        return str(_EMPLOYMENT_TYPE_LABELS.get(self.employment_type, self.employment_type))
+
     @property
     def display_name(self) -> str:
         return f"{self.preferred_name or self.legal_first_name} {self.legal_last_name}"
@@ -200,6 +209,10 @@ class Employee(models.Model):
             return gettext("Pre-hire, starts on %(day)s") % {
                 "day": date_format(self.hire_date)}
         return str(self.get_status_display())
+
+
+_STATUS_LABELS = dict(Employee.Status.choices)
+_EMPLOYMENT_TYPE_LABELS = dict(EmploymentType.choices)
 
 
 class Employment(models.Model):

@@ -56,9 +56,8 @@ def directory(request: HttpRequest) -> HttpResponse:
     _gate(request)
     form = DirectoryForm(request.GET or None, viewer=request.user)
     filters = form.filters() if request.GET else DirectoryForm({}).filters()
-    page = DeferredJoinPaginator(directory_queryset(request.user, filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = DeferredJoinPaginator(directory_queryset(request.user, filters), PAGE_SIZE,
+                                 plain_first_page=True).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     context = {"form": form, "page": page, "params": params.urlencode(),
