@@ -9,6 +9,8 @@ employees for the directory too, then times the worker's side of each download
 (`delivery.downloads.download_build`: the rows from the database, the XLSX written to a temp
 file, stored): wall time, this process's CPU time and its peak RSS growth (VmHWM, reset
 through /proc/self/clear_refs before each build). Query counts do not depend on N.
+Then the two streamed CSVs a web worker sends (the register's `run_register_csv_stream`, the
+directory's `export_rows` through `exports.csv_lines`): every chunk made and counted, none kept.
 
 To pair with another checkout (e.g. main), copy this file into it and run it there against
 the same `--db`, alternating; the CPU seconds are the figure that load changes least.
@@ -79,6 +81,24 @@ def timed(label: str, request) -> None:
               f"{len(queries):3d} queries", flush=True)
 
 
+def timed_stream(label: str, make) -> None:
+    """A streamed CSV (the web worker's side): every chunk made and counted, none kept."""
+    for _ in range(args.repeat):
+        with open("/proc/self/clear_refs", "w") as refs:
+            refs.write("5")
+        before = _rss_kib("VmRSS:")
+        with CaptureQueriesContext(connection) as queries:
+            started, cpu = time.perf_counter(), time.process_time()
+            size, lines = 0, 0
+            for chunk in make():
+                size += len(chunk)
+                lines += 1
+            wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+        growth = (_rss_kib("VmHWM:") - before) / 1024
+        print(f"{label:<30} {lines:7d} chunks {wall:7.2f} s wall {cpu:6.2f} s cpu "
+              f"{growth:6.1f} MiB RSS+ {size / 1e6:5.1f} MB {len(queries):3d} queries", flush=True)
+
+
 def main() -> None:
     from django.contrib.auth.models import Group
 
@@ -105,7 +125,22 @@ def main() -> None:
     timed("directory XLSX (worker)", lambda: download_request(
         acting_user=user, kind=EXPORT_XLSX_KIND, params={"query": ""}, title="Bench",
         filename="bench.xlsx"))
+    from django.http import QueryDict
+
+    from employees.views.directory import _with_header, export_rows
+    from hrops import exports
+    from payroll.services.outputs import run_register_csv_stream
+
+    timed_stream("register CSV (stream)",
+                 lambda: run_register_csv_stream(run=run, acting_user=user).chunks)
+    timed_stream("directory CSV (stream)", lambda: exports.csv_lines(
+        _with_header(*_columns_rows(export_rows(user, QueryDict(""))))))
     print(f"load average {os.getloadavg()[0]:.1f}")
+
+
+def _columns_rows(exported):
+    columns, _qs, rows = exported
+    return columns, rows
 
 
 main()
