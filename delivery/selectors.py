@@ -10,8 +10,10 @@ from delivery.models import DeliveryItem
 S = DeliveryItem.Status
 
 
-# The ETA is the work left at the pace of the last few minutes' finished items.
+# The ETA is the work left at the pace of the last few minutes' finished items: at most the
+# newest ETA_SAMPLE of them, so a run sending 30 a second reads 200 index entries, not 9,000.
 ETA_WINDOW_SECONDS = 300
+ETA_SAMPLE = 200
 
 
 def delivery_counts(*, group: str, kinds: list[str], now: datetime | None = None,
@@ -21,9 +23,11 @@ def delivery_counts(*, group: str, kinds: list[str], now: datetime | None = None
     (group, kind, status), so a finished run of 40,000 items reads no table row: the items not
     done (few, probed by status), and the done ones only of ``done_kinds`` (default: every
     kind; a page that shows no "done" figure for a kind need not count its thousands). Only
-    while something is still undelivered do two more queries read the waiting items' age (few
-    rows) and the pace: the items done in the last ETA_WINDOW_SECONDS over the time since the
-    first of them (a range of the partial index delivery_group_done). No rate, no ETA."""
+    while something is still undelivered do more queries read the waiting items' age (one
+    query, few rows) and, per kind still busy, the pace: the newest ETA_SAMPLE items done in
+    the last ETA_WINDOW_SECONDS over the time since the oldest of them (a backward range of
+    the partial index delivery_group_done, so the read is bounded however fast the run
+    goes). Fewer than two: no rate, no ETA."""
     now = now or timezone.now()
     done_kinds = kinds if done_kinds is None else done_kinds
     result = {kind: {"counts": dict.fromkeys(S.values, 0), "oldest_waiting": None,
@@ -49,11 +53,13 @@ def delivery_counts(*, group: str, kinds: list[str], now: datetime | None = None
             oldest=Min("created_at")):
         result[row["kind"]]["oldest_waiting"] = row["oldest"]
     since = now - timedelta(seconds=ETA_WINDOW_SECONDS)
-    for row in items.filter(status=S.DONE, done_at__gte=since).annotate(
-            recent=Count("*"), first_recent=Min("done_at")):
-        if row["recent"] >= 2:
-            elapsed = max((now - row["first_recent"]).total_seconds(), 1.0)
-            result[row["kind"]]["per_second"] = row["recent"] / elapsed
+    for kind in busy:  # a backward range of delivery_group_done, cut at ETA_SAMPLE entries
+        recent = list(DeliveryItem.objects.filter(
+            group=group, kind=kind, status=S.DONE, done_at__gte=since).order_by(
+            "-done_at").values_list("done_at", flat=True)[:ETA_SAMPLE])
+        if len(recent) >= 2:
+            elapsed = max((now - recent[-1]).total_seconds(), 1.0)
+            result[kind]["per_second"] = len(recent) / elapsed
     for entry in result.values():
         left = sum(entry["counts"][s] for s in DeliveryItem.UNDELIVERED)
         if left and entry["per_second"]:

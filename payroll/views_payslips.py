@@ -65,7 +65,8 @@ def payslip_download(request: HttpRequest, pk: int) -> FileResponse:
 
 def run_delivery(request: HttpRequest, pk: int) -> HttpResponse:
     _require_payroll_admin(request.user)
-    run = get_object_or_404(PayRun.objects.select_related("schedule", "period"), pk=pk)
+    run = get_object_or_404(PayRun.objects.select_related("schedule", "period", "summary"),
+                            pk=pk)
     finalised = run.status in PayRun.FROZEN
     context = {"run": run, "progress": run_pdf_progress(run), "finalised": finalised}
     if request.headers.get("HX-Request"):

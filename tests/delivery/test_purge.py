@@ -83,3 +83,25 @@ def test_the_eta_reads_like_a_time_left():
 
     assert [seconds_short(v) for v in (None, 40, 89.4, 420, 3900, 5700)] == [
         "", "40 s", "89 s", "7 min", "65 min", "1 h 35 min"]
+
+
+def test_the_pace_is_read_from_the_newest_items_only():
+    from delivery.selectors import ETA_SAMPLE, delivery_counts
+
+    now = timezone.now()
+    # given a fast kind: the newest ETA_SAMPLE items done one a second up to now, and many
+    # more done slowly before them, all inside the window; 10 waiting
+    for i in range(ETA_SAMPLE):
+        DeliveryItem.objects.create(kind="k", key=f"n{i}", group="g", status=S.DONE,
+                                    done_at=now - timedelta(seconds=i))
+    for i in range(50):
+        DeliveryItem.objects.create(kind="k", key=f"s{i}", group="g", status=S.DONE,
+                                    done_at=now - timedelta(seconds=ETA_SAMPLE + 1 + i))
+    for i in range(10):
+        DeliveryItem.objects.create(kind="k", key=f"w{i}", group="g", status=S.QUEUED)
+    # when
+    entry = delivery_counts(group="g", kinds=["k"], now=now)["k"]
+    # then the pace is that of the newest ETA_SAMPLE: one a second (over ETA_SAMPLE - 1 s)
+    assert entry["per_second"] == pytest.approx(ETA_SAMPLE / (ETA_SAMPLE - 1))
+    assert entry["eta_seconds"] == pytest.approx(10 * (ETA_SAMPLE - 1) / ETA_SAMPLE)
+    assert entry["counts"]["done"] == ETA_SAMPLE + 50

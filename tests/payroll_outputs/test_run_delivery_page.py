@@ -137,3 +137,39 @@ def test_the_page_reads_a_fixed_number_of_queries_whatever_the_run_size(
         return len(captured)
 
     assert page_queries(2) == page_queries(12)
+
+
+def test_a_run_with_its_summary_takes_the_payslip_count_from_it(payroll_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from payroll.models import PayRun
+    from payroll.services.run_summary import run_summary_write
+
+    # given a finalised run of three whose summary was written when it was calculated, two
+    # PDFs ready and one failed
+    run = finalised_run([EmployeeFactory() for _ in range(3)])
+    run_summary_write(run)
+    first, *others = run.payslips.order_by("pk")
+    Payslip.objects.filter(pk__in=[p.pk for p in others]).update(
+        pdf_status=Payslip.PdfStatus.READY)
+    Payslip.objects.filter(pk=first.pk).update(pdf_status=Payslip.PdfStatus.FAILED)
+    url = reverse("payroll:run_delivery", args=[run.pk])
+    payroll_client.get(url)
+    # when
+    with CaptureQueriesContext(connection) as ctx:
+        progress = payroll_client.get(url).context["progress"]
+    # then the figures are the live ones, and no query counts every payslip of the run
+    assert (progress["total"], progress["counts"]["ready"], progress["counts"]["failed"]) == (
+        3, 2, 1)
+    payslip_counts = [q["sql"] for q in ctx.captured_queries
+                      if 'FROM "payroll_payslip"' in q["sql"] and "COUNT(" in q["sql"]]
+    assert payslip_counts and all("'ready'" in sql for sql in payslip_counts)
+    # and a summary of an earlier calculation (here saying 99) is not used: they are counted
+    summary = run.summary
+    summary.figures["totals"]["headcount"] = 99
+    summary.save(update_fields=["figures"])
+    PayRun.objects.filter(pk=run.pk).update(calc_generation=run.calc_generation + 1)
+    progress = payroll_client.get(url).context["progress"]
+    assert (progress["total"], progress["counts"]["ready"], progress["counts"]["failed"]) == (
+        3, 2, 1)
