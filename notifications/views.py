@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from hrops.sessions import session_not_extended
 from notifications.selectors import notifications_for, unread_count
 from notifications.services import notification_mark_all_read, notification_mark_read
 
@@ -16,6 +17,7 @@ PAGE_SIZE = 50
 
 
 @require_GET
+@session_not_extended
 def bell(request: HttpRequest) -> HttpResponse:
     # Without the request context: the navigation's context processor is for whole pages.
     response = HttpResponse(render_to_string("notifications/bell.html",

@@ -65,9 +65,9 @@ def test_bell_counts_unread_in_one_query(client, org, django_assert_num_queries)
     _note(org.users["other"])
     client = _login(client, user)
     client.get(reverse("notifications:bell"))  # warm the session
-    # session, user, groups (middleware), the count, and the session's idle-expiry update
-    # (savepoint, update, release): no navigation, nothing that grows
-    with django_assert_num_queries(7) as ctx:
+    # session, user, groups (middleware) and the count: no navigation, nothing that grows, and
+    # no session save (the bell's polling does not extend an idle session)
+    with django_assert_num_queries(4) as ctx:
         response = client.get(reverse("notifications:bell"))
     assert sum("notifications_notification" in q["sql"] for q in ctx.captured_queries) == 1
     assert 'data-unread="3"' in response.content.decode()
@@ -265,3 +265,19 @@ def test_a_calculated_run_notifies_the_other_payroll_admins(
     [note] = Notification.objects.filter(kind=Notification.Kind.APPROVAL_WAITING)
     assert note.recipient == second  # not the one who calculated it
     assert note.url == reverse("payroll:run_review", args=[run.pk])
+
+
+def test_the_bells_polling_does_not_keep_an_idle_session_alive(client, org):
+    # The bell asks every 60 s on every open page: its answers must not push the session's
+    # expiry forward (SESSION_SAVE_EVERY_REQUEST), or an unattended tab would never time out.
+    from django.contrib.sessions.models import Session
+
+    client = _login(client, org.users["employee"])
+    key = client.cookies["sessionid"].value
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() + timedelta(minutes=5))
+    response = client.get(reverse("notifications:bell"))
+    assert response.status_code == 200 and "sessionid" not in response.cookies
+    assert Session.objects.get(pk=key).expire_date < timezone.now() + timedelta(minutes=6)
+    # while a page the person opens does
+    assert "sessionid" in client.get(reverse("notifications:list")).cookies
+    assert Session.objects.get(pk=key).expire_date > timezone.now() + timedelta(minutes=20)
